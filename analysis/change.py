@@ -1,0 +1,76 @@
+"""Month-on-month change (DOMAIN §5): Newcombe's hybrid score interval for the
+difference of two proportions, with a pooled z-test p-value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .flags import channel_counts, flag_counts
+from .intervals import cluster_ratio_interval, newcombe_difference, two_proportion_pvalue
+from .rates import json_float, check_tally, count_of
+from .sipas import CONFIDENCE, ELEMENTS, MIN_RESPONSES
+from .tally import POOL_STATS
+
+# (effective successes, effective n, respondents): the first two feed the
+# interval, the third decides whether the month has enough data.
+Counts = tuple[float, float, int]
+
+
+def difference(now: Counts, prev: Counts) -> dict[str, Any]:
+    """{"diff", "ci_low", "ci_high", "p_value", "significant"} for now − prev.
+
+    All None when either month has fewer than MIN_RESPONSES respondents.
+    "significant" means the 95 % interval excludes 0 (what the reader sees);
+    the pooled z-test p-value is given for multiple-testing control (BH), and
+    the two can disagree only for differences right at the edge.
+    """
+    (k1, n1, r1), (k2, n2, r2) = now, prev
+    if r1 < MIN_RESPONSES or r2 < MIN_RESPONSES:
+        return {"diff": None, "ci_low": None, "ci_high": None, "p_value": None, "significant": None}
+    diff, low, high = (float(x) for x in newcombe_difference(k1, n1, k2, n2, CONFIDENCE))
+    p = float(two_proportion_pvalue(k1, n1, k2, n2))
+    return {
+        "diff": json_float(diff),
+        "ci_low": json_float(low),
+        "ci_high": json_float(high),
+        "p_value": json_float(p),
+        "significant": bool(low > 0 or high < 0),
+    }
+
+
+def single_counts(k: int, n: int) -> Counts:
+    return (float(k), float(n), int(n))
+
+
+def pooled_counts(t: np.ndarray, pool: str) -> Counts:
+    """A pooled index as an effective binomial sample: n_eff from the cluster
+    interval and k = R·n_eff, so the difference interval carries the same
+    within-respondent correlation penalty as the index's own interval."""
+    y, m, yy, mm, ym, k = (count_of(t, f"{pool}.{s}") for s in POOL_STATS)
+    r, _, _, n_eff = cluster_ratio_interval(y, m, yy, mm, ym, k, CONFIDENCE)
+    if m == 0:
+        return (0.0, 0.0, k)
+    return (float(r) * float(n_eff), float(n_eff), k)
+
+
+def overall_counts(t: np.ndarray) -> Counts:
+    return single_counts(count_of(t, "overall.4", "overall.5"), count_of(t, *(f"overall.{s}" for s in range(1, 6))))
+
+
+def change(t_now: np.ndarray, t_prev: np.ndarray) -> dict[str, Any]:
+    """Change of overall, service index, each element, each flag and each
+    channel share from the previous period to this one."""
+    t_now, t_prev = check_tally(t_now), check_tally(t_prev)
+    flags_now, flags_prev = flag_counts(t_now), flag_counts(t_prev)
+    ch_now, ch_prev = channel_counts(t_now), channel_counts(t_prev)
+    return {
+        "overall": difference(overall_counts(t_now), overall_counts(t_prev)),
+        "service_index": difference(pooled_counts(t_now, "service"), pooled_counts(t_prev, "service")),
+        "elements": {e: difference(pooled_counts(t_now, e), pooled_counts(t_prev, e)) for e in ELEMENTS},
+        "flags": {
+            f: difference(single_counts(*flags_now[f]), single_counts(*flags_prev[f])) for f in flags_now
+        },
+        "channels": {c: difference(single_counts(*ch_now[c]), single_counts(*ch_prev[c])) for c in ch_now},
+    }

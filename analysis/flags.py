@@ -1,0 +1,60 @@
+"""Red flags and channel shares from one tally vector (DOMAIN §4).
+
+Flags are "lower is better" rates: their targets are maxima (0 = "none").
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+
+from .rates import check_tally, count_of, make_rate, resolve
+from .sipas import CHOICE_CODES, FLAG_IDS
+
+# flag -> (numerator slots, denominator slots).  Denominators are the people
+# who answered the question; "pending" (result not yet received) cannot be
+# late or on time, so it is left out of the `late` denominator, and the apology
+# slots only hold answers of respondents whose result was late (skip logic).
+FLAG_SLOTS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "trips_3plus": (("trips.3",), ("trips.1", "trips.2", "trips.3")),
+    "no_slip": (("slip.no",), ("slip.yes", "slip.no")),
+    "harassment": (("harassment.some", "harassment.many"), ("harassment.none", "harassment.some", "harassment.many")),
+    "extra_payment": (("extra_payment.yes",), ("extra_payment.no", "extra_payment.yes")),
+    "late": (("ontime.late",), ("ontime.early", "ontime.ontime", "ontime.late")),
+    "late_without_apology": (("apology_when_late.no",), ("apology_when_late.yes", "apology_when_late.no")),
+}
+assert tuple(FLAG_SLOTS) == FLAG_IDS
+
+CHANNELS: tuple[str, ...] = ("online", "postal")
+_SUBMIT_SLOTS: tuple[str, ...] = tuple(f"submit_channel.{c}" for c in CHOICE_CODES["submit_channel"])
+
+
+def flag_counts(t: np.ndarray) -> dict[str, tuple[int, int]]:
+    """flag -> (occurrences, answered)."""
+    t = check_tally(t)
+    return {f: (count_of(t, *num), count_of(t, *den)) for f, (num, den) in FLAG_SLOTS.items()}
+
+
+def flags(
+    t: np.ndarray, targets: Mapping[str, float | None] | None = None, interval: str = "wilson"
+) -> dict[str, dict[str, Any]]:
+    """The six flags as Rates judged against their maxima."""
+    goals = resolve(targets)
+    return {
+        f: make_rate(k, n, target=goals.get(f), lower_is_better=True, interval=interval)
+        for f, (k, n) in flag_counts(t).items()
+    }
+
+
+def channel_counts(t: np.ndarray) -> dict[str, tuple[int, int]]:
+    """channel -> (submissions through it, submission channel answered)."""
+    t = check_tally(t)
+    answered = count_of(t, *_SUBMIT_SLOTS)
+    return {c: (count_of(t, f"submit_channel.{c}"), answered) for c in CHANNELS}
+
+
+def channel_shares(t: np.ndarray, interval: str = "wilson") -> dict[str, dict[str, Any]]:
+    """Online and postal shares of submissions (no fixed target: the seeds ask
+    for +10 % on last year, which `change` shows)."""
+    return {c: make_rate(k, n, interval=interval) for c, (k, n) in channel_counts(t).items()}

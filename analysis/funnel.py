@@ -1,0 +1,135 @@
+"""Funnel plots for comparing units of different sizes (Spiegelhalter 2005).
+
+Limits are exact binomial quantiles around the reference rate p0, made
+continuous in n by Spiegelhalter's interpolation (Statistics in Medicine
+24:1185–1202, appendix A.1.1): with r_p the p-quantile of Binomial(n, p0),
+
+    α   = (F(r_p) − p) / (F(r_p) − F(r_p − 1))
+    y_p = (r_p − α) / n
+
+where F is the binomial CDF.  Exact limits rather than p0 ± z·√(p0(1−p0)/n)
+because satisfaction rates sit near 1, where the normal approximation is poor
+for the small samples of commune one-stop points.  Limits are clipped to [0, 1].
+Units are classified with the exact tail probabilities the limits come from
+(see funnel_position for the one boundary count where this matters).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+from scipy import stats
+
+from .sipas import MIN_RESPONSES
+
+DEFAULT_LEVELS: tuple[float, ...] = (0.95, 0.998)
+
+POSITIONS: tuple[str, ...] = ("above_998", "above_95", "inside", "below_95", "below_998", "insufficient")
+
+
+def level_label(level: float) -> str:
+    """0.95 -> "95", 0.998 -> "99.8" (keys of the limits dict)."""
+    return format(round(level * 100, 6), "g")
+
+
+def _exact_limit(tail: float, n: np.ndarray, p0: float) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        r = stats.binom.ppf(tail, n, p0)
+        f_r = stats.binom.cdf(r, n, p0)
+        f_below = stats.binom.cdf(r - 1, n, p0)
+        alpha = (f_r - tail) / (f_r - f_below)
+        return np.clip((r - alpha) / n, 0.0, 1.0)
+
+
+def funnel_limits(
+    target_p: float, n: Any, levels: Sequence[float] = DEFAULT_LEVELS
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """{level label: (lower, upper)} for each n (array-like).
+
+    n <= 0 gives NaN.  For a degenerate reference (p0 = 0 or 1) every unit of
+    any size must sit exactly at p0, so both limits are p0.
+    """
+    n_arr = np.asarray(n, dtype=float)
+    p0 = float(target_p)
+    if not 0.0 <= p0 <= 1.0:
+        raise ValueError(f"reference rate must lie in [0, 1], got {p0}")
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    valid = n_arr > 0
+    safe_n = np.where(valid, n_arr, 1.0)
+    for level in levels:
+        tail = (1.0 - level) / 2.0
+        if p0 in (0.0, 1.0):
+            low = np.full(n_arr.shape, p0)
+            high = np.full(n_arr.shape, p0)
+        else:
+            low = _exact_limit(tail, safe_n, p0)
+            high = _exact_limit(1.0 - tail, safe_n, p0)
+        low = np.where(valid, low, np.nan)
+        high = np.where(valid, high, np.nan)
+        out[level_label(level)] = (low[()] if low.ndim == 0 else low, high[()] if high.ndim == 0 else high)
+    return out
+
+
+def funnel_position(
+    k: Any,
+    n: Any,
+    target_p: float,
+    levels: tuple[float, float] = DEFAULT_LEVELS,
+    min_responses: int = MIN_RESPONSES,
+) -> list[str] | str:
+    """Where each unit's k of n falls: "above_998", "above_95", "inside",
+    "below_95", "below_998", or "insufficient" when n < min_responses.
+    Scalar in, scalar out.
+
+    The classification uses the exact binomial tail probabilities behind the
+    limits: below the L-limit when P(R <= k) < (1−L)/2, above it when
+    P(R >= k) < (1−L)/2.  On the lower side this is exactly "k/n below the
+    interpolated limit".  On the upper side the interpolated line always sits
+    between r_p − 1 and r_p, so a unit exactly at the quantile r_p would be
+    drawn just above it although its tail probability is not extreme: most
+    visibly, every unit at 100 % would be "above 99.8 %" whenever p0 < 1 (30 of
+    30 around p0 = 0.9 has probability 0.04).  The tail rule keeps that
+    boundary count inside.
+    """
+    k_arr, n_arr = np.broadcast_arrays(np.asarray(k, dtype=float), np.asarray(n, dtype=float))
+    p0 = float(target_p)
+    if not 0.0 <= p0 <= 1.0:
+        raise ValueError(f"reference rate must lie in [0, 1], got {p0}")
+    inner, outer = sorted(levels)
+    safe_n = np.where(n_arr > 0, n_arr, 1.0)
+    with np.errstate(all="ignore"):
+        p_at_most = stats.binom.cdf(k_arr, safe_n, p0)  # P(R <= k)
+        p_at_least = stats.binom.sf(k_arr - 1.0, safe_n, p0)  # P(R >= k)
+    tail_outer, tail_inner = (1.0 - outer) / 2.0, (1.0 - inner) / 2.0
+    position = np.select(
+        [
+            ~(n_arr >= min_responses),
+            p_at_least < tail_outer,
+            p_at_least < tail_inner,
+            p_at_most < tail_outer,
+            p_at_most < tail_inner,
+        ],
+        ["insufficient", "above_998", "above_95", "below_998", "below_95"],
+        default="inside",
+    )
+    return str(position) if position.ndim == 0 else [str(p) for p in position.ravel()]
+
+
+def funnel_curve(
+    target_p: float,
+    n_max: int,
+    points: int = 50,
+    levels: Sequence[float] = DEFAULT_LEVELS,
+    n_min: int = MIN_RESPONSES,
+) -> dict[str, Any]:
+    """Limits at about `points` sample sizes, log-spaced from n_min (or 1 when
+    n_max is smaller) to n_max, for drawing the funnel.  JSON-ready:
+    {"n": [...], "95": {"low": [...], "high": [...]}, "99.8": {...}}."""
+    n_max = max(int(n_max), 1)
+    start = n_min if n_max > n_min else 1
+    ns = np.unique(np.round(np.geomspace(start, n_max, num=max(points, 2))).astype(int))
+    curve: dict[str, Any] = {"center": float(target_p), "n": [int(v) for v in ns]}
+    for label, (low, high) in funnel_limits(target_p, ns, levels).items():
+        curve[label] = {"low": [float(v) for v in low], "high": [float(v) for v in high]}
+    return curve

@@ -1,0 +1,125 @@
+"""Satisfaction measures computed from one tally vector (DOMAIN §4)."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+
+from .intervals import cluster_ratio_interval, wilson
+from .rates import check_tally, count_of, make_rate, resolve
+from .sipas import CONFIDENCE, CRITERIA, ELEMENTS, EXPECT_CODES, MIN_RESPONSES
+from .tally import SCORES
+
+Targets = Mapping[str, float | None] | None
+SATISFIED_SCORES: tuple[int, ...] = (4, 5)
+
+
+def _score_counts(t: np.ndarray, item: str) -> dict[int, int]:
+    return {s: count_of(t, f"{item}.{s}") for s in SCORES}
+
+
+def criterion_rates(t: np.ndarray, targets: Targets = None, interval: str = "wilson") -> dict[str, dict[str, Any]]:
+    """Per criterion: answers 4–5 / answers 1–5 ("not applicable" excluded)."""
+    t = check_tally(t)
+    goals = resolve(targets)
+    out: dict[str, dict[str, Any]] = {}
+    for item in CRITERIA:
+        scores = _score_counts(t, item)
+        satisfied = sum(scores[s] for s in SATISFIED_SCORES)
+        out[item] = make_rate(satisfied, sum(scores.values()), target=goals.get(item), interval=interval)
+    return out
+
+
+def pooled_index(t: np.ndarray, pool: str, target: float | None = None) -> dict[str, Any]:
+    """A pooled index (an element or "service"): Σy/Σm over respondents.
+
+    n = respondents who answered at least one item of the pool (the clusters),
+    count = satisfied items Σy, items = answered items Σm, n_eff = the
+    effective sample size behind the cluster-adjusted interval.
+    """
+    t = check_tally(t)
+    y, m, yy, mm, ym, k = (count_of(t, f"{pool}.{s}") for s in ("y", "m", "yy", "mm", "ym", "k"))
+    value, low, high, n_eff = cluster_ratio_interval(y, m, yy, mm, ym, k, CONFIDENCE)
+    rate = make_rate(y, k, target=target, estimate=(float(value), float(low), float(high)))
+    rate["items"] = m
+    rate["n_eff"] = None if rate["insufficient"] else float(n_eff)
+    return rate
+
+
+def element_indices(t: np.ndarray, targets: Targets = None) -> dict[str, dict[str, Any]]:
+    """E1..E5: satisfied items / answered items of the element, pooled over
+    respondents (criteria plus the kiosk's direct element rating)."""
+    goals = resolve(targets)
+    return {e: pooled_index(t, e, goals.get(e)) for e in ELEMENTS}
+
+
+def service_index(t: np.ndarray, targets: Targets = None) -> dict[str, Any]:
+    """The SIPAS-style service index: satisfied / answered over all items."""
+    return pooled_index(t, "service", resolve(targets).get("service_index"))
+
+
+def overall(t: np.ndarray, targets: Targets = None, interval: str = "wilson") -> dict[str, Any]:
+    """Share of 4–5 on `overall`, plus the 1–5 mean and the full distribution
+    so that either reporting convention can be read off."""
+    t = check_tally(t)
+    scores = _score_counts(t, "overall")
+    answered = sum(scores.values())
+    rate = make_rate(
+        sum(scores[s] for s in SATISFIED_SCORES), answered, target=resolve(targets).get("overall"), interval=interval
+    )
+    rate["mean"] = sum(s * c for s, c in scores.items()) / answered if answered else None
+    rate["distribution"] = {str(s): c for s, c in scores.items()}
+    return rate
+
+
+def expectations(t: np.ndarray) -> dict[str, dict[str, Any]]:
+    """Share of respondents naming each improvement area, among respondents
+    whose form offered the question (kiosk respondents never saw it).
+    share is None below MIN_RESPONSES, like every other rate."""
+    t = check_tally(t)
+    asked = count_of(t, "expect_asked")
+    insufficient = asked < MIN_RESPONSES
+    out: dict[str, dict[str, Any]] = {}
+    for code in EXPECT_CODES:
+        named = count_of(t, f"expect.{code}")
+        out[code] = {
+            "count": named,
+            "n": asked,
+            "share": None if insufficient else named / asked,
+            "insufficient": insufficient,
+        }
+    return out
+
+
+def response_rate(n_responses: int, dossiers: int | None) -> dict[str, Any] | None:
+    """Responses / dossiers returned in the month (volume from the one-stop
+    software).  None when the volume is unknown.
+
+    The ratio is a census fact, not a sample estimate, so it is shown whatever
+    the size (insufficient is always False).  Responses can exceed dossiers
+    (a dossier returned last month surveyed this month, or an incomplete
+    import): then the ratio is reported as is, above 1, without interval; the
+    Wilson interval is given only when responses <= dossiers.
+    """
+    if dossiers is None:
+        return None
+    responses, volume = int(n_responses), int(dossiers)
+    if responses < 0 or volume < 0:
+        raise ValueError("counts must be non-negative")
+    value = low = high = None
+    if volume > 0:
+        value = responses / volume
+        if responses <= volume:
+            lo, hi = wilson(responses, volume, CONFIDENCE)
+            low, high = float(lo), float(hi)
+    return {
+        "value": value,
+        "ci_low": low,
+        "ci_high": high,
+        "n": volume,
+        "count": responses,
+        "insufficient": False,
+        "status": None,
+        "target": None,
+    }

@@ -1,0 +1,119 @@
+"""The `Rate` result shared by every published proportion, and the status rule.
+
+A Rate is a plain JSON-ready dict:
+
+    {"value", "ci_low", "ci_high", "n", "count", "insufficient", "status", "target"}
+
+value and the bounds are fractions 0–1, and None when n < MIN_RESPONSES
+(DOMAIN §5: a rate on fewer than 30 answers is "insufficient data", not a
+number).  `count` is the numerator (satisfied answers, flag occurrences).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping, TypedDict
+
+import numpy as np
+
+from .intervals import proportion_interval
+from .sipas import CONFIDENCE, DEFAULT_TARGETS, MIN_RESPONSES
+from .tally import TALLY_WIDTH, slot
+
+
+class Rate(TypedDict, total=False):
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int
+    count: int
+    insufficient: bool
+    status: str | None
+    target: float | None
+
+
+STATUSES: tuple[str, ...] = ("meets", "possibly_below", "below")
+
+
+def status(
+    value: float | None,
+    ci_low: float | None,
+    ci_high: float | None,
+    target: float | None,
+    lower_is_better: bool = False,
+) -> str | None:
+    """Performance against a target, judged with the interval (DOMAIN §5).
+
+    Satisfaction (target is a minimum): "below" when even the upper bound is
+    under the target; "possibly_below" when only the point estimate is.
+    Flags (target is a maximum): "below" (performance below target) when even
+    the lower bound is over it; "possibly_below" when only the estimate is.
+    None when there is no target or no estimate.
+    """
+    if target is None or value is None or ci_low is None or ci_high is None:
+        return None
+    if lower_is_better:
+        if ci_low > target:
+            return "below"
+        return "possibly_below" if value > target else "meets"
+    if ci_high < target:
+        return "below"
+    return "possibly_below" if value < target else "meets"
+
+
+def make_rate(
+    count: float,
+    n: int,
+    *,
+    target: float | None = None,
+    lower_is_better: bool = False,
+    interval: str = "wilson",
+    estimate: tuple[float, float, float] | None = None,
+    min_responses: int = MIN_RESPONSES,
+) -> dict[str, Any]:
+    """Build a Rate for `count` of `n`.  `estimate` = (value, low, high)
+    replaces the single-proportion interval (pooled indices bring their own
+    cluster interval, while `n` stays the number of respondents)."""
+    n = int(n)
+    insufficient = n < min_responses
+    value = low = high = None
+    if not insufficient:
+        if estimate is None:
+            lo, hi = proportion_interval(count, n, interval, CONFIDENCE)
+            estimate = (count / n, float(lo), float(hi))
+        value, low, high = (json_float(x) for x in estimate)
+    return {
+        "value": value,
+        "ci_low": low,
+        "ci_high": high,
+        "n": n,
+        "count": int(round(count)),
+        "insufficient": insufficient,
+        "status": None if insufficient else status(value, low, high, target, lower_is_better),
+        "target": json_float(target),
+    }
+
+
+def resolve(targets: Mapping[str, float | None] | None) -> Mapping[str, float | None]:
+    """Targets to judge against: the defaults when none are given."""
+    return DEFAULT_TARGETS if targets is None else targets
+
+
+def count_of(t: np.ndarray, *names: str) -> int:
+    """Sum of named tally slots as a Python int."""
+    return int(sum(int(t[slot(name)]) for name in names))
+
+
+def check_tally(t: Any) -> np.ndarray:
+    a = np.asarray(t)
+    if a.shape != (TALLY_WIDTH,):
+        raise ValueError(f"a single tally vector of shape ({TALLY_WIDTH},) is expected, got {a.shape}")
+    return a
+
+
+def json_float(x: float | None) -> float | None:
+    """Plain float, with NaN/inf turned into None (reports must be valid JSON)."""
+    if x is None:
+        return None
+    x = float(x)
+    return x if math.isfinite(x) else None

@@ -1,0 +1,119 @@
+"""One validation path for every way answers arrive: the web form, the kiosk API, file imports.
+
+Input is a mapping from item id to a list of submitted strings (a form's MultiDict gives that
+directly). Output is the clean answers dict that is stored, or per-item error codes that each
+caller turns into messages in the respondent's language.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
+
+from surveyapp.definitions.model import Definition, Item
+
+REQUIRED = "required"
+INVALID_CHOICE = "invalid_choice"
+TOO_LONG = "too_long"
+UNKNOWN_PROCEDURE = "unknown_procedure"
+MULTIPLE_VALUES = "multiple_values"
+UNKNOWN_ITEM = "unknown_item"
+
+
+@dataclass(frozen=True)
+class AnswerError:
+    code: str
+    limit: int | None = None
+
+
+@dataclass
+class ValidatedAnswers:
+    answers: dict[str, Any] = field(default_factory=dict)
+    comment: str | None = None
+    procedure_code: str | None = None
+    errors: dict[str, AnswerError] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def validate_answers(
+    definition: Definition,
+    submitted: Mapping[str, Sequence[str]],
+    procedure_exists: Callable[[str], bool],
+    *,
+    comment_limit: int | None = None,
+    reject_unknown: bool = False,
+) -> ValidatedAnswers:
+    """Check every item of `definition` against what was submitted.
+
+    Ratings are stored as ints 1..5 or "na"; choices as their code; multi choices as a list of
+    codes; `procedure` as the catalogue code. Items hidden by skip logic are dropped, so an
+    `apology` sent with `ontime` other than `late` is never stored.
+    """
+    result = ValidatedAnswers()
+    values = {key: [v.strip() for v in vals if v is not None and v.strip() != ""] for key, vals in submitted.items()}
+    if reject_unknown:
+        for key in values:
+            if key not in definition.item_ids:
+                result.errors[key] = AnswerError(UNKNOWN_ITEM)
+
+    for item in definition.items:
+        given = values.get(item.id, [])
+        if item.show_if is not None:
+            controlling, expected = item.show_if
+            if values.get(controlling, [None])[0] != expected:
+                continue
+        if not given:
+            if item.required:
+                result.errors[item.id] = AnswerError(REQUIRED)
+            continue
+        error = _check(item, given, result, procedure_exists, comment_limit)
+        if error is not None:
+            result.errors[item.id] = error
+    if result.errors:
+        result.answers.clear()
+        result.comment = None
+        result.procedure_code = None
+    return result
+
+
+def _check(
+    item: Item,
+    given: list[str],
+    result: ValidatedAnswers,
+    procedure_exists: Callable[[str], bool],
+    comment_limit: int | None,
+) -> AnswerError | None:
+    if item.type == "multi":
+        if any(v not in item.codes for v in given):
+            return AnswerError(INVALID_CHOICE)
+        result.answers[item.id] = sorted(set(given), key=item.codes.index)
+        return None
+    if len(given) > 1:
+        return AnswerError(MULTIPLE_VALUES)
+    value = given[0]
+    if item.type == "rating":
+        if value in item.codes:
+            result.answers[item.id] = int(value)
+        elif item.not_applicable is not None and value == item.not_applicable.code:
+            result.answers[item.id] = item.not_applicable.code
+        else:
+            return AnswerError(INVALID_CHOICE)
+    elif item.type == "choice":
+        if value not in item.codes:
+            return AnswerError(INVALID_CHOICE)
+        result.answers[item.id] = value
+    elif item.type == "text":
+        limit = min(filter(None, (item.max_length, comment_limit)), default=None)
+        if limit is not None and len(value) > limit:
+            return AnswerError(TOO_LONG, limit)
+        if item.id == "comment":
+            result.comment = value
+        else:
+            result.answers[item.id] = value
+    elif item.type == "procedure":
+        if not procedure_exists(value):
+            return AnswerError(UNKNOWN_PROCEDURE)
+        result.procedure_code = value
+    return None

@@ -1,0 +1,44 @@
+"""Language choice: Vietnamese by default, English on request; the CLI follows SURVEYAPP_LANG."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import Babel
+
+LANG_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if has_request_context():
+        forced = g.get("forced_lang")
+        if forced in languages:
+            return forced
+        chosen = request.args.get("lang")
+        if chosen in languages:
+            return chosen
+        cookie = request.cookies.get(LANG_COOKIE)
+        if cookie in languages:
+            return cookie
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    cli_lang = os.environ.get("SURVEYAPP_LANG", "vi")
+    return cli_lang if cli_lang in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_lang() -> str:
+    return select_locale()
+
+
+def remember_language(response):  # type: ignore[no-untyped-def]
+    """A `?lang=` switch sticks for the rest of the visit (a cookie, so it works without JS)."""
+    chosen = request.args.get("lang") or g.get("forced_lang")
+    if chosen in current_app.config["LANGUAGES"] and request.cookies.get(LANG_COOKIE) != chosen:
+        response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=select_locale)
+    app.after_request(remember_language)
+    app.jinja_env.globals["current_lang"] = current_lang

@@ -1,0 +1,57 @@
+"""Units (a tree of any depth), counters and the procedure catalogue."""
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from surveyapp.models.base import Base
+
+
+class Unit(Base):
+    """A node of the organisation: province, department, commune, one-stop point...
+
+    `path` is the chain of unit ids from the root ("/1/4/9/"), kept so that a subtree is one
+    indexed prefix match instead of a recursive query on every report.
+    """
+
+    __tablename__ = "unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("unit.id"), index=True)
+    path: Mapped[str] = mapped_column(String(1024), index=True, default="/")
+
+    parent: Mapped[Optional["Unit"]] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list["Unit"]] = relationship(back_populates="parent", order_by="Unit.code")
+    counters: Mapped[list["Counter"]] = relationship(back_populates="unit", order_by="Counter.code")
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2
+
+
+class Counter(Base):
+    """A counter (quầy) of a one-stop point; its QR code leads to `/s/<code>`."""
+
+    __tablename__ = "counter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+
+    unit: Mapped[Unit] = relationship(back_populates="counters")
+
+
+class Procedure(Base):
+    """An administrative procedure (TTHC) of the national catalogue, e.g. `1.001612`."""
+
+    __tablename__ = "procedure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(500))
+    field: Mapped[str] = mapped_column(String(255), index=True)

@@ -1,0 +1,123 @@
+"""The citizen's path: what a survey link points at, and turning a posted form into a response."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from surveyapp.definitions import Definition
+from surveyapp.definitions.answers import AnswerError, validate_answers
+from surveyapp.models import Counter, Procedure, SurveyDefinitionRecord, SurveyToken, Unit
+from surveyapp.services.definitions import current_definition
+from surveyapp.services.organisation import counter_by_code, procedure_by_code, unit_chain
+from surveyapp.services.submission import Outcome, submit_response
+from surveyapp.services.tokens import find_token
+
+FULL_FORM = "sipas-full"
+
+
+class LinkState(enum.Enum):
+    OPEN = "open"
+    UNKNOWN = "unknown"
+    USED = "used"
+    NOT_READY = "not_ready"  # no questionnaire loaded yet
+
+
+@dataclass
+class SurveyTarget:
+    """Everything the form needs to know about where the answers will belong."""
+
+    state: LinkState
+    counter: Counter | None = None
+    units: list[Unit] = field(default_factory=list)
+    procedure: Procedure | None = None  # fixed by the QR code or token
+    token: SurveyToken | None = None
+    record: SurveyDefinitionRecord | None = None
+    definition: Definition | None = None
+
+
+def _with_definition(session: Session, target: SurveyTarget) -> SurveyTarget:
+    found = current_definition(session, FULL_FORM)
+    if found is None:
+        target.state = LinkState.NOT_READY
+    else:
+        target.record, target.definition = found
+    return target
+
+
+def counter_target(session: Session, counter_code: str, procedure_code: str | None) -> SurveyTarget:
+    counter = counter_by_code(session, counter_code)
+    if counter is None:
+        return SurveyTarget(LinkState.UNKNOWN)
+    procedure = procedure_by_code(session, procedure_code) if procedure_code else None
+    target = SurveyTarget(LinkState.OPEN, counter=counter, units=unit_chain(counter.unit), procedure=procedure)
+    return _with_definition(session, target)
+
+
+def token_target(session: Session, token_text: str) -> SurveyTarget:
+    token = find_token(session, token_text)
+    if token is None:
+        return SurveyTarget(LinkState.UNKNOWN)
+    if token.used_on is not None:
+        return SurveyTarget(LinkState.USED, counter=token.counter)
+    target = SurveyTarget(
+        LinkState.OPEN, counter=token.counter, units=unit_chain(token.counter.unit), procedure=token.procedure, token=token
+    )
+    return _with_definition(session, target)
+
+
+@dataclass
+class CollectResult:
+    stored: bool = False
+    token_used: bool = False
+    errors: dict[str, AnswerError] = field(default_factory=dict)
+
+
+def collect(
+    session: Session,
+    target: SurveyTarget,
+    submitted: Mapping[str, Sequence[str]],
+    *,
+    language: str,
+    channel: str,
+    comment_limit: int,
+) -> CollectResult:
+    """Validate and store one posted questionnaire; nothing is stored when anything is wrong."""
+    assert target.state is LinkState.OPEN and target.definition is not None and target.record is not None
+    fields = dict(submitted)
+    if target.procedure is not None:
+        fields["procedure"] = [target.procedure.code]  # the link decides, whatever was posted
+    else:
+        fields["procedure"] = [_procedure_code_for(session, v) for v in fields.get("procedure", [])]
+    validated = validate_answers(
+        target.definition,
+        fields,
+        lambda code: procedure_by_code(session, code) is not None,
+        comment_limit=comment_limit,
+    )
+    if not validated.ok:
+        return CollectResult(errors=validated.errors)
+    procedure = procedure_by_code(session, validated.procedure_code) if validated.procedure_code else None
+    result = submit_response(
+        session,
+        record=target.record,
+        counter=target.counter,  # type: ignore[arg-type]
+        validated=validated,
+        channel=channel,
+        language=language,
+        procedure=procedure,
+        token=target.token,
+    )
+    return CollectResult(stored=result.outcome is Outcome.STORED, token_used=result.outcome is Outcome.TOKEN_ALREADY_USED)
+
+
+def _procedure_code_for(session: Session, text: str) -> str:
+    """Accept the catalogue code or, typed without picking from the list, the exact name."""
+    text = text.strip()
+    if not text or procedure_by_code(session, text) is not None:
+        return text
+    code = session.scalar(select(Procedure.code).where(func.lower(Procedure.name) == text.lower()).limit(1))
+    return code or text

@@ -1,0 +1,108 @@
+"""Stored questionnaire versions: loading files into the database and fetching the current one."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from surveyapp.definitions import Definition, DefinitionError, load_definitions_dir
+from surveyapp.definitions.loader import Problem
+from surveyapp.models import SurveyDefinitionRecord
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    added: list[tuple[str, int]]
+    unchanged: list[tuple[str, int]]
+
+
+def _checksum(body: dict) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def sync_definitions(session: Session, directory: Path) -> SyncResult:
+    """Store every definition file's version that is not stored yet; safe to run twice.
+
+    A file whose content changed without a new version number is refused: old responses
+    would otherwise point at wording they never saw.
+    """
+    definitions = load_definitions_dir(directory)
+    added, unchanged, problems = [], [], []
+    for definition in definitions:
+        checksum = _checksum(definition.raw)
+        existing = session.scalar(
+            select(SurveyDefinitionRecord).where(
+                SurveyDefinitionRecord.definition_id == definition.id,
+                SurveyDefinitionRecord.version == definition.version,
+            )
+        )
+        if existing is None:
+            session.add(
+                SurveyDefinitionRecord(
+                    definition_id=definition.id,
+                    version=definition.version,
+                    checksum=checksum,
+                    body=definition.raw,
+                )
+            )
+            added.append((definition.id, definition.version))
+        elif existing.checksum != checksum:
+            problems.append(
+                Problem(
+                    f"{definition.id}.toml",
+                    None,
+                    f"content differs from stored version {definition.version}; increase `version`",
+                )
+            )
+        else:
+            unchanged.append((definition.id, definition.version))
+    if problems:
+        session.rollback()
+        raise DefinitionError(problems)
+    session.commit()
+    return SyncResult(added=added, unchanged=unchanged)
+
+
+_parsed: dict[str, Definition] = {}
+
+
+def definition_of(record: SurveyDefinitionRecord) -> Definition:
+    """Stored versions never change, so their parsed form is cached by content checksum."""
+    parsed = _parsed.get(record.checksum)
+    if parsed is None:
+        parsed = Definition.from_dict(record.body)
+        _parsed[record.checksum] = parsed
+    return parsed
+
+
+def current_definition(session: Session, definition_id: str) -> tuple[SurveyDefinitionRecord, Definition] | None:
+    """The highest stored version of a definition id."""
+    record = session.scalar(
+        select(SurveyDefinitionRecord)
+        .where(SurveyDefinitionRecord.definition_id == definition_id)
+        .order_by(SurveyDefinitionRecord.version.desc())
+        .limit(1)
+    )
+    if record is None:
+        return None
+    return record, definition_of(record)
+
+
+def definition_version(
+    session: Session, definition_id: str, version: int
+) -> tuple[SurveyDefinitionRecord, Definition] | None:
+    record = session.scalar(
+        select(SurveyDefinitionRecord).where(
+            SurveyDefinitionRecord.definition_id == definition_id,
+            SurveyDefinitionRecord.version == version,
+        )
+    )
+    return (record, definition_of(record)) if record else None
+
+
+def count_definitions(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(SurveyDefinitionRecord)) or 0

@@ -1,0 +1,76 @@
+"""Storing one response: a single transaction, one-time tokens spent atomically."""
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from surveyapp.definitions.answers import ValidatedAnswers
+from surveyapp.models import Counter, Procedure, Response, SurveyDefinitionRecord, SurveyToken
+from surveyapp.timeutil import VIETNAM, month_of, utc_now_naive
+
+
+class Outcome(enum.Enum):
+    STORED = "stored"
+    TOKEN_ALREADY_USED = "token_already_used"
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    outcome: Outcome
+    response_uid: str | None = None
+
+
+def submit_response(
+    session: Session,
+    *,
+    record: SurveyDefinitionRecord,
+    counter: Counter,
+    validated: ValidatedAnswers,
+    channel: str,
+    language: str,
+    procedure: Procedure | None = None,
+    token: SurveyToken | None = None,
+    uid: str | None = None,
+    submitted_at: datetime | None = None,
+) -> SubmitResult:
+    """Store validated answers. With a token, the token is spent in the same transaction, and
+    a token spent meanwhile by someone else leaves everything unchanged."""
+    assert validated.ok, "only validated answers are stored"
+    moment = submitted_at or utc_now_naive()
+    try:
+        if token is not None:
+            # The conditional UPDATE is the lock: of two racing submissions only one matches.
+            spent = session.execute(
+                update(SurveyToken)
+                .where(SurveyToken.id == token.id, SurveyToken.used_on.is_(None))
+                .values(used_on=moment.replace(tzinfo=None).date() if moment.tzinfo is None else moment.astimezone(VIETNAM).date())
+            )
+            if spent.rowcount != 1:
+                session.rollback()
+                return SubmitResult(Outcome.TOKEN_ALREADY_USED)
+        response = Response(
+            uid=uid or uuid.uuid4().hex,
+            definition_pk=record.id,
+            definition_id=record.definition_id,
+            definition_version=record.version,
+            unit_id=counter.unit_id,
+            counter_id=counter.id,
+            procedure_id=procedure.id if procedure else None,
+            channel=channel,
+            language=language,
+            submitted_at=moment,
+            month=month_of(moment),
+            answers=validated.answers,
+            comment=validated.comment,
+        )
+        session.add(response)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return SubmitResult(Outcome.STORED, response.uid)

@@ -1,0 +1,127 @@
+/* Progressive enhancement of the questionnaire. Without this file the form is one long page
+   that works; with it: one part at a time with a progress bar, skip logic, a character count. */
+(function () {
+  "use strict";
+  var form = document.getElementById("survey");
+  if (!form) return;
+  var steps = Array.prototype.slice.call(form.querySelectorAll(".step"));
+  var bar = document.querySelector(".progress");
+  var fill = bar && bar.querySelector(".progress__bar");
+  var submitBar = form.querySelector(".submit-bar");
+  var requiredMsg = form.getAttribute("data-msg-required") || "";
+  var current = 0;
+
+  function show(index, focus) {
+    current = Math.max(0, Math.min(index, steps.length - 1));
+    steps.forEach(function (step, i) { step.hidden = i !== current; });
+    submitBar.hidden = current !== steps.length - 1;
+    if (fill) fill.style.width = Math.round(((current + 1) / steps.length) * 100) + "%";
+    if (focus) {
+      var title = steps[current].querySelector(".step__title");
+      title.setAttribute("tabindex", "-1");
+      title.focus();
+      window.scrollTo(0, 0);
+    }
+  }
+
+  function stepOf(el) {
+    for (var i = 0; i < steps.length; i++) if (steps[i].contains(el)) return i;
+    return 0;
+  }
+
+  function markMissing(step) {
+    var first = null;
+    step.querySelectorAll("fieldset[aria-required=true]").forEach(function (group) {
+      if (group.closest("[hidden]") && group.closest("[hidden]") !== step) return;
+      var name = group.querySelector("input").name;
+      var answered = form.querySelector('input[name="' + name + '"]:checked');
+      var note = group.querySelector(".q__error");
+      if (answered) return;
+      if (!note) {
+        note = document.createElement("p");
+        note.className = "q__error";
+        note.id = "error-" + name;
+        group.querySelector(".q__label").insertAdjacentElement("afterend", note);
+        group.setAttribute("aria-describedby", ((group.getAttribute("aria-describedby") || "") + " " + note.id).trim());
+      }
+      note.textContent = requiredMsg;
+      group.classList.add("q--invalid");
+      first = first || group;
+    });
+    if (first) first.querySelector("input").focus();
+    return !first;
+  }
+
+  form.classList.add("js-steps");
+  if (bar) bar.hidden = false;
+  steps.forEach(function (step) {
+    var nav = step.querySelector(".step__nav");
+    if (nav) nav.hidden = false;
+  });
+  form.addEventListener("click", function (event) {
+    var target = event.target.closest("[data-next],[data-prev]");
+    if (!target) return;
+    if (target.hasAttribute("data-next")) {
+      if (markMissing(steps[current])) show(current + 1, true);
+    } else {
+      show(current - 1, true);
+    }
+  });
+  form.addEventListener("change", function (event) {
+    var group = event.target.closest(".q--invalid");
+    if (group && event.target.checked) {
+      group.classList.remove("q--invalid");
+      var note = group.querySelector(".q__error");
+      if (note) note.textContent = "";
+    }
+    applySkipLogic();
+  });
+
+  // Skip logic: a question with data-show-if="item=value" is shown only when that answer is chosen.
+  function applySkipLogic() {
+    form.querySelectorAll("[data-show-if]").forEach(function (el) {
+      var rule = el.getAttribute("data-show-if").split("=");
+      var chosen = form.querySelector('input[name="' + rule[0] + '"]:checked');
+      var visible = !!chosen && chosen.value === rule[1];
+      el.hidden = !visible;
+      if (!visible) el.querySelectorAll("input").forEach(function (input) { input.checked = false; });
+    });
+  }
+
+  // Character count for the comment box.
+  form.querySelectorAll("textarea[data-counter]").forEach(function (area) {
+    var out = area.parentNode.querySelector(".q__count");
+    var max = parseInt(area.getAttribute("data-counter"), 10);
+    function update() { out.hidden = false; out.textContent = area.value.length + " / " + max; }
+    area.addEventListener("input", update);
+    update();
+  });
+
+  // Links of the error summary open the part that holds the question.
+  document.querySelectorAll("#error-summary a").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var el = document.querySelector(link.getAttribute("href"));
+      if (!el) return;
+      event.preventDefault();
+      show(stepOf(el), false);
+      el.scrollIntoView();
+      var input = el.querySelector("input,textarea");
+      if (input) input.focus();
+    });
+  });
+
+  // The language switch re-posts the form; come back to the same part afterwards.
+  var saved = null;
+  try { saved = sessionStorage.getItem("survey-step"); sessionStorage.removeItem("survey-step"); } catch (e) {}
+  document.querySelectorAll("button[name=switch_lang]").forEach(function (btn) {
+    btn.addEventListener("click", function () {
+      try { sessionStorage.setItem("survey-step", String(current)); } catch (e) {}
+    });
+  });
+
+  applySkipLogic();
+  var firstError = form.querySelector(".q--invalid");
+  show(firstError ? stepOf(firstError) : (saved ? parseInt(saved, 10) : 0), false);
+  var summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
+})();

@@ -1,0 +1,101 @@
+"""Route handlers: parse the request, call the collect service, render."""
+from __future__ import annotations
+
+from flask import current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _, refresh
+
+from surveyapp.db import get_session
+from surveyapp.extensions import csrf
+from surveyapp.i18n import current_lang
+from surveyapp.services.collect import LinkState, SurveyTarget, collect, counter_target, token_target
+from surveyapp.services.organisation import all_procedures, counter_by_code
+from surveyapp.services.qr import qr_svg
+from surveyapp.survey import bp
+from surveyapp.survey.forms import SurveyForm
+from surveyapp.survey.messages import error_message
+
+# CSRF is checked by SurveyForm inside the views, so that an expired token re-shows the
+# answers instead of failing the whole page.
+csrf.exempt(bp)
+
+NOT_ITEM_FIELDS = {"csrf_token", "switch_lang"}
+
+
+@bp.route("/s/<counter_code>", methods=["GET", "POST"])
+def counter_survey(counter_code: str):  # type: ignore[no-untyped-def]
+    target = counter_target(get_session(), counter_code, request.args.get("p"))
+    return _survey_page(target)
+
+
+@bp.route("/t/<token>", methods=["GET", "POST"])
+def token_survey(token: str):  # type: ignore[no-untyped-def]
+    target = token_target(get_session(), token)
+    return _survey_page(target)
+
+
+@bp.get("/thanks")
+def thanks() -> str:
+    return render_template("survey/thanks.html")
+
+
+@bp.get("/posters/<counter_code>")
+def poster(counter_code: str):  # type: ignore[no-untyped-def]
+    counter = counter_by_code(get_session(), counter_code)
+    if counter is None:
+        return render_template("survey/unknown_link.html"), 404
+    url = f"{current_app.config['PUBLIC_BASE_URL']}/s/{counter.code}"
+    return render_template("survey/poster.html", counter=counter, url=url, qr=qr_svg(url))
+
+
+def _survey_page(target: SurveyTarget):  # type: ignore[no-untyped-def]
+    if target.state is LinkState.UNKNOWN:
+        return render_template("survey/unknown_link.html"), 404
+    if target.state is LinkState.USED:
+        return render_template("survey/already_answered.html"), 409
+    if target.state is LinkState.NOT_READY:
+        return render_template("error.html", title=_("The survey is not available yet"), code=503), 503
+
+    form = SurveyForm()
+    values: dict[str, list[str]] = {}
+    errors: dict[str, str] = {}
+    notice = None
+    status = 200
+    if request.method == "POST":
+        values = {key: request.form.getlist(key) for key in request.form if key not in NOT_ITEM_FIELDS}
+        if request.form.get("switch_lang") in current_app.config["LANGUAGES"]:
+            g.forced_lang = request.form["switch_lang"]
+            refresh()
+        elif not form.validate():
+            notice = _("Your session had expired, so nothing was sent yet. Your answers are still here: please press Send again.")
+            status = 400
+        else:
+            result = collect(
+                get_session(),
+                target,
+                values,
+                language=current_lang(),
+                channel="qr",
+                comment_limit=current_app.config["COMMENT_MAX_LENGTH"],
+            )
+            if result.stored:
+                return redirect(url_for("survey.thanks"), 303)
+            if result.token_used:
+                return render_template("survey/already_answered.html"), 409
+            errors = {item_id: error_message(error) for item_id, error in result.errors.items()}
+            status = 400
+    procedures = all_procedures(get_session()) if target.procedure is None else []
+    return (
+        render_template(
+            "survey/form.html",
+            form=form,
+            target=target,
+            definition=target.definition,
+            lang=current_lang(),
+            values=values,
+            errors=errors,
+            notice=notice,
+            procedures=procedures,
+            comment_limit=current_app.config["COMMENT_MAX_LENGTH"],
+        ),
+        status,
+    )

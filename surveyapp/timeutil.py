@@ -1,0 +1,22 @@
+"""Reports count months in Vietnam's time (UTC+7, no daylight saving); storage is UTC."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+
+
+def to_utc_naive(moment: datetime) -> datetime:
+    """Aware datetimes are converted; naive ones are taken as Vietnam local time."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=VIETNAM)
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def month_of(utc_naive: datetime) -> str:
+    """The YYYY-MM month in Vietnam of a naive UTC timestamp."""
+    return (utc_naive.replace(tzinfo=timezone.utc).astimezone(VIETNAM)).strftime("%Y-%m")
+
+
+def utc_now_naive() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)

@@ -1,0 +1,35 @@
+"""Jinja filters that format numbers and dates the Vietnamese way through Babel (85,24%; 21/11/2026)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, format_decimal, format_percent
+
+
+def percent(value: float | None, digits: int = 2) -> str:
+    if value is None:
+        return "—"
+    return format_percent(value, format="#,##0." + "0" * digits + "%") if digits else format_percent(value)
+
+
+def decimal(value: float | int | None, digits: int = 2) -> str:
+    if value is None:
+        return "—"
+    return format_decimal(value, format="#,##0." + "0" * digits if digits else "#,##0")
+
+
+def short_date(value: date | datetime | None) -> str:
+    if value is None:
+        return "—"
+    return format_date(value, "dd/MM/yyyy")
+
+
+def short_datetime(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    return format_datetime(value, "dd/MM/yyyy HH:mm")
+
+
+def register_filters(app: Flask) -> None:
+    app.jinja_env.filters.update(percent=percent, decimal=decimal, short_date=short_date, short_datetime=short_datetime)
