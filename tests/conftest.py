@@ -19,6 +19,7 @@ from surveyapp.db import get_engine, get_session
 from surveyapp.services.definitions import sync_definitions
 from surveyapp.services.demo import DEMO_DIR
 from surveyapp.services.organisation import import_counters, import_procedures, import_units
+from tests import databases
 
 
 def build_database(url: str) -> None:
@@ -35,7 +36,16 @@ def build_database(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def pg_server() -> Iterator[str]:
+    """URL of the PostgreSQL server of this run (SURVEYAPP_TEST_DB, see tests/databases.py)."""
+    yield from databases.server()
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path | str:
+    """SQLite: the template file. PostgreSQL: the name of the template database."""
+    if databases.on_postgres():
+        return databases.create_template(request.getfixturevalue("pg_server"), build_database)
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
     build_database(f"sqlite:///{path}")
     return path
@@ -48,10 +58,16 @@ def app_config() -> dict[str, Any]:
 
 
 @pytest.fixture
-def database_url(template_db: Path, tmp_path: Path) -> str:
+def database_url(template_db: Path | str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    if databases.on_postgres():
+        server = request.getfixturevalue("pg_server")
+        name, url = databases.clone_database(server, str(template_db))
+        yield url
+        databases.drop_database(server, name)
+        return
     path = tmp_path / "surveyapp.sqlite"
     shutil.copy(template_db, path)
-    return f"sqlite:///{path}"
+    yield f"sqlite:///{path}"
 
 
 @pytest.fixture
@@ -94,3 +110,57 @@ def csrf_token_from(html: str) -> str:
     match = CSRF_PATTERN.search(html)
     assert match, "the page carries no CSRF token"
     return match.group(1)
+
+
+# ---------------------------------------------------------------- real browser
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update", "--no-first-run"]
+
+
+class LiveServer:
+    """The app served over real HTTP on a free loopback port, in a background thread."""
+
+    def __init__(self, app: Flask):
+        import threading
+
+        from werkzeug.serving import make_server
+
+        self.app = app
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[LiveServer]:
+    app.config["PUBLIC_BASE_URL"] = "http://placeholder"  # replaced below once the port is known
+    server = LiveServer(app)
+    app.config["PUBLIC_BASE_URL"] = server.url
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's Chromium driven by Playwright (no browser download: CI has no network)."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Chromium missing: `make test` installs it (scripts/install-system-deps.sh)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser):  # type: ignore[no-untyped-def]
+    """A page the size of a cheap Android phone (360 x 740, touch)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True, device_scale_factor=2)
+    page = context.new_page()
+    yield page
+    context.close()

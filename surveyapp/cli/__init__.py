@@ -1,12 +1,23 @@
 """`flask --app surveyapp <command>`: the contracts other tools rely on (docs/CLI.md)."""
 from __future__ import annotations
 
+import click
 from flask import Flask
+from flask.cli import with_appcontext
+
+
+def add_commands(app: Flask, commands: list[click.Command]) -> None:
+    """Register plain click commands so they always run inside the app context
+    (the `flask` CLI pushes one, but the test CLI runner does not)."""
+    for command in commands:
+        if command.callback is not None and not getattr(command.callback, "__wrapped_appctx__", False):
+            command.callback = with_appcontext(command.callback)
+            command.callback.__wrapped_appctx__ = True  # type: ignore[attr-defined]
+        app.cli.add_command(command)
 
 
 def register_commands(app: Flask) -> None:
-    from surveyapp.cli import organisation, setup, tokens
+    from surveyapp.cli import accounts, kiosk, operations, organisation, reports, setup, tokens
 
-    for module in (setup, organisation, tokens):
-        for command in module.COMMANDS:
-            app.cli.add_command(command)
+    for module in (setup, organisation, tokens, accounts, operations, kiosk, reports):
+        add_commands(app, module.COMMANDS)

@@ -5,7 +5,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from surveyapp.definitions import Definition
@@ -119,5 +119,9 @@ def _procedure_code_for(session: Session, text: str) -> str:
     text = text.strip()
     if not text or procedure_by_code(session, text) is not None:
         return text
-    code = session.scalar(select(Procedure.code).where(func.lower(Procedure.name) == text.lower()).limit(1))
-    return code or text
+    # Compared in Python: SQLite's lower() folds ASCII only, and names are Vietnamese.
+    wanted = text.casefold()
+    for code, name in session.execute(select(Procedure.code, Procedure.name)):
+        if name.casefold() == wanted:
+            return code
+    return text

@@ -119,6 +119,58 @@
     });
   });
 
+  // Procedure search that ignores Vietnamese tone marks ("dang ky khai sinh" finds "Đăng ký
+  // khai sinh"); the native datalist, used without JavaScript, cannot do that.
+  var search = document.getElementById("f-procedure");
+  var source = document.getElementById("procedure-list");
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
+  }
+  if (search && source) {
+    var entries = Array.prototype.map.call(source.options, function (o) {
+      var parts = o.textContent.split(" · ");
+      return { code: o.value, name: parts[0], field: parts[1] || "", key: fold(o.textContent + " " + o.value) };
+    });
+    var box = document.createElement("ul");
+    box.className = "suggest";
+    box.id = "procedure-suggest";
+    box.setAttribute("role", "listbox");
+    box.hidden = true;
+    search.removeAttribute("list");
+    search.setAttribute("role", "combobox");
+    search.setAttribute("aria-autocomplete", "list");
+    search.setAttribute("aria-controls", box.id);
+    search.setAttribute("aria-expanded", "false");
+    search.insertAdjacentElement("afterend", box);
+    search.addEventListener("input", function () {
+      var words = fold(search.value.trim()).split(/\s+/).filter(Boolean);
+      box.textContent = "";
+      var found = words.length && search.value.trim().length >= 2 ? entries.filter(function (e) {
+        return words.every(function (w) { return e.key.indexOf(w) !== -1; });
+      }).slice(0, 8) : [];
+      found.forEach(function (entry) {
+        var li = document.createElement("li");
+        li.setAttribute("role", "option");
+        li.tabIndex = 0;
+        li.textContent = entry.name;
+        var small = document.createElement("small");
+        small.textContent = entry.field + " · " + entry.code;
+        li.appendChild(small);
+        function pick() {
+          search.value = entry.name;
+          box.hidden = true;
+          search.setAttribute("aria-expanded", "false");
+          search.focus();
+        }
+        li.addEventListener("click", pick);
+        li.addEventListener("keydown", function (event) { if (event.key === "Enter") { event.preventDefault(); pick(); } });
+        box.appendChild(li);
+      });
+      box.hidden = found.length === 0;
+      search.setAttribute("aria-expanded", found.length ? "true" : "false");
+    });
+  }
+
   applySkipLogic();
   var firstError = form.querySelector(".q--invalid");
   show(firstError ? stepOf(firstError) : (saved ? parseInt(saved, 10) : 0), false);
