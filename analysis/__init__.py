@@ -3,34 +3,19 @@
 No web framework and no database here: the app turns stored answers into
 ResponseArrays or keeps tally vectors per unit and month, and this package
 turns tallies into report numbers.  See docs/ANALYSIS.md.
+
+The questionnaire layout, the response arrays and the tally (numpy only) are
+imported eagerly.  The statistics that need scipy are re-exported lazily
+(PEP 562), so `from analysis import sipas` in the app does not pay scipy's
+import time.  No lazily exported name equals a submodule name, so importing a
+submodule can never shadow a function here.
 """
 
-from .change import change
-from .flags import channel_shares, flag_counts, flags
-from .funnel import funnel_curve, funnel_limits, funnel_position
-from .indices import (
-    criterion_rates,
-    element_indices,
-    expectations,
-    overall,
-    pooled_index,
-    response_rate,
-    service_index,
-)
-from .intervals import (
-    benjamini_hochberg,
-    clopper_pearson,
-    cluster_ratio_interval,
-    jeffreys,
-    kish_effective_n,
-    newcombe_difference,
-    proportion_interval,
-    two_proportion_pvalue,
-    weighted_proportion,
-    wilson,
-)
-from .rates import make_rate, status
-from .report import build_report, to_jsonable, trend
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from .responses import ResponseArrays
 from .sipas import (
     CHOICE_CODES,
@@ -56,54 +41,73 @@ from .tally import (
 )
 from .targets import resolve_targets
 
-__all__ = [
-    "CHOICE_CODES",
-    "CONFIDENCE",
-    "CRITERIA",
-    "CRITERIA_OF_ELEMENT",
-    "DEFAULT_TARGETS",
-    "ELEMENTS",
-    "ELEMENT_OF_CRITERION",
-    "EXPECT_CODES",
-    "FLAG_IDS",
-    "MIN_RESPONSES",
-    "ResponseArrays",
-    "TALLY_SLOTS",
-    "TALLY_VERSION",
-    "TALLY_WIDTH",
-    "benjamini_hochberg",
-    "build_report",
-    "change",
-    "channel_shares",
-    "clopper_pearson",
-    "cluster_ratio_interval",
-    "criterion_rates",
-    "element_indices",
-    "empty_tally",
-    "expectations",
-    "flag_counts",
-    "flags",
-    "funnel_curve",
-    "funnel_limits",
-    "funnel_position",
-    "jeffreys",
-    "kish_effective_n",
-    "make_rate",
-    "newcombe_difference",
-    "overall",
-    "pooled_index",
-    "proportion_interval",
-    "resolve_targets",
-    "response_rate",
-    "service_index",
-    "slot",
-    "status",
-    "tally",
-    "tally_from_dict",
-    "tally_to_dict",
-    "to_jsonable",
-    "trend",
-    "two_proportion_pvalue",
-    "weighted_proportion",
-    "wilson",
-]
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(
+        ["benjamini_hochberg", "clopper_pearson", "cluster_ratio_interval", "jeffreys", "kish_effective_n",
+         "newcombe_difference", "proportion_interval", "two_proportion_pvalue", "weighted_proportion", "wilson"],
+        "intervals",
+    ),
+    **dict.fromkeys(["funnel_curve", "funnel_limits", "funnel_position"], "funnel"),
+    **dict.fromkeys(["make_rate", "status"], "rates"),
+    **dict.fromkeys(
+        ["criterion_rates", "element_indices", "expectations", "overall", "pooled_index", "response_rate",
+         "service_index"],
+        "indices",
+    ),
+    **dict.fromkeys(["channel_shares", "flag_counts", "flag_rates"], "flags"),
+    "change": "changes",
+    **dict.fromkeys(["build_report", "to_jsonable", "trend"], "report"),
+}
+assert not set(_LAZY) & set(_LAZY.values()), "a lazy name must not equal a submodule name"
+
+__all__ = sorted(
+    [
+        "CHOICE_CODES", "CONFIDENCE", "CRITERIA", "CRITERIA_OF_ELEMENT", "DEFAULT_TARGETS",
+        "ELEMENT_OF_CRITERION", "ELEMENTS", "EXPECT_CODES", "FLAG_IDS", "MIN_RESPONSES",
+        "ResponseArrays", "TALLY_SLOTS", "TALLY_VERSION", "TALLY_WIDTH", "empty_tally", "slot", "tally",
+        "tally_from_dict", "tally_to_dict", "resolve_targets",
+        *_LAZY,
+    ]
+)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later look-ups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # static checkers and IDEs see the real names
+    from .changes import change
+    from .flags import channel_shares, flag_counts, flag_rates
+    from .funnel import funnel_curve, funnel_limits, funnel_position
+    from .indices import (
+        criterion_rates,
+        element_indices,
+        expectations,
+        overall,
+        pooled_index,
+        response_rate,
+        service_index,
+    )
+    from .intervals import (
+        benjamini_hochberg,
+        clopper_pearson,
+        cluster_ratio_interval,
+        jeffreys,
+        kish_effective_n,
+        newcombe_difference,
+        proportion_interval,
+        two_proportion_pvalue,
+        weighted_proportion,
+        wilson,
+    )
+    from .rates import make_rate, status
+    from .report import build_report, to_jsonable, trend

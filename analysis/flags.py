@@ -36,7 +36,7 @@ def flag_counts(t: np.ndarray) -> dict[str, tuple[int, int]]:
     return {f: (count_of(t, *num), count_of(t, *den)) for f, (num, den) in FLAG_SLOTS.items()}
 
 
-def flags(
+def flag_rates(
     t: np.ndarray, targets: Mapping[str, float | None] | None = None, interval: str = "wilson"
 ) -> dict[str, dict[str, Any]]:
     """The six flags as Rates judged against their maxima."""

@@ -9,9 +9,19 @@ continuous in n by Spiegelhalter's interpolation (Statistics in Medicine
 
 where F is the binomial CDF.  Exact limits rather than p0 ± z·√(p0(1−p0)/n)
 because satisfaction rates sit near 1, where the normal approximation is poor
-for the small samples of commune one-stop points.  Limits are clipped to [0, 1].
-Units are classified with the exact tail probabilities the limits come from
-(see funnel_position for the one boundary count where this matters).
+for the small samples of commune one-stop points.
+
+The formula interpolates the CDF linearly between integers, i.e. it spreads
+the mass of each count r over [r − 1, r].  Used as is for an upper limit, that
+puts the line one count too low: a unit exactly at the quantile would plot
+above the line although its tail probability is not extreme — at rates near
+100 % every perfect small unit would look like an outlier (30 of 30 around
+p0 = 0.9 has probability 0.04 but would sit above the 99.8 % line).  So the
+upper limit applies the same construction to the failures n − R, which have
+rate 1 − p0:  upper_p = 1 − y_p(n, 1 − p0).  The funnel is then symmetric
+(at p0 = ½, upper = 1 − lower) and, on both sides, a unit's k/n lies outside a
+limit exactly when its one-sided exact tail probability is below the tail
+level — the rule funnel_position applies.  Limits are clipped to [0, 1].
 """
 
 from __future__ import annotations
@@ -33,13 +43,19 @@ def level_label(level: float) -> str:
     return format(round(level * 100, 6), "g")
 
 
-def _exact_limit(tail: float, n: np.ndarray, p0: float) -> np.ndarray:
+def _lower_limit(tail: float, n: np.ndarray, p0: float) -> np.ndarray:
+    """Spiegelhalter's interpolated exact p-quantile of R/n (R ~ Bin(n, p0))."""
     with np.errstate(all="ignore"):
         r = stats.binom.ppf(tail, n, p0)
         f_r = stats.binom.cdf(r, n, p0)
         f_below = stats.binom.cdf(r - 1, n, p0)
         alpha = (f_r - tail) / (f_r - f_below)
         return np.clip((r - alpha) / n, 0.0, 1.0)
+
+
+def _upper_limit(tail: float, n: np.ndarray, p0: float) -> np.ndarray:
+    """Mirror image through the failures n − R (see the module docstring)."""
+    return 1.0 - _lower_limit(tail, n, 1.0 - p0)
 
 
 def funnel_limits(
@@ -63,8 +79,8 @@ def funnel_limits(
             low = np.full(n_arr.shape, p0)
             high = np.full(n_arr.shape, p0)
         else:
-            low = _exact_limit(tail, safe_n, p0)
-            high = _exact_limit(1.0 - tail, safe_n, p0)
+            low = _lower_limit(tail, safe_n, p0)
+            high = _upper_limit(tail, safe_n, p0)
         low = np.where(valid, low, np.nan)
         high = np.where(valid, high, np.nan)
         out[level_label(level)] = (low[()] if low.ndim == 0 else low, high[()] if high.ndim == 0 else high)
@@ -82,15 +98,10 @@ def funnel_position(
     "below_95", "below_998", or "insufficient" when n < min_responses.
     Scalar in, scalar out.
 
-    The classification uses the exact binomial tail probabilities behind the
-    limits: below the L-limit when P(R <= k) < (1−L)/2, above it when
-    P(R >= k) < (1−L)/2.  On the lower side this is exactly "k/n below the
-    interpolated limit".  On the upper side the interpolated line always sits
-    between r_p − 1 and r_p, so a unit exactly at the quantile r_p would be
-    drawn just above it although its tail probability is not extreme: most
-    visibly, every unit at 100 % would be "above 99.8 %" whenever p0 < 1 (30 of
-    30 around p0 = 0.9 has probability 0.04).  The tail rule keeps that
-    boundary count inside.
+    Classified by the exact binomial tail probabilities: below the L-limit
+    when P(R <= k) < (1−L)/2, above it when P(R >= k) < (1−L)/2.  This is
+    exactly "k/n outside the limits of funnel_limits" (module docstring), but
+    immune to floating-point ties at the limit.
     """
     k_arr, n_arr = np.broadcast_arrays(np.asarray(k, dtype=float), np.asarray(n, dtype=float))
     p0 = float(target_p)

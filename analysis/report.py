@@ -13,8 +13,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .change import change, difference, overall_counts
-from .flags import channel_shares, flags
+from .changes import change, difference, overall_counts
+from .flags import channel_shares, flag_rates
 from .funnel import DEFAULT_LEVELS, funnel_curve, funnel_limits, funnel_position, level_label
 from .indices import criterion_rates, element_indices, expectations, overall, response_rate, service_index
 from .intervals import benjamini_hochberg
@@ -35,13 +35,15 @@ METHOD_NOTES: dict[str, Any] = {
     "single_rate_interval": "Wilson score interval (Brown, Cai & DasGupta 2001)",
     "pooled_index_interval": (
         "ratio estimator with respondents as clusters: linearised (Taylor) variance turned into a design "
-        "effect (floor 1); Wilson interval on the effective sample size Σm/deff"
+        "effect (floor 1); Wilson interval on the effective sample size Σm/deff with Student's t "
+        "(respondents − 1 degrees of freedom)"
     ),
     "change_interval": "Newcombe hybrid score interval for a difference of proportions (method 10, 1998)",
     "change_test": "pooled two-proportion z test; children's changes adjusted by Benjamini–Hochberg (FDR 5%)",
     "funnel": (
-        "Spiegelhalter (2005) exact binomial limits with interpolation around the parent's pooled overall "
-        "satisfaction, 95% and 99.8%"
+        "Spiegelhalter (2005) exact binomial limits with interpolation (upper limit through the failures, "
+        "so that outside a limit = one-sided exact tail below (1−level)/2) around the parent's pooled "
+        "overall satisfaction, 95% and 99.8%"
     ),
     "status": (
         "below: interval entirely on the wrong side of the target; possibly_below: only the point estimate is; "
@@ -58,7 +60,7 @@ def core_measures(t: np.ndarray, targets: Mapping[str, float | None], interval: 
         "service_index": service_index(t, targets),
         "overall": overall(t, targets, interval),
         "elements": element_indices(t, targets),
-        "flags": flags(t, targets, interval),
+        "flags": flag_rates(t, targets, interval),
     }
 
 
@@ -117,6 +119,8 @@ def _children(
     interval: str,
 ) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
+    overall_k: list[int] = []
+    overall_n: list[int] = []
     for child in children:
         t = check_tally(child["tally"])
         prev = child.get("tally_prev")
@@ -125,11 +129,17 @@ def _children(
         entry: dict[str, Any] = {"code": child.get("code"), "name": child.get("name")}
         entry.update(core_measures(t, child_goals, interval))
         k, n, _ = overall_counts(t)
-        entry["funnel"] = _child_funnel(int(k), int(n), center)
+        overall_k.append(int(k))
+        overall_n.append(int(n))
         entry["change"] = {"overall": difference(overall_counts(t), overall_counts(t_prev))}
         if "dossiers" in child:
             entry["response_rate"] = response_rate(entry["n_responses"], child["dossiers"])
         entries.append(entry)
+
+    # One vectorised call for all children (scipy's per-call overhead would
+    # dominate a province with hundreds of communes).
+    for entry, funnel in zip(entries, _child_funnels(np.array(overall_k), np.array(overall_n), center)):
+        entry["funnel"] = funnel
 
     # Many children are tested at once: control the false discovery rate.
     pvalues = np.array([_nan_if_none(e["change"]["overall"]["p_value"]) for e in entries], dtype=float)
@@ -141,14 +151,25 @@ def _children(
     return entries
 
 
-def _child_funnel(k: int, n: int, center: float | None) -> dict[str, Any]:
-    if center is None or n == 0:
-        return {"position": None if center is None else "insufficient", "limits": None}
+def _child_funnels(k: np.ndarray, n: np.ndarray, center: float | None) -> list[dict[str, Any]]:
+    """Each child's overall satisfaction against the parent's funnel."""
+    if center is None:
+        return [{"position": None, "limits": None} for _ in k]
+    if k.size == 0:
+        return []
+    positions = funnel_position(k, n, center)
     limits = funnel_limits(center, n, DEFAULT_LEVELS)
-    return {
-        "position": funnel_position(k, n, center),
-        "limits": {label: [float(lo), float(hi)] for label, (lo, hi) in limits.items()},
-    }
+    out: list[dict[str, Any]] = []
+    for i, position in enumerate(positions):
+        out.append(
+            {
+                "position": position,
+                "limits": None
+                if n[i] == 0
+                else {label: [float(lo[i]), float(hi[i])] for label, (lo, hi) in limits.items()},
+            }
+        )
+    return out
 
 
 def _funnel_summary(children: list[dict[str, Any]], center: float | None) -> dict[str, Any] | None:

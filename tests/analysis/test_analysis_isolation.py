@@ -33,3 +33,27 @@ def test_source_never_mentions_the_web_stack() -> None:
         text = path.read_text(encoding="utf-8")
         for name in ("import flask", "from flask", "import sqlalchemy", "from sqlalchemy"):
             assert name not in text.lower(), f"{path.name} mentions {name!r}"
+
+
+def test_questionnaire_constants_load_without_scipy() -> None:
+    # The app imports analysis.sipas at start-up; scipy waits until a report is built.
+    code = "import sys, analysis.sipas; print('scipy' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+
+
+def test_public_names_resolve_to_functions_not_submodules() -> None:
+    import types
+
+    import analysis
+    import analysis.changes  # noqa: F401  (importing submodules must not shadow anything)
+    import analysis.flags  # noqa: F401
+    import analysis.tally  # noqa: F401
+
+    for name in analysis.__all__:
+        assert not isinstance(getattr(analysis, name), types.ModuleType), name
+    assert callable(analysis.tally) and callable(analysis.change) and callable(analysis.build_report)

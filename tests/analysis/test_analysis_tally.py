@@ -94,6 +94,20 @@ def test_slot_names_are_unique_and_stable() -> None:
         slot("TC23.1")
 
 
+def test_layout_is_pinned() -> None:
+    # Stored aggregates depend on these positions.  Changing them is a new
+    # TALLY_VERSION and a data migration, never a silent edit.
+    from analysis.tally import TALLY_VERSION
+
+    assert TALLY_VERSION == 1 and TALLY_WIDTH == 211
+    pinned = {
+        "n": 0, "TC01.1": 1, "TC22.5": 110, "E1.1": 111, "E5.5": 135, "overall.1": 136,
+        "E1.y": 141, "service.k": 176, "trips.1": 177, "apology_when_late.yes": 186,
+        "apology_not_late": 188, "receive_channel.postal": 199, "expect.info": 200, "expect_asked": 210,
+    }
+    assert {name: slot(name) for name in pinned} == pinned
+
+
 def test_tallies_add_up(make_arrays, rng) -> None:
     a, b = make_arrays(rng, 400), make_arrays(rng, 250)
     union = ResponseArrays.concatenate([a, b])
