@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 
@@ -69,17 +70,20 @@ class Definition:
     def intro(self, lang: str) -> str | None:
         return self.intros.get(lang) or self.intros.get("vi")
 
-    @property
+    # Definitions are immutable and read on every submission, so the derived views are cached
+    # (cached_property writes to the instance dict, which a frozen dataclass allows).
+    @cached_property
     def items(self) -> tuple[Item, ...]:
         return tuple(item for section in self.sections for item in section.items)
 
-    def item(self, item_id: str) -> Item:
-        for item in self.items:
-            if item.id == item_id:
-                return item
-        raise KeyError(item_id)
+    @cached_property
+    def _items_by_id(self) -> dict[str, Item]:
+        return {item.id: item for item in self.items}
 
-    @property
+    def item(self, item_id: str) -> Item:
+        return self._items_by_id[item_id]
+
+    @cached_property
     def item_ids(self) -> tuple[str, ...]:
         return tuple(item.id for item in self.items)
 
