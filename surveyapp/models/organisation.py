@@ -1,9 +1,9 @@
 """Units (a tree of any depth), counters and the procedure catalogue."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveyapp.models.base import Base
@@ -23,6 +23,9 @@ class Unit(Base):
     name: Mapped[str] = mapped_column(String(255))
     parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("unit.id"), index=True)
     path: Mapped[str] = mapped_column(String(1024), index=True, default="/")
+    # Overrides of the default report targets ({"overall": 0.9, ...}); None inherits the
+    # nearest ancestor's (surveyapp.services.targets, docs/REPORT.md).
+    targets: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON, nullable=True)
 
     parent: Mapped[Optional["Unit"]] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Unit"]] = relationship(back_populates="parent", order_by="Unit.code")

@@ -1,0 +1,253 @@
+"""Route handlers of the dashboard: check scope, call the report services, render or export.
+
+Contracts (docs/DASHBOARD.md): `/reports/<unit code>/<YYYY-MM>` and the same path plus `.csv`,
+`.xlsx` and `/print`. Every view that shows or exports a unit's data goes through
+`_visible_unit`, which refuses units outside the official's scope (403) whatever the URL.
+"""
+from __future__ import annotations
+
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from surveyapp.auth import address_hash, can_see_unit, login_required, signed_in_user
+from surveyapp.dashboard import bp
+from surveyapp.dashboard import views as v
+from surveyapp.db import get_session
+from surveyapp.i18n import current_lang
+from surveyapp.models import Unit, User
+from surveyapp.services import audit, dashboard as data, reports
+from surveyapp.services.accounts import scope_roots
+from surveyapp.services.organisation import counter_by_code, unit_by_code, unit_chain
+from surveyapp.services.raw_export import raw_csv, write_raw_xlsx
+from surveyapp.services.report_export import report_csv, write_report_xlsx
+from surveyapp.timeutil import VIETNAM
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BREAKDOWNS = ("counter", "procedure", "channel")
+
+
+def _me() -> User:
+    user = signed_in_user()
+    assert user is not None  # every view is behind login_required
+    return user
+
+
+def _visible_unit(code: str) -> Unit:
+    """The unit of the URL, if it exists (404) and the official may see it (403)."""
+    unit = unit_by_code(get_session(), code)
+    if unit is None:
+        abort(404)
+    if not can_see_unit(_me(), unit):
+        abort(403)
+    return unit
+
+
+def _page_context(unit: Unit, month: str, tab: str) -> dict[str, Any]:
+    """What every report page shows around its content: trail, month switch, tabs."""
+    me = _me()
+    chain = unit_chain(unit)
+    return {
+        "unit": unit, "month": month, "tab": tab,
+        "trail": [(u, can_see_unit(me, u)) for u in chain],
+        "prev_month": data.shift_month(month, -1),
+        "next_month": data.shift_month(month, 1) if month < data.this_month() else None,
+        "months": data.months_with_responses(get_session(), unit),
+        "children": [c for c in unit.children if can_see_unit(me, c)],
+    }
+
+
+def _audit_export(unit: Unit, month: str, kind: str) -> None:
+    session = get_session()
+    audit.record(session, "export", user=_me(), target=f"{unit.code}/{month}", detail={"format": kind},
+                 address_hash=address_hash())
+    session.commit()
+
+
+def _download(body: bytes, filename: str, mimetype: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"  # officials' data must not sit in shared caches
+    return response
+
+
+# ---------------------------------------------------------------- entry points
+@bp.get("/reports")
+@bp.get("/reports/")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    roots = scope_roots(get_session(), _me())
+    if len(roots) == 1:
+        return redirect(url_for("dashboard.report", code=roots[0].code, month=data.this_month()))
+    return render_template("dashboard/choose_unit.html", roots=roots, month=data.this_month())
+
+
+@bp.get("/reports/go")
+@login_required
+def go():  # type: ignore[no-untyped-def]
+    """The month switch is a plain GET form (works without JavaScript)."""
+    code = request.args.get("unit", "")
+    month = request.args.get("month", "")
+    unit = _visible_unit(code)
+    if not reports.MONTH_PATTERN.match(month):
+        month = data.this_month()
+    target = request.args.get("tab", "report")
+    if target in BREAKDOWNS:
+        return redirect(url_for("dashboard.breakdown", code=unit.code, month=month, by=target))
+    endpoint = f"dashboard.{target}" if target in v.TAB_ENDPOINTS else "dashboard.report"
+    return redirect(url_for(endpoint, code=unit.code, month=month))
+
+
+@bp.get("/reports/<code>")
+@login_required
+def unit_latest(code: str):  # type: ignore[no-untyped-def]
+    unit = _visible_unit(code)
+    return redirect(url_for("dashboard.report", code=unit.code, month=data.this_month()))
+
+
+# ---------------------------------------------------------------- the monthly report
+@bp.get("/reports/<code>/<month:month>")
+@login_required
+def report(code: str, month: str):  # type: ignore[no-untyped-def]
+    unit = _visible_unit(code)
+    session = get_session()
+    result = reports.monthly_report(session, unit.code, month)
+    points = reports.trend(session, unit.code, month, months=12)
+    labels = data.question_labels(session, current_lang())
+    return render_template(
+        "dashboard/overview.html", report=result, trend=points, labels=labels,
+        priorities=v.priorities(result, labels), charts=v.overview_charts(result, points, labels),
+        **_page_context(unit, month, "report"),
+    )
+
+
+@bp.get("/reports/<code>/<month:month>/print")
+@login_required
+def print_report(code: str, month: str):  # type: ignore[no-untyped-def]
+    unit = _visible_unit(code)
+    session = get_session()
+    result = reports.monthly_report(session, unit.code, month)
+    points = reports.trend(session, unit.code, month, months=12)
+    labels = data.question_labels(session, current_lang())
+    counters = reports.breakdown(session, unit.code, month, by="counter")
+    _audit_export(unit, month, "print")
+    return render_template(
+        "dashboard/print.html", report=result, trend=points, labels=labels, counters=counters,
+        criteria=v.ranked_criteria(result, labels), priorities=v.priorities(result, labels),
+        charts=v.overview_charts(result, points, labels), chain=unit_chain(unit), unit=unit, month=month,
+        issued=datetime.now(VIETNAM).date(),
+    )
+
+
+@bp.get("/reports/<code>/<month:month>.csv")
+@login_required
+def report_csv_export(code: str, month: str):  # type: ignore[no-untyped-def]
+    unit = _visible_unit(code)
+    session = get_session()
+    body = report_csv(session, reports.monthly_report(session, unit.code, month))
+    _audit_export(unit, month, "csv")
+    return _download(body, f"bao-cao-{unit.code}-{month}.csv", "text/csv; charset=utf-8")
+
+
+@bp.get("/reports/<code>/<month:month>.xlsx")
+@login_required
+def report_xlsx_export(code: str, month: str):  # type: ignore[no-untyped-def]
+    unit = _visible_unit(code)
+    session = get_session()
+    result = reports.monthly_report(session, unit.code, month)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "report.xlsx"
+        write_report_xlsx(session, result, path)
+        body = path.read_bytes()
+    _audit_export(unit, month, "xlsx")
+    return _download(body, f"bao-cao-{unit.code}-{month}.xlsx", XLSX)
+
+
+@bp.get("/reports/<code>/<month:month>/responses.csv")
+@login_required
+def raw_csv_export(code: str, month: str):  # type: ignore[no-untyped-def]
+    unit = _visible_unit(code)
+    body = raw_csv(get_session(), unit, month)
+    _audit_export(unit, month, "responses.csv")
+    return _download(body, f"phieu-khao-sat-{unit.code}-{month}.csv", "text/csv; charset=utf-8")
+
+
+@bp.get("/reports/<code>/<month:month>/responses.xlsx")
+@login_required
+def raw_xlsx_export(code: str, month: str):  # type: ignore[no-untyped-def]
+    unit = _visible_unit(code)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "responses.xlsx"
+        write_raw_xlsx(get_session(), unit, month, path, sheet_title=_("Responses"))
+        body = path.read_bytes()
+    _audit_export(unit, month, "responses.xlsx")
+    return _download(body, f"phieu-khao-sat-{unit.code}-{month}.xlsx", XLSX)
+
+
+# ---------------------------------------------------------------- drill-downs
+@bp.get("/reports/<code>/<month:month>/by/<by>")
+@login_required
+def breakdown(code: str, month: str, by: str):  # type: ignore[no-untyped-def]
+    if by not in BREAKDOWNS:
+        abort(404)
+    unit = _visible_unit(code)
+    session = get_session()
+    rows = reports.breakdown(session, unit.code, month, by=by)
+    return render_template(
+        "dashboard/breakdown.html", rows=v.worst_first(rows), by=by, charts=v.breakdown_chart(rows, by),
+        **_page_context(unit, month, by),
+    )
+
+
+@bp.get("/reports/<code>/<month:month>/counters/<counter_code>")
+@login_required
+def counter(code: str, month: str, counter_code: str):  # type: ignore[no-untyped-def]
+    unit = _visible_unit(code)
+    session = get_session()
+    found = counter_by_code(session, counter_code)
+    # A counter outside the unit's subtree is "not found" here, whatever its own scope.
+    if found is None or not found.unit.path.startswith(unit.path):
+        abort(404)
+    rows = reports.breakdown(session, unit.code, month, by="counter")
+    row = next((r for r in rows if r["key"] == found.code), None)
+    labels = data.question_labels(session, current_lang())
+    page = data.comments_page(session, unit, month, data.CommentFilter(counter_code=found.code), per_page=20)
+    return render_template(
+        "dashboard/counter.html", counter=found, row=row, labels=labels,
+        criteria=v.ranked_criteria(row, labels) if row else [], comments=page,
+        **_page_context(unit, month, "counter"),
+    )
+
+
+@bp.get("/reports/<code>/<month:month>/criteria")
+@login_required
+def criteria(code: str, month: str):  # type: ignore[no-untyped-def]
+    unit = _visible_unit(code)
+    session = get_session()
+    result = reports.monthly_report(session, unit.code, month)
+    labels = data.question_labels(session, current_lang())
+    ranked = v.ranked_criteria(result, labels)
+    return render_template(
+        "dashboard/criteria.html", report=result, criteria=ranked, labels=labels,
+        expectations=v.ranked_expectations(result, labels), charts=v.criteria_chart(ranked),
+        **_page_context(unit, month, "criteria"),
+    )
+
+
+@bp.get("/reports/<code>/<month:month>/comments")
+@login_required
+def comments(code: str, month: str):  # type: ignore[no-untyped-def]
+    unit = _visible_unit(code)
+    session = get_session()
+    chosen = v.comment_filter(request.args)
+    page_number = request.args.get("page", "1")
+    page = data.comments_page(session, unit, month, chosen, page=int(page_number) if page_number.isdigit() else 1)
+    return render_template(
+        "dashboard/comments.html", page=page, chosen=chosen, page_number=int(page_number) if page_number.isdigit() else 1,
+        counters=data.counters_under(session, unit), units=data.units_under(session, unit),
+        per_page=data.COMMENTS_PER_PAGE, **_page_context(unit, month, "comments"),
+    )

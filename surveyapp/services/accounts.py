@@ -1,0 +1,175 @@
+"""Officials' accounts: creation, password checks, scope of units."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from flask import current_app, has_app_context
+from flask_babel import LazyString, lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from surveyapp.models import ROLES, Unit, User
+from surveyapp.models.base import utcnow
+from surveyapp.services import throttle
+
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
+MIN_PASSWORD_LENGTH = 8
+DEFAULT_HASH_METHOD = "scrypt"
+# Checked against when the username is unknown, so a wrong name costs as long as a wrong password.
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+class AccountError(ValueError):
+    """A user-facing reason why an account change was refused."""
+
+    def __init__(self, message: str | LazyString):
+        self.message = message
+        super().__init__(str(message))
+
+
+def _hash_method() -> str:
+    """scrypt (salted, memory-hard) unless PASSWORD_HASH_METHOD says otherwise (tests use a
+    cheap pbkdf2 so that hundreds of sign-ins stay fast)."""
+    if has_app_context():
+        return str(current_app.config.get("PASSWORD_HASH_METHOD", DEFAULT_HASH_METHOD))
+    return DEFAULT_HASH_METHOD
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=_hash_method())
+
+
+def _dummy_hash() -> str:
+    method = _hash_method()
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash("not-a-real-password", method=method)
+    return _DUMMY_HASHES[method]
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(_l("The password must have at least %(count)d characters.", count=MIN_PASSWORD_LENGTH))
+
+
+def _unit_for_role(session: Session, role: str, unit_code: str | None) -> Unit | None:
+    if role not in ROLES:
+        raise AccountError(_l("Unknown role %(role)s.", role=role))
+    if not unit_code:
+        if role != "admin":
+            raise AccountError(_l("A manager or viewer must belong to a unit."))
+        return None
+    unit = session.scalar(select(Unit).where(Unit.code == unit_code))
+    if unit is None:
+        raise AccountError(_l("Unknown unit %(code)s.", code=unit_code))
+    return unit
+
+
+def create_user(
+    session: Session, username: str, password: str, role: str, unit_code: str | None = None, full_name: str = ""
+) -> User:
+    """Create an account (the caller commits). Raises AccountError with a readable reason."""
+    username = username.strip()
+    if not USERNAME_PATTERN.match(username):
+        raise AccountError(_l("A username has 2 to 64 letters, digits, '.', '_', '@' or '-'."))
+    if user_by_username(session, username) is not None:
+        raise AccountError(_l("The username %(name)s is taken.", name=username))
+    check_password_strength(password)
+    unit = _unit_for_role(session, role, unit_code)
+    user = User(
+        username=username, full_name=full_name.strip()[:255], password_hash=hash_password(password),
+        role=role, unit_id=unit.id if unit else None, active=True, session_version=1,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def update_user(
+    session: Session, user: User, *, role: str, unit_code: str | None, active: bool, full_name: str
+) -> None:
+    unit = _unit_for_role(session, role, unit_code)
+    changed_access = (role, unit.id if unit else None, active) != (user.role, user.unit_id, user.active)
+    user.role, user.unit_id, user.active = role, (unit.id if unit else None), active
+    user.full_name = full_name.strip()[:255]
+    if changed_access:
+        user.session_version += 1  # the old scope must not survive in an open session
+
+
+def set_password(user: User, password: str) -> None:
+    check_password_strength(password)
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+
+
+def user_by_username(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username.strip()))
+
+
+def user_by_id(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def all_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+class LoginOutcome(Enum):
+    OK = "ok"
+    BAD = "bad"
+    THROTTLED = "throttled"
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    outcome: LoginOutcome
+    user: User | None = None
+    retry_after: int = 0
+
+
+def authenticate(session: Session, username: str, password: str, keys: throttle.ThrottleKeys) -> LoginResult:
+    """Check a sign-in, throttling repeated failures. The caller records the audit and commits."""
+    wait = throttle.seconds_to_wait(session, keys)
+    if wait > 0:
+        return LoginResult(LoginOutcome.THROTTLED, retry_after=wait)
+    user = user_by_username(session, username) if username else None
+    valid = check_password_hash(user.password_hash if user else _dummy_hash(), password)
+    if user is None or not valid or not user.active:
+        throttle.record_failure(session, keys)
+        return LoginResult(LoginOutcome.BAD, user=user)
+    throttle.clear_username(session, keys)
+    user.last_login_at = utcnow()
+    return LoginResult(LoginOutcome.OK, user=user)
+
+
+# ---------------------------------------------------------------- scope
+def scope_path(user: User) -> str | None:
+    """The unit path prefix the user may see; None means everything (administrators)."""
+    if user.role == "admin":
+        return None
+    if user.unit is None:
+        return "\x00no-unit"  # matches nothing: a non-admin without a unit sees nothing
+    return user.unit.path
+
+
+def unit_in_scope(user: User, unit: Unit) -> bool:
+    prefix = scope_path(user)
+    return prefix is None or unit.path.startswith(prefix)
+
+
+def scope_units(session: Session, user: User) -> list[Unit]:
+    """Every unit the user may see, in tree order."""
+    query = select(Unit).order_by(Unit.path)
+    prefix = scope_path(user)
+    if prefix is not None:
+        query = query.where(Unit.path.startswith(prefix, autoescape=True))
+    return list(session.scalars(query))
+
+
+def scope_roots(session: Session, user: User) -> list[Unit]:
+    """The top units of the user's scope: their own unit, or every root for administrators."""
+    if user.role != "admin":
+        return [user.unit] if user.unit is not None else []
+    return list(session.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.code)))

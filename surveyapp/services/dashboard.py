@@ -1,0 +1,148 @@
+"""Data the dashboard needs besides the report itself: labels, filtered comments, counters.
+
+Only lookups and record lists here; every rate and interval comes from
+surveyapp.services.reports (which uses the `analysis` package).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from surveyapp.models import Counter, Response, Unit
+from surveyapp.services.definitions import current_definition
+from surveyapp.timeutil import month_of, utc_now_naive
+
+FULL_FORM = "sipas-full"
+COMMENTS_PER_PAGE = 50
+
+
+def this_month() -> str:
+    """The current month in Vietnam's time, the default of every report page."""
+    return month_of(utc_now_naive())
+
+
+def shift_month(month: str, delta: int) -> str:
+    year, number = int(month[:4]), int(month[5:7]) - 1 + delta
+    return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
+
+
+def question_labels(session: Session, lang: str) -> dict[str, str]:
+    """Element titles, criterion texts and expectation options of the full questionnaire."""
+    labels: dict[str, str] = {}
+    found = current_definition(session, FULL_FORM)
+    if found is None:
+        return labels
+    definition = found[1]
+    for section in definition.sections:
+        if section.element:
+            labels[section.element] = section.title(lang)
+    for item in definition.items:
+        labels[item.id] = item.label(lang)
+    if "expect" in definition.item_ids:
+        for option in definition.item("expect").options:
+            labels[f"expect.{option.code}"] = option.label(lang)
+    return labels
+
+
+def counters_under(session: Session, unit: Unit) -> list[Counter]:
+    """Counters of the unit's subtree (for the comment filter and counter links)."""
+    return list(
+        session.scalars(
+            select(Counter).join(Unit, Unit.id == Counter.unit_id)
+            .where(Unit.path.startswith(unit.path, autoescape=True)).order_by(Counter.code)
+        )
+    )
+
+
+def units_under(session: Session, unit: Unit) -> list[Unit]:
+    return list(session.scalars(select(Unit).where(Unit.path.startswith(unit.path, autoescape=True)).order_by(Unit.path)))
+
+
+@dataclass(frozen=True)
+class CommentFilter:
+    unit_code: str | None = None  # a unit of the subtree (its own subtree)
+    counter_code: str | None = None
+    max_overall: int | None = None  # only comments whose overall score is at most this
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class CommentPage:
+    comments: list[dict[str, Any]]
+    total: int
+
+
+def comments_page(
+    session: Session, unit: Unit, month: str, chosen: CommentFilter, *, page: int = 1, per_page: int = COMMENTS_PER_PAGE
+) -> CommentPage:
+    """Comments of the unit's subtree for the month, newest first, filtered. Holds no
+    respondent data beyond the comment, the day, the place and the overall score."""
+    base_unit = unit
+    if chosen.unit_code:
+        inner = session.scalar(select(Unit).where(Unit.code == chosen.unit_code))
+        if inner is not None and inner.path.startswith(unit.path):
+            base_unit = inner  # a filter can narrow the scope, never widen it
+    conditions = [
+        Unit.path.startswith(base_unit.path, autoescape=True),
+        Response.month == month,
+        Response.comment.is_not(None),
+        Response.comment != "",
+    ]
+    if chosen.counter_code:
+        conditions.append(Counter.code == chosen.counter_code)
+    if chosen.text:
+        conditions.append(Response.comment.ilike("%" + _escape_like(chosen.text) + "%", escape="\\"))
+    query = (
+        select(Response, Unit.code, Unit.name, Counter.code, Counter.name)
+        .join(Unit, Unit.id == Response.unit_id)
+        .outerjoin(Counter, Counter.id == Response.counter_id)
+        .where(*conditions)
+        .order_by(Response.submitted_at.desc(), Response.id.desc())
+    )
+    rows = []
+    for response, unit_code, unit_name, counter_code, counter_name in session.execute(query):
+        overall = _score((response.answers or {}).get("overall"))
+        if chosen.max_overall is not None and (overall is None or overall > chosen.max_overall):
+            continue  # the score lives in JSON, portable SQL cannot filter it; a month is small
+        rows.append({
+            "comment": response.comment, "submitted_at": response.submitted_at, "unit": unit_code,
+            "unit_name": unit_name, "counter": counter_code, "counter_name": counter_name, "overall": overall,
+        })
+    start = (max(page, 1) - 1) * per_page
+    return CommentPage(comments=rows[start:start + per_page], total=len(rows))
+
+
+def _score(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def months_with_responses(session: Session, unit: Unit) -> list[str]:
+    """Months that have responses in the subtree, newest first (for the month picker)."""
+    query = (
+        select(Response.month).join(Unit, Unit.id == Response.unit_id)
+        .where(Unit.path.startswith(unit.path, autoescape=True)).group_by(Response.month).order_by(Response.month.desc())
+    )
+    return list(session.scalars(query))
+
+
+def response_count(session: Session, unit: Unit, month: str) -> int:
+    query = (
+        select(func.count()).select_from(Response).join(Unit, Unit.id == Response.unit_id)
+        .where(Unit.path.startswith(unit.path, autoescape=True), Response.month == month)
+    )
+    return int(session.scalar(query) or 0)
+
+
+def submitted_day(moment: datetime) -> str:
+    return moment.date().isoformat()

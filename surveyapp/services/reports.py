@@ -1,0 +1,281 @@
+"""Monthly reports of a unit and its subtree (docs/REPORT.md).
+
+The database side only counts: responses of the unit's subtree for the wanted months are
+turned into tally vectors (analysis.tally) per group, and every number of the report comes
+from the `analysis` package. `load_tallies` is the single place that reads responses, so it
+can later be replaced by stored per-unit, per-month aggregates without touching the rest.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from analysis import ResponseArrays, build_report, empty_tally, tally, to_jsonable
+from analysis import trend as analysis_trend
+from analysis.indices import criterion_rates, expectations as analysis_expectations, response_rate
+from analysis.report import core_measures
+from analysis.targets import resolve_targets
+from surveyapp.models import Counter, Procedure, Response, SurveyDefinitionRecord, Unit
+from surveyapp.services.aggregates import subtree_sums
+from surveyapp.services.organisation import unit_by_code
+from surveyapp.services.targets import effective_overrides
+from surveyapp.services.volumes import volumes_in
+
+MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+GROUPINGS: tuple[str, ...] = ("child", "counter", "procedure", "channel")
+OWN = "own"  # group key of responses filed at the unit itself, not under a child
+
+GroupKey = Any
+Tallies = dict[tuple[str, GroupKey], np.ndarray]
+
+
+class ReportError(ValueError):
+    """A report that cannot be made (unknown unit, malformed month); message is translated."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    unit: Unit
+    month: str
+
+
+def resolve_scope(session: Session, unit_code: str, month: str) -> Scope:
+    if not MONTH_PATTERN.match(month or ""):
+        raise ReportError(str(_l("a month looks like 2026-11 (YYYY-MM)")))
+    unit = unit_by_code(session, unit_code)
+    if unit is None:
+        raise ReportError(str(_l("unknown unit %(code)s", code=unit_code)))
+    return Scope(unit, month)
+
+
+def previous_month(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:7])
+    return f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
+
+
+def months_ending(month: str, count: int) -> list[str]:
+    months = [month]
+    while len(months) < count:
+        months.append(previous_month(months[-1]))
+    return list(reversed(months))
+
+
+# ------------------------------------------------------------------ the one reader
+def load_tallies(session: Session, unit: Unit, months: Sequence[str], group_by: str | None = None) -> Tallies:
+    """Tally vectors of the responses in `unit`'s subtree for `months`, keyed (month, group).
+
+    group_by: None (key None: the whole subtree), "child" (the direct child unit's id whose
+    subtree holds the response, or OWN for responses filed at `unit` itself), "counter"
+    (counter id or None), "procedure" (procedure id or None) or "channel" (its code).
+    Only the given months are read (the month column is indexed with the unit).
+    """
+    if group_by is not None and group_by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {group_by!r}")
+    # Read from the monthly aggregates kept as responses arrive (surveyapp/services/aggregates.py);
+    # load_tallies_from_responses below recomputes the same vectors from raw answers.
+    column = {None: None, "child": "path", "counter": "counter_id", "procedure": "procedure_id", "channel": "channel"}[group_by]
+    prefix_length = len(unit.path)
+    out: Tallies = {}
+    for month, value, vector in subtree_sums(session, unit.path, months, column):
+        if group_by == "child":
+            rest = value[prefix_length:]
+            group: GroupKey = int(rest.split("/", 1)[0]) if rest else OWN
+        elif group_by in ("counter", "procedure"):
+            group = value or None
+        else:
+            group = value
+        out[(month, group)] = out[(month, group)] + vector if (month, group) in out else vector
+    return out
+
+
+def load_tallies_from_responses(session: Session, unit: Unit, months: Sequence[str], group_by: str | None = None) -> Tallies:
+    """The same as load_tallies, recomputed from the raw responses (for checks and tests)."""
+    if group_by is not None and group_by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {group_by!r}")
+    expect_forms = _forms_with_expect(session)
+    query = (
+        select(Response.month, Response.answers, Response.definition_pk, Unit.path, Response.counter_id, Response.procedure_id, Response.channel)
+        .join(Unit, Unit.id == Response.unit_id)
+        .where(Unit.path.startswith(unit.path, autoescape=True), Response.month.in_(list(months)))
+    )
+    prefix_length = len(unit.path)
+    keys: list[tuple[str, GroupKey]] = []
+    records: list[dict[str, Any]] = []
+    for month, answers, definition_pk, path, counter_id, procedure_id, channel in session.execute(query):
+        if group_by is None:
+            group: GroupKey = None
+        elif group_by == "child":
+            rest = path[prefix_length:]
+            group = int(rest.split("/", 1)[0]) if rest else OWN
+        elif group_by == "counter":
+            group = counter_id
+        elif group_by == "procedure":
+            group = procedure_id
+        else:
+            group = channel
+        keys.append((month, group))
+        # Expectations are shared among respondents whose form offered the question.
+        records.append({**answers, "expect_asked": definition_pk in expect_forms})
+    if not records:
+        return {}
+    index = {key: i for i, key in enumerate(dict.fromkeys(keys))}
+    groups = np.fromiter((index[k] for k in keys), dtype=np.intp, count=len(keys))
+    counts = tally(ResponseArrays.from_records(records), groups, len(index))
+    return {key: counts[i] for key, i in index.items()}
+
+
+def _forms_with_expect(session: Session) -> set[int]:
+    bodies = session.execute(select(SurveyDefinitionRecord.id, SurveyDefinitionRecord.body))
+    return {pk for pk, body in bodies if any(i["id"] == "expect" for s in body["sections"] for i in s["items"])}
+
+
+def _sum(tallies: Tallies, month: str, groups: Iterable[GroupKey] | None = None) -> np.ndarray:
+    wanted = None if groups is None else set(groups)
+    total = empty_tally()
+    for (m, group), t in tallies.items():
+        if m == month and (wanted is None or group in wanted):
+            total = total + t
+    return total
+
+
+# ------------------------------------------------------------------ the monthly report
+def monthly_report(session: Session, unit_code: str, month: str) -> dict[str, Any]:
+    """The monthly report of a unit's subtree with children, change and response rates."""
+    scope = resolve_scope(session, unit_code, month)
+    unit = scope.unit
+    prev = previous_month(month)
+    tallies = load_tallies(session, unit, [month, prev], group_by="child")
+    children = list(unit.children)
+    report = build_report(
+        unit={"code": unit.code, "name": unit.name},
+        month=month,
+        tally_now=_sum(tallies, month),
+        tally_prev=_sum(tallies, prev),
+        children=[
+            {
+                "code": child.code,
+                "name": child.name,
+                "tally": _sum(tallies, month, [child.id]),
+                "tally_prev": _sum(tallies, prev, [child.id]),
+                "targets": effective_overrides(child),
+            }
+            for child in children
+        ],
+        targets=effective_overrides(unit),
+    )
+    report["previous_month"] = prev
+    rates = _response_rates(session, unit, month, [unit, *children])
+    report["response_rate"] = rates[unit.id]
+    for entry, child in zip(report["children"], children):
+        entry["response_rate"] = rates[child.id]
+        # Children carry the criteria too, so a drill-down never needs a second report.
+        goals = resolve_targets(effective_overrides(child))
+        entry["criteria"] = to_jsonable(criterion_rates(_sum(tallies, month, [child.id]), goals))
+    return report
+
+
+def _response_rates(session: Session, root: Unit, month: str, wanted: list[Unit]) -> dict[int, dict[str, Any] | None]:
+    """Responses / dossiers for each wanted unit of `root`'s subtree.
+
+    A volume row of unit U counts the dossiers of U's whole subtree. For a unit, the covered
+    part of its subtree is the set of highest units (the unit itself or descendants) that
+    have a volume for the month; the rate is the responses filed in those subtrees over the
+    sum of their volumes, so a partly known subtree never mixes unmatched counts. None
+    (unknown) when no unit of the subtree has a volume.
+    """
+    units = {pk: path for pk, path in session.execute(select(Unit.id, Unit.path).where(Unit.path.startswith(root.path, autoescape=True)))}
+    volumes = {units[uid]: n for uid, n in volumes_in(session, list(units), month).items()}
+    counts_by_id = session.execute(
+        select(Response.unit_id, func.count())
+        .join(Unit, Unit.id == Response.unit_id)
+        .where(Unit.path.startswith(root.path, autoescape=True), Response.month == month)
+        .group_by(Response.unit_id)
+    )
+    counts = {units[uid]: n for uid, n in counts_by_id}
+    out: dict[int, dict[str, Any] | None] = {}
+    for unit in wanted:
+        covering = [p for p in volumes if p.startswith(unit.path)]
+        covering = [p for p in covering if not any(p != q and p.startswith(q) for q in covering)]
+        if not covering:
+            out[unit.id] = None
+            continue
+        dossiers = sum(volumes[p] for p in covering)
+        responses = sum(n for path, n in counts.items() if any(path.startswith(p) for p in covering))
+        rate = response_rate(responses, dossiers)
+        if rate is not None:
+            rate["complete"] = covering == [unit.path]  # the unit's own volume covers it all
+        out[unit.id] = to_jsonable(rate)
+    return out
+
+
+# ------------------------------------------------------------------ dashboard helpers
+def breakdown(session: Session, unit_code: str, month: str, by: str = "counter") -> list[dict[str, Any]]:
+    """Per counter, procedure or channel of the subtree: the core measures and criteria."""
+    if by not in ("counter", "procedure", "channel"):
+        raise ValueError(f"unknown grouping {by!r}")
+    scope = resolve_scope(session, unit_code, month)
+    tallies = load_tallies(session, scope.unit, [month], group_by=by)
+    goals = resolve_targets(effective_overrides(scope.unit))
+    labels = _labels(session, by, [group for (_m, group) in tallies])
+    rows = []
+    for (_m, group), t in tallies.items():
+        code, name = labels.get(group, (None, None))
+        entry = {"key": group if by == "channel" else code, "name": name}
+        entry.update(core_measures(t, goals))
+        entry["criteria"] = criterion_rates(t, goals)
+        rows.append(entry)
+    rows.sort(key=lambda e: (e["key"] is None, str(e["key"])))
+    return to_jsonable(rows)
+
+
+def _labels(session: Session, by: str, groups: list[GroupKey]) -> dict[GroupKey, tuple[str | None, str | None]]:
+    ids = [g for g in groups if g is not None]
+    if by == "counter" and ids:
+        return {i: (c, n) for i, c, n in session.execute(select(Counter.id, Counter.code, Counter.name).where(Counter.id.in_(ids)))}
+    if by == "procedure" and ids:
+        return {i: (c, n) for i, c, n in session.execute(select(Procedure.id, Procedure.code, Procedure.name).where(Procedure.id.in_(ids)))}
+    if by == "channel":
+        return {g: (g, g) for g in groups}
+    return {}
+
+
+def trend(session: Session, unit_code: str, end_month: str, months: int = 12) -> list[dict[str, Any]]:
+    """One point per month (overall, service index, n) for the `months` ending at `end_month`."""
+    scope = resolve_scope(session, unit_code, end_month)
+    wanted = months_ending(end_month, months)
+    tallies = load_tallies(session, scope.unit, wanted)
+    return analysis_trend({m: _sum(tallies, m) for m in wanted}, effective_overrides(scope.unit))
+
+
+def expectations(session: Session, unit_code: str, month: str) -> dict[str, dict[str, Any]]:
+    """Share of respondents naming each improvement area."""
+    scope = resolve_scope(session, unit_code, month)
+    return to_jsonable(analysis_expectations(_sum(load_tallies(session, scope.unit, [month]), month)))
+
+
+def comments(session: Session, unit_code: str, month: str, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """Free-text comments of the subtree for the month, newest first (no respondent data)."""
+    scope = resolve_scope(session, unit_code, month)
+    query = (
+        select(Response.comment, Response.submitted_at, Unit.code, Unit.name, Response.answers)
+        .join(Unit, Unit.id == Response.unit_id)
+        .where(
+            Unit.path.startswith(scope.unit.path, autoescape=True),
+            Response.month == month,
+            Response.comment.is_not(None),
+            Response.comment != "",
+        )
+        .order_by(Response.submitted_at.desc(), Response.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return [
+        {"comment": text, "submitted_at": at, "unit": code, "unit_name": name, "overall": (answers or {}).get("overall")}
+        for text, at, code, name, answers in session.execute(query)
+    ]

@@ -1,0 +1,97 @@
+"""Monthly dossier volumes (from the one-stop software): import and look-up (docs/IMPORT.md)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from surveyapp.models import DossierVolume, Unit
+from surveyapp.services.tabular import ImportRejected, RowError, read_table
+
+MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MAX_DOSSIERS = 10_000_000
+
+
+@dataclass(frozen=True)
+class VolumeImportSummary:
+    created: int
+    updated: int
+
+
+def import_volumes(session: Session, path: Path) -> VolumeImportSummary:
+    """Columns `unit` (code), `month` (YYYY-MM), `dossiers` (whole number >= 0).
+
+    An existing unit+month is replaced by the file's number (the one-stop software's latest
+    count wins). Any bad row: nothing changes.
+    """
+    table = read_table(path, ("unit", "month", "dossiers"))
+    units = {u.code: u.id for u in session.scalars(select(Unit))}
+    errors: list[RowError] = []
+    seen: dict[tuple[str, str], int] = {}
+    parsed: list[tuple[int, str, int]] = []
+    for number, row in table.rows:
+        ok = True
+        if not row["unit"]:
+            errors.append(RowError(number, "unit", _l("a value is required")))
+            ok = False
+        elif row["unit"] not in units:
+            errors.append(RowError(number, "unit", _l("unknown unit %(code)s", code=row["unit"])))
+            ok = False
+        month = _month_text(row["month"])
+        if month is None:
+            errors.append(RowError(number, "month", _l("a month looks like 2026-11 (YYYY-MM)")))
+            ok = False
+        dossiers = row["dossiers"]
+        if not dossiers.isdigit() or int(dossiers) > MAX_DOSSIERS:
+            errors.append(RowError(number, "dossiers", _l("must be a whole number from 0 to %(max)s", max=MAX_DOSSIERS)))
+            ok = False
+        if ok and month is not None:
+            key = (row["unit"], month)
+            if key in seen:
+                errors.append(RowError(number, "month", _l("this unit and month already appear in row %(row)s", row=seen[key])))
+            else:
+                seen[key] = number
+                parsed.append((units[row["unit"]], month, int(dossiers)))
+    if errors:
+        raise ImportRejected(errors)
+    existing = {(v.unit_id, v.month): v for v in session.scalars(select(DossierVolume))}
+    created = updated = 0
+    try:
+        for unit_id, month, dossiers in parsed:
+            volume = existing.get((unit_id, month))
+            if volume is None:
+                session.add(DossierVolume(unit_id=unit_id, month=month, dossiers=dossiers))
+                created += 1
+            else:
+                volume.dossiers = dossiers
+                updated += 1
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return VolumeImportSummary(created=created, updated=updated)
+
+
+def _month_text(text: str) -> str | None:
+    """YYYY-MM; an XLSX date cell (read as 2026-11-01T00:00:00) is taken as its month."""
+    if MONTH_PATTERN.match(text):
+        return text
+    if len(text) >= 10 and MONTH_PATTERN.match(text[:7]) and text[7] == "-" and text[10:] in ("", "T00:00:00"):
+        return text[:7]
+    return None
+
+
+def volumes_in(session: Session, unit_ids: list[int], month: str) -> dict[int, int]:
+    """Known volumes of the given units for the month: {unit_id: dossiers}."""
+    if not unit_ids:
+        return {}
+    rows = session.execute(
+        select(DossierVolume.unit_id, DossierVolume.dossiers).where(
+            DossierVolume.month == month, DossierVolume.unit_id.in_(unit_ids)
+        )
+    )
+    return {unit_id: dossiers for unit_id, dossiers in rows}
