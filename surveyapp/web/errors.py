@@ -1,7 +1,7 @@
 """Friendly error pages in the visitor's language."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -18,4 +18,10 @@ def register_error_handlers(app: Flask) -> None:
             429: _("Too many requests; please wait a moment"),
         }
         title = titles.get(error.code or 500, _("Something went wrong"))
-        return render_template("error.html", title=title, code=error.code), error.code or 500
+        if request.path.startswith("/api/"):  # routing errors of the JSON API answer JSON too
+            from surveyapp.kiosk.api import http_error as api_error
+
+            return api_error(error)
+        # Keep what the error says beyond its page, e.g. `Allow` on a 405 (RFC 9110).
+        headers = [(key, value) for key, value in error.get_headers() if key.lower() != "content-type"]
+        return render_template("error.html", title=title, code=error.code), error.code or 500, headers
