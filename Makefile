@@ -1,6 +1,7 @@
 # surveyapp: two commands do everything on a fresh machine.
 #   make run   - virtual environment, install, migrate SQLite, load definitions + demo data, serve :5000
-#   make test  - install (plus Chromium for browser tests) and run the whole suite
+#   make test  - install (plus Chromium for browser tests) and run the whole suite on SQLite and PostgreSQL
+#   make serve - production-style: migrate DATABASE_URL, then gunicorn (docs/DEPLOY.md)
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -8,7 +9,7 @@ FLASK  := $(VENV)/bin/flask --app surveyapp
 STAMP  := $(VENV)/.installed-stamp
 MO     := surveyapp/translations/vi/LC_MESSAGES/messages.mo surveyapp/translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: install run test translations extract-messages system-deps clean
+.PHONY: install run serve test bench translations extract-messages system-deps clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,8 +37,18 @@ run: install
 	$(FLASK) load-demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# Both databases: SQLite, then PostgreSQL on a throwaway server (scripts/run-tests.sh).
 test: install system-deps
-	$(PY) -m pytest -q
+	bash scripts/run-tests.sh
+
+# Benchmarks (not tests): submission load, province reports, page weight -> docs/BENCHMARKS.md (< 15 min).
+bench: install system-deps
+	$(PY) -m bench.run_all
+
+# Production-style serving: migrate, then gunicorn with gunicorn.conf.py (docs/DEPLOY.md).
+serve: install
+	$(FLASK) init-db
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

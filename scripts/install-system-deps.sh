@@ -5,6 +5,8 @@ set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+# PostgreSQL server binaries for the second test run (scripts/pg-test-server.sh starts a throwaway server).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql postgresql-client)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

@@ -1,0 +1,61 @@
+"""gunicorn settings for production-style serving (`make serve`; docs/DEPLOY.md).
+
+Every value can be overridden from the environment (GUNICORN_*), so one file serves a laptop,
+one office's machine and each app machine of a province behind nginx.
+
+* Sync workers, 2 x cores + 1: a request is a few milliseconds of Python plus one short
+  transaction; nginx in front buffers slow phones on weak connections, so a sync worker never
+  waits on a client.
+* No preload: each worker imports the app and opens its own database pool after the fork
+  (a pool inherited across fork would share sockets between processes), and `kill -HUP`
+  then reloads new code gracefully: new workers start, old ones finish their requests.
+* max_requests with jitter recycles workers now and then, so a slow leak never grows and the
+  workers never restart all at once.
+* gunicorn's own access log is off: its URL field would contain the one-time tokens of
+  `/t/<token>`. The app writes one JSON line per request with the route template instead
+  (surveyapp/logs.py), and gunicorn's error log is JSON lines too.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+wsgi_app = os.environ.get("GUNICORN_APP", "surveyapp:create_app()")
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
+workers = _int("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1)
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = _int("GUNICORN_THREADS", 1)
+timeout = _int("GUNICORN_TIMEOUT", 30)  # a worker silent this long is killed and replaced
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)  # time to finish requests on reload/stop
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+max_requests = _int("GUNICORN_MAX_REQUESTS", 5000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 500)
+preload_app = False
+limit_request_line = 4094
+limit_request_fields = 100
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+proc_name = "surveyapp"
+# gunicorn >= 23 opens a control socket in ~/.gunicorn by default; several instances on one
+# machine (tests, staging) would share it. Set GUNICORN_CONTROL_SOCKET to a path to enable it.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "surveyapp.logs.JsonFormatter"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        "gunicorn.error": {"handlers": ["stderr"], "level": loglevel.upper(), "propagate": False},
+        "gunicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        "surveyapp": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
+}

@@ -1,0 +1,69 @@
+"""Operating the service: aggregates, backup and restore (docs/DEPLOY.md)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+from flask_babel import gettext as _
+
+from surveyapp.db import get_engine, get_session
+from surveyapp.services import backup as backups
+from surveyapp.services.aggregates import compare_with_raw, rebuild_tallies
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _month(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not MONTH.match(value):
+        raise click.BadParameter(_("expected a month as YYYY-MM"))
+    return value
+
+
+@click.command("rebuild-aggregates")
+@click.option("--month", default=None, callback=_month, help="Only this month (YYYY-MM); default: every month.")
+@click.option("--check", is_flag=True, help="Only compare the aggregates with the raw responses; exit 1 on a difference.")
+def rebuild_aggregates(month: str | None, check: bool) -> None:
+    """Recompute the monthly report aggregates from the raw responses."""
+    session = get_session()
+    if check:
+        problems = compare_with_raw(session, month)
+        for problem in problems:
+            click.echo(f"  {problem.key}: {', '.join(problem.slots[:8])}", err=True)
+        if problems:
+            click.echo(_("%(count)d aggregate group(s) differ from the responses.", count=len(problems)), err=True)
+            raise SystemExit(1)
+        click.echo(_("The aggregates match the responses."))
+        return
+    summary = rebuild_tallies(session, month)
+    click.echo(_("Aggregates rebuilt from %(responses)d responses in %(groups)d groups.", responses=summary.responses, groups=summary.groups))
+
+
+@click.command("backup")
+@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Backup file to write.")
+def backup_command(output: Path) -> None:
+    """Back up the database while it runs (SQLite online backup, or pg_dump custom format)."""
+    try:
+        backups.backup(get_engine(), output)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(_("Backup written to %(path)s.", path=str(output)))
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already has tables.")
+def restore_command(file: Path, force: bool) -> None:
+    """Restore a backup made by `backup` into DATABASE_URL."""
+    try:
+        backups.restore(get_engine(), file, force=force)
+    except backups.DatabaseNotEmpty as exc:
+        raise click.ClickException(
+            _("The database %(name)s is not empty; nothing was restored. Use --force to replace it.", name=str(exc))
+        ) from exc
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(_("Restored %(path)s.", path=str(file)))
+
+
+COMMANDS = [rebuild_aggregates, backup_command, restore_command]

@@ -1,0 +1,314 @@
+"""Monthly tallies kept up to date as responses arrive, so reports never rescan raw answers.
+
+Every store path adds the tally of what it inserts to `response_tally` in the same transaction
+(`record_tallies`): a response and its contribution to the aggregates commit or roll back
+together. The upsert is `INSERT ... ON CONFLICT (group) DO UPDATE SET s = s + excluded.s`,
+race-safe on PostgreSQL (row lock on the group) and on SQLite (one writer at a time).
+
+`rebuild_tallies` recomputes them from raw responses (the documented repair job,
+`flask --app surveyapp rebuild-aggregates`), and `compare_with_raw` checks every slot of every
+group for integer equality.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from analysis.responses import ResponseArrays
+from analysis.tally import TALLY_SLOTS, TALLY_WIDTH, tally
+from surveyapp.models import Response, SurveyDefinitionRecord, Unit
+from surveyapp.models.operations import SLOT_COLUMNS, TALLY_KEY, response_tally
+
+GroupKey = tuple[str, int, int, int, str, str]  # month, unit, counter (0 none), procedure (0 none), channel, definition
+REBUILD_CHUNK = 5000
+
+
+def _get(response: Any, name: str) -> Any:
+    return response[name] if isinstance(response, Mapping) else getattr(response, name)
+
+
+def group_key(response: Any) -> GroupKey:
+    """The aggregate group of a Response object or a `response` insert dict."""
+    return (
+        str(_get(response, "month")),
+        int(_get(response, "unit_id")),
+        int(_get(response, "counter_id") or 0),
+        int(_get(response, "procedure_id") or 0),
+        str(_get(response, "channel")),
+        str(_get(response, "definition_id")),
+    )
+
+
+# Stored definition versions never change (a new version is a new row), so whether a
+# definition's form offers `expect` is cached per process by primary key.
+_OFFERS_EXPECT: dict[tuple[str, int], bool] = {}  # (database URL, definition pk) -> offers expect
+
+
+def offers_expect(session: Session, definition_pks: Iterable[int]) -> dict[int, bool]:
+    """Whether each stored definition's form offered the `expect` question (its respondents
+    are the denominator of the expectation shares, answered or not)."""
+    database = str(session.get_bind().url)
+    wanted = set(definition_pks)
+    missing = {pk for pk in wanted if (database, pk) not in _OFFERS_EXPECT}
+    if missing:
+        rows = session.execute(select(SurveyDefinitionRecord.id, SurveyDefinitionRecord.body).where(SurveyDefinitionRecord.id.in_(missing)))
+        for pk, body in rows:
+            _OFFERS_EXPECT[(database, pk)] = any(i["id"] == "expect" for section in body["sections"] for i in section["items"])
+    return {pk: _OFFERS_EXPECT.get((database, pk), False) for pk in wanted}
+
+
+def tallies_of(session: Session, responses: Sequence[Any]) -> dict[GroupKey, np.ndarray]:
+    """Tally vectors per group of the given responses (objects or insert dicts)."""
+    if not responses:
+        return {}
+    keys = [group_key(r) for r in responses]
+    index: dict[GroupKey, int] = {}
+    group = np.fromiter((index.setdefault(k, len(index)) for k in keys), dtype=np.intp, count=len(keys))
+    asked = offers_expect(session, {int(_get(r, "definition_pk")) for r in responses})
+    arrays = ResponseArrays.from_records(
+        [{**(_get(r, "answers") or {}), "expect_asked": asked[int(_get(r, "definition_pk"))]} for r in responses]
+    )
+    counts = tally(arrays, group, len(index))
+    return {key: counts[i] for key, i in index.items()}
+
+
+def _upsert_statement(session: Session):  # type: ignore[no-untyped-def]
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        stmt = postgresql.insert(response_tally)
+    elif dialect == "sqlite":
+        stmt = sqlite.insert(response_tally)
+    else:  # pragma: no cover - only the two supported databases
+        raise RuntimeError(f"unsupported database {dialect}")
+    return stmt.on_conflict_do_update(
+        index_elements=list(TALLY_KEY),
+        set_={name: response_tally.c[name] + stmt.excluded[name] for name in SLOT_COLUMNS},
+    )
+
+
+def add_tallies(session: Session, tallies: Mapping[GroupKey, np.ndarray], *, lock: bool = True) -> None:
+    """Add tally vectors to their groups (no commit). Groups are written in key order, so two
+    transactions touching the same groups lock them in the same order and cannot deadlock.
+    On PostgreSQL the months are first locked in shared mode against a concurrent rebuild."""
+    if not tallies:
+        return
+    if lock:
+        _lock_months(session, (key[0] for key in tallies), exclusive=False)
+    rows = []
+    for key in sorted(tallies):
+        row: dict[str, Any] = dict(zip(TALLY_KEY, key))
+        row.update(zip(SLOT_COLUMNS, (int(v) for v in tallies[key])))
+        rows.append(row)
+    if len(rows) > 1 and session.get_bind().dialect.name == "postgresql":
+        # Bulk (imports, rebuilds): one statement with one JSON parameter instead of thousands
+        # of rows x 217 bound parameters, about ten times faster.
+        session.execute(_PG_BULK_UPSERT, {"rows": json.dumps(rows)})
+        return
+    session.execute(_upsert_statement(session), rows)
+
+
+def _pg_bulk_upsert() -> Any:
+    columns = list(TALLY_KEY) + list(SLOT_COLUMNS)
+    types = {"month": "varchar", "channel": "varchar", "definition_id": "varchar"}
+    record = ", ".join(f"{c} {types.get(c, 'integer' if c in TALLY_KEY else 'bigint')}" for c in columns)
+    updates = ", ".join(f"{c} = response_tally.{c} + excluded.{c}" for c in SLOT_COLUMNS)
+    return text(
+        f"INSERT INTO response_tally ({', '.join(columns)}) "
+        f"SELECT {', '.join(columns)} FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS x({record}) "
+        f"ON CONFLICT ({', '.join(TALLY_KEY)}) DO UPDATE SET {updates}"
+    )
+
+
+_PG_BULK_UPSERT = _pg_bulk_upsert()
+
+
+def record_tallies(session: Session, responses: Sequence[Any]) -> None:
+    """Add the tallies of responses being inserted in this transaction (no commit).
+
+    Call it from every path that inserts into `response` (form, kiosk, file import, demo),
+    before the commit that stores the responses."""
+    add_tallies(session, tallies_of(session, list(responses)))
+
+
+def stored_tallies(session: Session, months: Iterable[str] | None = None) -> dict[GroupKey, np.ndarray]:
+    """Every stored group (of the given months) with its tally vector."""
+    query = select(*[response_tally.c[k] for k in TALLY_KEY], *[response_tally.c[c] for c in SLOT_COLUMNS])
+    if months is not None:
+        query = query.where(response_tally.c.month.in_(list(months)))
+    out: dict[GroupKey, np.ndarray] = {}
+    for row in session.execute(query):
+        out[tuple(row[: len(TALLY_KEY)])] = np.array(row[len(TALLY_KEY) :], dtype=np.int64)  # type: ignore[index]
+    return out
+
+
+def summed_tallies(
+    session: Session,
+    months: Sequence[str],
+    by: Sequence[str] = ("unit_id",),
+    unit_ids: Sequence[int] | None = None,
+) -> dict[tuple[Any, ...], np.ndarray]:
+    """SQL sums of the tally slots over the requested months, grouped by columns of the key.
+
+    Only rows of those months are read (the unique key's index starts with `month`)."""
+    columns = [response_tally.c[name] for name in by]
+    query = (
+        select(*columns, *[func.sum(response_tally.c[c]) for c in SLOT_COLUMNS])
+        .where(response_tally.c.month.in_(list(months)))
+        .group_by(*columns)
+    )
+    if unit_ids is not None:
+        query = query.where(response_tally.c.unit_id.in_(list(unit_ids)))
+    out: dict[tuple[Any, ...], np.ndarray] = {}
+    for row in session.execute(query):
+        out[tuple(row[: len(by)])] = np.array([int(v or 0) for v in row[len(by) :]], dtype=np.int64)
+    return out
+
+
+def _raw_responses(session: Session, month: str | None):  # type: ignore[no-untyped-def]
+    query = select(
+        Response.month,
+        Response.unit_id,
+        Response.counter_id,
+        Response.procedure_id,
+        Response.channel,
+        Response.definition_id,
+        Response.definition_pk,
+        Response.answers,
+    ).order_by(Response.id)
+    if month is not None:
+        query = query.where(Response.month == month)
+    result = session.execute(query.execution_options(yield_per=REBUILD_CHUNK))
+    for chunk in result.partitions(REBUILD_CHUNK):
+        yield [row._asdict() for row in chunk]
+
+
+def recompute_from_raw(session: Session, month: str | None = None) -> dict[GroupKey, np.ndarray]:
+    """The tallies recomputed from raw responses (of one month, or all), in memory."""
+    total: dict[GroupKey, np.ndarray] = {}
+    for chunk in _raw_responses(session, month):
+        for key, vector in tallies_of(session, chunk).items():
+            if key in total:
+                total[key] += vector
+            else:
+                total[key] = vector.copy()
+    return total
+
+
+@dataclass(frozen=True)
+class RebuildSummary:
+    responses: int
+    groups: int
+
+
+def all_months(session: Session) -> list[str]:
+    """Every month that has responses or aggregates."""
+    months = set(session.scalars(select(Response.month).distinct()))
+    months.update(session.scalars(select(response_tally.c.month).distinct()))
+    return sorted(months)
+
+
+def rebuild_tallies(session: Session, month: str | None = None) -> RebuildSummary:
+    """Recompute `response_tally` from raw responses: one month, or every month each in its own
+    transaction (so a long rebuild never holds one lock for hours).
+
+    Submissions keep working meanwhile. On PostgreSQL the month is locked with an exclusive
+    advisory lock, which every upsert of that month takes in shared mode (`add_tallies`): a
+    submission in flight is waited for and then read from `response`; one arriving during the
+    rebuild waits, then adds its tally to the rebuilt rows; other months are not blocked at all.
+    SQLite has one writer at a time anyway (the DELETE takes the write lock before anything is
+    read; a rebuild of one office's month takes well under its 10 s busy timeout)."""
+    responses = 0
+    groups = 0
+    for one in [month] if month is not None else all_months(session):
+        done = _rebuild_month(session, one)
+        responses += done.responses
+        groups += done.groups
+    return RebuildSummary(responses=responses, groups=groups)
+
+
+def _rebuild_month(session: Session, month: str) -> RebuildSummary:
+    try:
+        _lock_months(session, [month], exclusive=True)
+        session.execute(delete(response_tally).where(response_tally.c.month == month))
+        responses = 0
+        groups: set[GroupKey] = set()
+        for chunk in _raw_responses(session, month):
+            counted = tallies_of(session, chunk)
+            add_tallies(session, counted, lock=False)
+            groups.update(counted)
+            responses += len(chunk)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return RebuildSummary(responses=responses, groups=len(groups))
+
+
+ADVISORY_NAMESPACE = 0x5A11  # first key of the (int, int) advisory locks on tally months
+
+
+def _lock_months(session: Session, months: Iterable[str], *, exclusive: bool) -> None:
+    """PostgreSQL transaction-level advisory locks on tally months (no-op on SQLite)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    for month in sorted(set(months)):
+        session.execute(text(f"SELECT {function}(:namespace, hashtext(:month))"), {"namespace": ADVISORY_NAMESPACE, "month": month})
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    key: GroupKey
+    slots: tuple[str, ...]  # slots whose values differ ("missing" when a group is absent)
+
+
+def compare_with_raw(session: Session, month: str | None = None) -> list[Mismatch]:
+    """Groups whose stored tally differs from a recomputation from raw responses, slot by slot
+    (month by month, so memory stays bounded by one month's groups). Run it when no import is
+    running: a response committed between the two reads would show as a difference."""
+    problems: list[Mismatch] = []
+    for one in [month] if month is not None else all_months(session):
+        problems += _compare_month(session, one)
+    return problems
+
+
+def _compare_month(session: Session, month: str) -> list[Mismatch]:
+    stored = stored_tallies(session, [month])
+    raw = recompute_from_raw(session, month)
+    zero = np.zeros(TALLY_WIDTH, np.int64)
+    problems = []
+    for key in sorted(set(stored) | set(raw)):
+        a, b = stored.get(key, zero), raw.get(key, zero)
+        differing = tuple(TALLY_SLOTS[i] for i in np.flatnonzero(a != b))
+        if differing:
+            problems.append(Mismatch(key, differing))
+    return problems
+
+
+def subtree_sums(session: Session, unit_path: str, months: Sequence[str], by: str | None) -> list[tuple[str, Any, np.ndarray]]:
+    """SQL sums of the tally slots of the units under `unit_path` (a Unit.path prefix) for the
+    given months: rows (month, group value, vector). `by` is None, "path" (the unit's path),
+    "counter_id", "procedure_id" (0 = none) or "channel". Reads only those months' rows."""
+    columns = [response_tally.c.month]
+    if by == "path":
+        columns.append(Unit.path)
+    elif by is not None:
+        columns.append(response_tally.c[by])
+    query = (
+        select(*columns, *[func.sum(response_tally.c[c]) for c in SLOT_COLUMNS])
+        .join(Unit, Unit.id == response_tally.c.unit_id)
+        .where(Unit.path.startswith(unit_path, autoescape=True), response_tally.c.month.in_(list(months)))
+        .group_by(*columns)
+    )
+    width = len(columns)
+    out = []
+    for row in session.execute(query):
+        group = row[1] if by is not None else None
+        out.append((row[0], group, np.array([int(v or 0) for v in row[width:]], dtype=np.int64)))
+    return out

@@ -1,0 +1,102 @@
+"""What a public service needs around every request: security headers, a health check that
+asks the database, rate limits on the public submission endpoints, and a JSON request log."""
+from __future__ import annotations
+
+import os
+import time
+
+from flask import Flask, Response, abort, current_app, g, jsonify, request
+from sqlalchemy import text
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from surveyapp import logs
+from surveyapp.db import get_engine
+from surveyapp.services.ratelimit import Limit, bucket_for, hit
+
+# No inline script anywhere (templates load /static/js files); the kiosk's service worker is
+# a same-origin file. The poster's QR code is inline SVG markup, which CSP does not restrict.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+# Public endpoints whose POSTs are limited, and what the limit is keyed on besides the address.
+LIMITED_ENDPOINTS = {"survey.counter_survey": "counter_code", "survey.token_survey": None}
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("RATE_LIMIT_SUBMISSIONS", os.environ.get("RATE_LIMIT_SUBMISSIONS", "60/600"))
+    app.config.setdefault("TRUSTED_PROXY_COUNT", int(os.environ.get("TRUSTED_PROXY_COUNT", "0")))
+    app.config.setdefault("REQUEST_LOG", os.environ.get("REQUEST_LOG", "1") != "0")
+    proxies = int(app.config["TRUSTED_PROXY_COUNT"])
+    if proxies:  # behind nginx: take the client address and scheme from X-Forwarded-* it sets
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+    logs.configure()
+    app.before_request(_start_timer)
+    app.before_request(_rate_limit)
+    app.after_request(_security_headers)
+    app.after_request(_log_request)
+    app.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])
+
+
+def healthz():  # type: ignore[no-untyped-def]
+    """200 {"status": "ok", "database": "ok"} after a `SELECT 1`; 503 when the database is down."""
+    try:
+        with get_engine().connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure means "not ready"
+        current_app.logger.warning("health check: database unavailable")
+        response = jsonify(status="unavailable", database="unavailable")
+        response.status_code = 503
+    else:
+        response = jsonify(status="ok", database="ok")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _start_timer() -> None:
+    g.request_started = time.perf_counter()
+
+
+def _rate_limit() -> None:
+    if request.method != "POST" or request.endpoint not in LIMITED_ENDPOINTS:
+        return
+    arg = LIMITED_ENDPOINTS[request.endpoint]
+    target = f"{request.endpoint}:{(request.view_args or {}).get(arg, '') if arg else ''}"
+    limit = Limit.parse(str(current_app.config["RATE_LIMIT_SUBMISSIONS"]))
+    bucket = bucket_for(current_app.config["SECRET_KEY"], request.remote_addr, target)
+    verdict = hit(get_engine(), bucket, limit)
+    if not verdict.allowed:
+        g.retry_after = verdict.retry_after
+        abort(429)
+
+
+def _security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if response.status_code == 429 and "retry_after" in g:
+        response.headers["Retry-After"] = str(g.retry_after)
+    return response
+
+
+def _log_request(response: Response) -> Response:
+    if current_app.config["REQUEST_LOG"]:
+        started = g.get("request_started")
+        logs.log_request(
+            {
+                "method": request.method,
+                "route": request.url_rule.rule if request.url_rule is not None else None,
+                "endpoint": request.endpoint,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
+            }
+        )
+    return response
