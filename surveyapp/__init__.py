@@ -32,5 +32,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     app.register_blueprint(web_bp)
     app.register_blueprint(survey_bp)
+    from surveyapp.dashboard import init_app as init_dashboard
+
+    init_dashboard(app)  # officials: /login, /reports, /manage, /admin
+    from surveyapp.kiosk import init_app as init_kiosk
+
+    init_kiosk(app)  # counter tablets: /kiosk/ and the JSON API under /api/
+    from surveyapp.web.hardening import init_app as init_hardening
+
+    init_hardening(app)  # security headers, /healthz, rate limits, JSON request log
     register_commands(app)
     return app

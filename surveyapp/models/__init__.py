@@ -1,13 +1,26 @@
 """SQLAlchemy 2.0 typed models. Import from here; Alembic reads `Base.metadata`."""
+from surveyapp.models.accounts import ROLES, AuditEvent, LoginAttempt, User
 from surveyapp.models.base import Base
+from surveyapp.models.kiosk import KioskDevice, KioskPairingCode
 from surveyapp.models.organisation import Counter, Procedure, Unit
+from surveyapp.models.operations import RateLimitWindow, response_tally
 from surveyapp.models.survey import Response, SurveyDefinitionRecord, SurveyToken
+from surveyapp.models.volume import DossierVolume
 
 __all__ = [
+    "AuditEvent",
+    "LoginAttempt",
+    "ROLES",
+    "User",
     "Base",
     "Counter",
+    "DossierVolume",
+    "KioskDevice",
+    "KioskPairingCode",
     "Procedure",
+    "RateLimitWindow",
     "Response",
+    "response_tally",
     "SurveyDefinitionRecord",
     "SurveyToken",
     "Unit",

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from analysis import sipas
 from surveyapp.models import Counter, Procedure, Response, Unit
+from surveyapp.services.aggregates import record_tallies
 from surveyapp.services.definitions import current_definition
 from surveyapp.services.organisation import import_counters, import_procedures, import_units
 from surveyapp.timeutil import month_of, utc_now_naive
@@ -94,6 +95,7 @@ def load_demo(session: Session, *, today: datetime | None = None, months: int = 
                 )
     for start_at in range(0, len(rows), 2000):
         session.execute(insert(Response), rows[start_at : start_at + 2000])
+    record_tallies(session, rows)
     session.commit()
     return len(rows)
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from surveyapp.definitions.answers import ValidatedAnswers
 from surveyapp.models import Counter, Procedure, Response, SurveyDefinitionRecord, SurveyToken
+from surveyapp.services.aggregates import record_tallies
 from surveyapp.timeutil import VIETNAM, month_of, utc_now_naive
 
 
@@ -69,6 +70,7 @@ def submit_response(
             comment=validated.comment,
         )
         session.add(response)
+        record_tallies(session, [response])  # the monthly aggregates, in the same transaction
         session.commit()
     except Exception:
         session.rollback()
