@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from surveyapp.models import Counter, Response, Unit
-from surveyapp.services.definitions import current_definition
+from surveyapp.services import definitions
 from surveyapp.timeutil import month_of, utc_now_naive
 
 FULL_FORM = "sipas-full"
@@ -32,10 +32,7 @@ def shift_month(month: str, delta: int) -> str:
 
 def question_labels(session: Session, lang: str) -> dict[str, str]:
     """Element titles, criterion texts and expectation options of the full questionnaire."""
-    labels: dict[str, str] = {}
-    found = current_definition(session, FULL_FORM)
-    if found is None:
-        return labels
+    return definitions.question_labels(session, lang, FULL_FORM)
     definition = found[1]
     for section in definition.sections:
         if section.element:

@@ -106,3 +106,22 @@ def definition_version(
 
 def count_definitions(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(SurveyDefinitionRecord)) or 0
+
+
+def question_labels(session: Session, lang: str, definition_id: str = "sipas-full") -> dict[str, str]:
+    """Element titles, item labels and `expect.<code>` option labels of a questionnaire, for
+    reports and exports that show ids as words."""
+    labels: dict[str, str] = {}
+    found = current_definition(session, definition_id)
+    if found is None:
+        return labels
+    definition = found[1]
+    for section in definition.sections:
+        if section.element:
+            labels[section.element] = section.title(lang)
+    for item in definition.items:
+        labels[item.id] = item.label(lang)
+    if "expect" in definition.item_ids:
+        for option in definition.item("expect").options:
+            labels[f"expect.{option.code}"] = option.label(lang)
+    return labels

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from analysis.sipas import CRITERIA, ELEMENTS, EXPECT_CODES, FLAG_IDS
 from surveyapp.i18n import current_lang
-from surveyapp.services.definitions import current_definition
+from surveyapp.services.definitions import question_labels
 
 COLUMNS: tuple[str, ...] = ("section", "id", "label", "value", "ci_low", "ci_high", "n", "count", "status", "target", "position")
 FRACTION_COLUMNS = ("value", "ci_low", "ci_high", "target")
@@ -55,20 +55,7 @@ class Row:
 
 def _labels(session: Session) -> dict[str, str]:
     """Criterion, element and expectation labels from the questionnaire, in the current language."""
-    lang = current_lang()
-    labels: dict[str, str] = {}
-    found = current_definition(session, FULL_FORM)
-    if found is not None:
-        definition = found[1]
-        for section in definition.sections:
-            if section.element:
-                labels[section.element] = section.title(lang)
-        for item in definition.items:
-            labels[item.id] = item.label(lang)
-        if "expect" in definition.item_ids:
-            for option in definition.item("expect").options:
-                labels[f"expect.{option.code}"] = option.label(lang)
-    return labels
+    return question_labels(session, current_lang(), FULL_FORM)
 
 
 def _rate_row(section: str, key: str, label: str, rate: dict[str, Any] | None) -> Row:
