@@ -17,11 +17,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from surveyapp import db, i18n
+    # Imported inside the factory: these modules import `surveyapp` submodules themselves.
+    from surveyapp import dashboard, db, i18n, kiosk
     from surveyapp.cli import register_commands
     from surveyapp.extensions import csrf
     from surveyapp.survey import bp as survey_bp
     from surveyapp.web import bp as web_bp
+    from surveyapp.web import hardening
     from surveyapp.web.errors import register_error_handlers
     from surveyapp.web.filters import register_filters
 
@@ -30,16 +32,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     register_filters(app)
     register_error_handlers(app)
-    app.register_blueprint(web_bp)
-    app.register_blueprint(survey_bp)
-    from surveyapp.dashboard import init_app as init_dashboard
-
-    init_dashboard(app)  # officials: /login, /reports, /manage, /admin
-    from surveyapp.kiosk import init_app as init_kiosk
-
-    init_kiosk(app)  # counter tablets: /kiosk/ and the JSON API under /api/
-    from surveyapp.web.hardening import init_app as init_hardening
-
-    init_hardening(app)  # security headers, /healthz, rate limits, JSON request log
+    app.register_blueprint(web_bp)  # home
+    app.register_blueprint(survey_bp)  # citizens: /s/<counter>, /t/<token>, /posters/<counter>
+    dashboard.init_app(app)  # officials: /login, /reports, /manage, /admin
+    kiosk.init_app(app)  # counter tablets: /kiosk/ and the JSON API under /api/
+    hardening.init_app(app)  # security headers, /healthz, rate limits, JSON request log
     register_commands(app)
     return app
