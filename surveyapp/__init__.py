@@ -23,7 +23,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from surveyapp.extensions import csrf
     from surveyapp.survey import bp as survey_bp
     from surveyapp.web import bp as web_bp
-    from surveyapp.web import hardening
+    from surveyapp.web import compression, hardening
     from surveyapp.web.errors import register_error_handlers
     from surveyapp.web.filters import register_filters
 
@@ -37,5 +37,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     dashboard.init_app(app)  # officials: /login, /reports, /manage, /admin
     kiosk.init_app(app)  # counter tablets: /kiosk/ and the JSON API under /api/
     hardening.init_app(app)  # security headers, /healthz, rate limits, JSON request log
+    compression.init_app(app)  # br/gzip/zstd for GET replies
     register_commands(app)
     return app

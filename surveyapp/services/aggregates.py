@@ -17,13 +17,12 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 from sqlalchemy import delete, func, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from analysis.responses import ResponseArrays
 from analysis.tally import TALLY_SLOTS, TALLY_WIDTH, tally
 from surveyapp.models import Response, SurveyDefinitionRecord, Unit
-from surveyapp.models.operations import SLOT_COLUMNS, TALLY_KEY, response_tally
+from surveyapp.models.operations import SLOT_COLUMNS, TALLY_KEY, response_tally, slot_column
 
 GroupKey = tuple[str, int, int, int, str, str]  # month, unit, counter (0 none), procedure (0 none), channel, definition
 REBUILD_CHUNK = 5000
@@ -78,18 +77,20 @@ def tallies_of(session: Session, responses: Sequence[Any]) -> dict[GroupKey, np.
     return {key: counts[i] for key, i in index.items()}
 
 
-def _upsert_statement(session: Session):  # type: ignore[no-untyped-def]
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        stmt = postgresql.insert(response_tally)
-    elif dialect == "sqlite":
-        stmt = sqlite.insert(response_tally)
-    else:  # pragma: no cover - only the two supported databases
-        raise RuntimeError(f"unsupported database {dialect}")
-    return stmt.on_conflict_do_update(
-        index_elements=list(TALLY_KEY),
-        set_={name: response_tally.c[name] + stmt.excluded[name] for name in SLOT_COLUMNS},
+def _row_upsert() -> Any:
+    """The single-group upsert of every form and kiosk submission, as plain SQL written once:
+    the same text is valid on SQLite (>= 3.24) and PostgreSQL, and a prebuilt statement skips
+    SQLAlchemy's construction and cache-key work over 217 columns on every request (that was
+    half of a submission's CPU time, docs/BENCHMARKS.md)."""
+    columns = list(TALLY_KEY) + list(SLOT_COLUMNS)
+    updates = ", ".join(f"{c} = response_tally.{c} + excluded.{c}" for c in SLOT_COLUMNS)
+    return text(
+        f"INSERT INTO response_tally ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)}) "
+        f"ON CONFLICT ({', '.join(TALLY_KEY)}) DO UPDATE SET {updates}"
     )
+
+
+_ROW_UPSERT = _row_upsert()
 
 
 def add_tallies(session: Session, tallies: Mapping[GroupKey, np.ndarray], *, lock: bool = True) -> None:
@@ -110,7 +111,7 @@ def add_tallies(session: Session, tallies: Mapping[GroupKey, np.ndarray], *, loc
         # of rows x 217 bound parameters, about ten times faster.
         session.execute(_PG_BULK_UPSERT, {"rows": json.dumps(rows)})
         return
-    session.execute(_upsert_statement(session), rows)
+    session.execute(_ROW_UPSERT, rows)
 
 
 def _pg_bulk_upsert() -> Any:
@@ -312,3 +313,16 @@ def subtree_sums(session: Session, unit_path: str, months: Sequence[str], by: st
         group = row[1] if by is not None else None
         out.append((row[0], group, np.array([int(v or 0) for v in row[width:]], dtype=np.int64)))
     return out
+
+
+def responses_per_unit(session: Session, unit_path: str, month: str) -> dict[str, int]:
+    """Responses of one month per unit path under `unit_path`, from the aggregates' `n` slot
+    (the response rate needs counts only; the raw table is never scanned)."""
+    n_column = response_tally.c[slot_column("n")]
+    query = (
+        select(Unit.path, func.sum(n_column))
+        .join(Unit, Unit.id == response_tally.c.unit_id)
+        .where(Unit.path.startswith(unit_path, autoescape=True), response_tally.c.month == month)
+        .group_by(Unit.path)
+    )
+    return {path: int(count or 0) for path, count in session.execute(query)}

@@ -88,19 +88,19 @@ def collect(
     """Validate and store one posted questionnaire; nothing is stored when anything is wrong."""
     assert target.state is LinkState.OPEN and target.definition is not None and target.record is not None
     fields = dict(submitted)
-    if target.procedure is not None:
-        fields["procedure"] = [target.procedure.code]  # the link decides, whatever was posted
-    else:
-        fields["procedure"] = [_procedure_code_for(session, v) for v in fields.get("procedure", [])]
+    # The link's procedure wins over whatever was posted; otherwise look the posted text up
+    # once (code or exact name) and validate against that one result.
+    procedure = target.procedure or _find_procedure(session, (fields.get("procedure") or [""])[0])
+    if procedure is not None:
+        fields["procedure"] = [procedure.code]
     validated = validate_answers(
         target.definition,
         fields,
-        lambda code: procedure_by_code(session, code) is not None,
+        lambda code: procedure is not None and code == procedure.code,
         comment_limit=comment_limit,
     )
     if not validated.ok:
         return CollectResult(errors=validated.errors)
-    procedure = procedure_by_code(session, validated.procedure_code) if validated.procedure_code else None
     result = submit_response(
         session,
         record=target.record,
@@ -114,14 +114,17 @@ def collect(
     return CollectResult(stored=result.outcome is Outcome.STORED, token_used=result.outcome is Outcome.TOKEN_ALREADY_USED)
 
 
-def _procedure_code_for(session: Session, text: str) -> str:
-    """Accept the catalogue code or, typed without picking from the list, the exact name."""
+def _find_procedure(session: Session, text: str) -> Procedure | None:
+    """The catalogue entry for a code or, typed without picking from the list, its exact name."""
     text = text.strip()
-    if not text or procedure_by_code(session, text) is not None:
-        return text
+    if not text:
+        return None
+    found = procedure_by_code(session, text)
+    if found is not None:
+        return found
     # Compared in Python: SQLite's lower() folds ASCII only, and names are Vietnamese.
     wanted = text.casefold()
-    for code, name in session.execute(select(Procedure.code, Procedure.name)):
-        if name.casefold() == wanted:
-            return code
-    return text
+    for procedure in session.scalars(select(Procedure)):
+        if procedure.name.casefold() == wanted:
+            return procedure
+    return None

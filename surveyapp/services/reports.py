@@ -22,7 +22,7 @@ from analysis.indices import criterion_rates, expectations as analysis_expectati
 from analysis.report import core_measures
 from analysis.targets import resolve_targets
 from surveyapp.models import Counter, Procedure, Response, SurveyDefinitionRecord, Unit
-from surveyapp.services.aggregates import subtree_sums
+from surveyapp.services.aggregates import responses_per_unit, subtree_sums
 from surveyapp.services.organisation import unit_by_code
 from surveyapp.services.targets import effective_overrides
 from surveyapp.services.volumes import volumes_in
@@ -191,13 +191,7 @@ def _response_rates(session: Session, root: Unit, month: str, wanted: list[Unit]
     """
     units = {pk: path for pk, path in session.execute(select(Unit.id, Unit.path).where(Unit.path.startswith(root.path, autoescape=True)))}
     volumes = {units[uid]: n for uid, n in volumes_in(session, list(units), month).items()}
-    counts_by_id = session.execute(
-        select(Response.unit_id, func.count())
-        .join(Unit, Unit.id == Response.unit_id)
-        .where(Unit.path.startswith(root.path, autoescape=True), Response.month == month)
-        .group_by(Response.unit_id)
-    )
-    counts = {units[uid]: n for uid, n in counts_by_id}
+    counts = responses_per_unit(session, root.path, month) if volumes else {}
     out: dict[int, dict[str, Any] | None] = {}
     for unit in wanted:
         covering = [p for p in volumes if p.startswith(unit.path)]
