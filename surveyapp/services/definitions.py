@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from surveyapp.definitions import Definition, DefinitionError, load_definitions_dir
 from surveyapp.definitions.loader import Problem
@@ -81,8 +81,10 @@ def definition_of(record: SurveyDefinitionRecord) -> Definition:
 
 def current_definition(session: Session, definition_id: str) -> tuple[SurveyDefinitionRecord, Definition] | None:
     """The highest stored version of a definition id."""
+    # The body (~20 KB of JSON) is loaded only when this process has not parsed that version yet.
     record = session.scalar(
         select(SurveyDefinitionRecord)
+        .options(defer(SurveyDefinitionRecord.body))
         .where(SurveyDefinitionRecord.definition_id == definition_id)
         .order_by(SurveyDefinitionRecord.version.desc())
         .limit(1)
