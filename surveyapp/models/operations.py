@@ -7,13 +7,17 @@ NULL) so the unique key works for the race-safe upsert on both databases.
 """
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, SmallInteger, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from analysis.tally import TALLY_SLOTS
 from surveyapp.models.base import Base
 
 TALLY_KEY: tuple[str, ...] = ("month", "unit_id", "counter_id", "procedure_id", "channel", "definition_id")
+# A group's tally is split over a few rows ("shards", one per writing process) so that
+# concurrent submissions to the same group do not queue on one row lock; every reader sums.
+TALLY_SHARDS = 8
+ROW_KEY: tuple[str, ...] = TALLY_KEY + ("shard",)
 
 
 def slot_column(name: str) -> str:
@@ -34,8 +38,9 @@ response_tally = Table(
     Column("procedure_id", Integer, nullable=False),
     Column("channel", String(16), nullable=False),
     Column("definition_id", String(64), nullable=False),
+    Column("shard", SmallInteger, nullable=False, server_default="0"),
     *[Column(name, BigInteger, nullable=False, server_default="0") for name in SLOT_COLUMNS],
-    UniqueConstraint(*TALLY_KEY, name="uq_response_tally_group"),
+    UniqueConstraint(*ROW_KEY, name="uq_response_tally_group"),
 )
 
 

@@ -12,6 +12,7 @@ group for integer equality.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from analysis.responses import ResponseArrays
 from analysis.tally import TALLY_SLOTS, TALLY_WIDTH, tally
 from surveyapp.models import Response, SurveyDefinitionRecord, Unit
-from surveyapp.models.operations import SLOT_COLUMNS, TALLY_KEY, response_tally, slot_column
+from surveyapp.models.operations import ROW_KEY, SLOT_COLUMNS, TALLY_KEY, TALLY_SHARDS, response_tally, slot_column
 
 GroupKey = tuple[str, int, int, int, str, str]  # month, unit, counter (0 none), procedure (0 none), channel, definition
 REBUILD_CHUNK = 5000
@@ -82,11 +83,11 @@ def _row_upsert() -> Any:
     the same text is valid on SQLite (>= 3.24) and PostgreSQL, and a prebuilt statement skips
     SQLAlchemy's construction and cache-key work over 217 columns on every request (that was
     half of a submission's CPU time, docs/BENCHMARKS.md)."""
-    columns = list(TALLY_KEY) + list(SLOT_COLUMNS)
+    columns = list(ROW_KEY) + list(SLOT_COLUMNS)
     updates = ", ".join(f"{c} = response_tally.{c} + excluded.{c}" for c in SLOT_COLUMNS)
     return text(
         f"INSERT INTO response_tally ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)}) "
-        f"ON CONFLICT ({', '.join(TALLY_KEY)}) DO UPDATE SET {updates}"
+        f"ON CONFLICT ({', '.join(ROW_KEY)}) DO UPDATE SET {updates}"
     )
 
 
@@ -101,9 +102,13 @@ def add_tallies(session: Session, tallies: Mapping[GroupKey, np.ndarray], *, loc
         return
     if lock:
         _lock_months(session, (key[0] for key in tallies), exclusive=False)
+    # Each process writes its own shard of a group: gunicorn's sync workers serve one request
+    # at a time, so two workers never wait on each other's row of a hot group.
+    shard = os.getpid() % TALLY_SHARDS
     rows = []
     for key in sorted(tallies):
         row: dict[str, Any] = dict(zip(TALLY_KEY, key))
+        row["shard"] = shard
         row.update(zip(SLOT_COLUMNS, (int(v) for v in tallies[key])))
         rows.append(row)
     if len(rows) > 1 and session.get_bind().dialect.name == "postgresql":
@@ -115,14 +120,14 @@ def add_tallies(session: Session, tallies: Mapping[GroupKey, np.ndarray], *, loc
 
 
 def _pg_bulk_upsert() -> Any:
-    columns = list(TALLY_KEY) + list(SLOT_COLUMNS)
+    columns = list(ROW_KEY) + list(SLOT_COLUMNS)
     types = {"month": "varchar", "channel": "varchar", "definition_id": "varchar"}
-    record = ", ".join(f"{c} {types.get(c, 'integer' if c in TALLY_KEY else 'bigint')}" for c in columns)
+    record = ", ".join(f"{c} {types.get(c, 'integer' if c in ROW_KEY else 'bigint')}" for c in columns)
     updates = ", ".join(f"{c} = response_tally.{c} + excluded.{c}" for c in SLOT_COLUMNS)
     return text(
         f"INSERT INTO response_tally ({', '.join(columns)}) "
         f"SELECT {', '.join(columns)} FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS x({record}) "
-        f"ON CONFLICT ({', '.join(TALLY_KEY)}) DO UPDATE SET {updates}"
+        f"ON CONFLICT ({', '.join(ROW_KEY)}) DO UPDATE SET {updates}"
     )
 
 
@@ -138,13 +143,14 @@ def record_tallies(session: Session, responses: Sequence[Any]) -> None:
 
 
 def stored_tallies(session: Session, months: Iterable[str] | None = None) -> dict[GroupKey, np.ndarray]:
-    """Every stored group (of the given months) with its tally vector."""
-    query = select(*[response_tally.c[k] for k in TALLY_KEY], *[response_tally.c[c] for c in SLOT_COLUMNS])
+    """Every stored group (of the given months) with its tally vector (its shards summed)."""
+    keys = [response_tally.c[k] for k in TALLY_KEY]
+    query = select(*keys, *[func.sum(response_tally.c[c]) for c in SLOT_COLUMNS]).group_by(*keys)
     if months is not None:
         query = query.where(response_tally.c.month.in_(list(months)))
     out: dict[GroupKey, np.ndarray] = {}
     for row in session.execute(query):
-        out[tuple(row[: len(TALLY_KEY)])] = np.array(row[len(TALLY_KEY) :], dtype=np.int64)  # type: ignore[index]
+        out[tuple(row[: len(TALLY_KEY)])] = np.array([int(v) for v in row[len(TALLY_KEY) :]], dtype=np.int64)  # type: ignore[index]
     return out
 
 

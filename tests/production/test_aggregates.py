@@ -89,3 +89,22 @@ def test_rebuild_job_repairs_damaged_aggregates(db, runner):
 def test_rebuild_rejects_a_malformed_month(runner):
     result = runner.invoke(args=["rebuild-aggregates", "--month", "2026-13"])
     assert result.exit_code == 2
+
+
+def test_workers_add_to_their_own_shard_of_a_group_and_reports_sum_them(client, db, monkeypatch):
+    """Two gunicorn workers answering the same counter write different rows, so neither waits
+    on the other's row lock; the group's numbers are the sum of its shards."""
+    import surveyapp.services.aggregates as aggregates
+
+    for fake_pid, score in ((8001, "5"), (8002, "2"), (8002, "4")):
+        monkeypatch.setattr(aggregates.os, "getpid", lambda pid=fake_pid: pid)
+        _submit(client, "TT-Q01", overall=score)
+    db.expire_all()
+    shards = db.execute(select(response_tally.c.shard, response_tally.c.s_n).order_by(response_tally.c.shard)).all()
+    assert [(row.shard, row.s_n) for row in shards] == [(8001 % 8, 1), (8002 % 8, 2)]
+    [(key, vector)] = stored_tallies(db).items()
+    assert int(vector[slot("n")]) == 3 and int(vector[slot("overall.5")]) == 1
+    assert compare_with_raw(db) == []
+    month = key[0]
+    report = reports.monthly_report(db, "DEMO", month)
+    assert report["n_responses"] == 3 and report["overall"]["count"] == 2

@@ -49,3 +49,24 @@ def test_every_revision_upgrades_from_empty_and_downgrades_and_upgrades_again(em
         assert {c.name for c in response_tally.columns} == columns
     finally:
         engine.dispose()
+
+
+def test_downgrading_the_shards_folds_each_group_back_into_one_row(empty_url):
+    from sqlalchemy import text
+
+    engine = make_engine(empty_url)
+    try:
+        migrate.upgrade(engine, "head")
+        group = "'2026-11', 1, 2, 0, 'qr', 'sipas-full'"
+        with engine.begin() as connection:
+            for shard, n in ((0, 1), (3, 2)):
+                connection.execute(text(
+                    "INSERT INTO response_tally (month, unit_id, counter_id, procedure_id, channel, definition_id, shard, s_n) "
+                    f"VALUES ({group}, {shard}, {n})"
+                ))
+        migrate.downgrade(engine, "0005")
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT s_n FROM response_tally")).scalars().all() == [3]
+        migrate.upgrade(engine, "head")
+    finally:
+        engine.dispose()
