@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pytest
@@ -149,14 +148,12 @@ def test_named_round_trip_for_database_storage(make_arrays, rng) -> None:
         tally_from_dict({"no.such.slot": 1})
 
 
-def test_a_million_responses_tally_quickly(make_arrays, rng) -> None:
+def test_a_million_responses_split_over_the_communes_add_up_to_the_whole(make_arrays, rng) -> None:
+    # Speed at this scale is measured in bench/reports.py, never asserted here.
     a = make_arrays(rng, 1_000_000)
     group = rng.integers(0, 3300, len(a))  # about the number of communes
-    start = time.perf_counter()
     total = tally(a)
-    middle = time.perf_counter()
-    grouped = tally(a, group)
-    end = time.perf_counter()
+    grouped = tally(a, group, 3300)
+    assert grouped.shape == (3300, TALLY_WIDTH)
     assert np.array_equal(grouped.sum(axis=0), total)
-    assert middle - start < 2.0, f"ungrouped tally took {middle - start:.2f}s"
-    assert end - middle < 2.0, f"grouped tally took {end - middle:.2f}s"
+    assert int(total[slot("n")]) == 1_000_000
