@@ -33,7 +33,6 @@ import os
 import statistics
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any, Callable
 
@@ -200,7 +199,7 @@ def build_database(url: str, data: dict[str, Any], workdir: Path) -> dict[str, A
 
     from surveyapp import create_app, migrate
     from surveyapp.db import get_engine, get_session
-    from surveyapp.models import Counter, Procedure, Unit
+    from surveyapp.models import Counter, Procedure
     from surveyapp.models.operations import SLOT_COLUMNS, TALLY_KEY
     from surveyapp.services.definitions import current_definition, sync_definitions
     from surveyapp.services.organisation import import_counters, import_procedures, import_units

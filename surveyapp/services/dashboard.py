@@ -33,16 +33,6 @@ def shift_month(month: str, delta: int) -> str:
 def question_labels(session: Session, lang: str) -> dict[str, str]:
     """Element titles, criterion texts and expectation options of the full questionnaire."""
     return definitions.question_labels(session, lang, FULL_FORM)
-    definition = found[1]
-    for section in definition.sections:
-        if section.element:
-            labels[section.element] = section.title(lang)
-    for item in definition.items:
-        labels[item.id] = item.label(lang)
-    if "expect" in definition.item_ids:
-        for option in definition.item("expect").options:
-            labels[f"expect.{option.code}"] = option.label(lang)
-    return labels
 
 
 def counters_under(session: Session, unit: Unit) -> list[Counter]:

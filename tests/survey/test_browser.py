@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from analysis import sipas
 from surveyapp.config import PROJECT_ROOT
