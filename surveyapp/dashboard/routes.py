@@ -110,14 +110,20 @@ def unit_latest(code: str):  # type: ignore[no-untyped-def]
 
 
 # ---------------------------------------------------------------- the monthly report
+def _month_picture(unit, month: str):  # type: ignore[no-untyped-def]
+    """The month's report, its 12-month trend and the question labels: what the overview and
+    its printable version both show."""
+    session = get_session()
+    result = reports.monthly_report(session, unit.code, month)
+    points = reports.trend(session, unit.code, month, months=12)
+    return result, points, data.question_labels(session, current_lang())
+
+
 @bp.get("/reports/<code>/<month:month>")
 @login_required
 def report(code: str, month: str):  # type: ignore[no-untyped-def]
     unit = _visible_unit(code)
-    session = get_session()
-    result = reports.monthly_report(session, unit.code, month)
-    points = reports.trend(session, unit.code, month, months=12)
-    labels = data.question_labels(session, current_lang())
+    result, points, labels = _month_picture(unit, month)
     return render_template(
         "dashboard/overview.html", report=result, trend=points, labels=labels,
         priorities=v.priorities(result, labels), charts=v.overview_charts(result, points, labels),
@@ -129,11 +135,8 @@ def report(code: str, month: str):  # type: ignore[no-untyped-def]
 @login_required
 def print_report(code: str, month: str):  # type: ignore[no-untyped-def]
     unit = _visible_unit(code)
-    session = get_session()
-    result = reports.monthly_report(session, unit.code, month)
-    points = reports.trend(session, unit.code, month, months=12)
-    labels = data.question_labels(session, current_lang())
-    counters = reports.breakdown(session, unit.code, month, by="counter")
+    result, points, labels = _month_picture(unit, month)
+    counters = reports.breakdown(get_session(), unit.code, month, by="counter")
     _audit_export(unit, month, "print")
     return render_template(
         "dashboard/print.html", report=result, trend=points, labels=labels, counters=counters,
