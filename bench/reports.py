@@ -9,7 +9,7 @@ counter serves 8), 4 channels (qr, paper, web on the full form; kiosk on the sho
 months. Answers follow a latent-satisfaction model (criteria of one respondent move together).
 
 What the product reads: the monthly reports read the per-group tallies in `response_tally`
-(surveyapp/services/aggregates.py), so the benchmark writes those rows directly (the tally of
+(surveyapp/services/reporting/aggregates.py), so the benchmark writes those rows directly (the tally of
 each group computed with analysis.tally from the generated answers) instead of posting millions
 of forms. The report reads no raw `response` row (response rates come from the tallies too); the
 reported month's responses are still inserted as raw rows (all columns, answers stored as "{}")
@@ -201,8 +201,8 @@ def build_database(url: str, data: dict[str, Any], workdir: Path) -> dict[str, A
     from surveyapp.db import get_engine, get_session
     from surveyapp.models import Counter, Procedure
     from surveyapp.models.operations import SLOT_COLUMNS, TALLY_KEY
-    from surveyapp.services.definitions import current_definition, sync_definitions
-    from surveyapp.services.organisation import import_counters, import_procedures, import_units
+    from surveyapp.services.survey.definitions import current_definition, sync_definitions
+    from surveyapp.services.organisation.imports import import_counters, import_procedures, import_units
 
     province: Province = data["province"]
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": common.SECRET_KEY})
@@ -382,8 +382,8 @@ def product_timings(url: str, repeat: int, expected: dict[str, int]) -> dict[str
     from analysis.tally import slot
     from surveyapp import create_app
     from surveyapp.db import get_engine
-    from surveyapp.services import reports
-    from surveyapp.services.organisation import unit_by_code
+    from surveyapp.services.reporting import reports
+    from surveyapp.services.organisation.imports import unit_by_code
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": common.SECRET_KEY})
     out: dict[str, Any] = {}
@@ -452,7 +452,7 @@ def profile_report(url: str) -> str:
 
     from surveyapp import create_app
     from surveyapp.db import get_engine
-    from surveyapp.services import reports
+    from surveyapp.services.reporting import reports
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": common.SECRET_KEY})
     with app.test_request_context("/"):

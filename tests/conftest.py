@@ -16,9 +16,9 @@ from flask.testing import FlaskClient
 
 from surveyapp import create_app, migrate
 from surveyapp.db import get_engine, get_session
-from surveyapp.services.definitions import sync_definitions
-from surveyapp.services.demo import DEMO_DIR
-from surveyapp.services.organisation import import_counters, import_procedures, import_units
+from surveyapp.services.survey.definitions import sync_definitions
+from surveyapp.services.operations.demo import DEMO_DIR
+from surveyapp.services.organisation.imports import import_counters, import_procedures, import_units
 from tests import databases
 
 

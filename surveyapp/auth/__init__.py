@@ -20,8 +20,8 @@ from werkzeug.local import LocalProxy
 
 from surveyapp.db import get_session
 from surveyapp.models import Unit, User
-from surveyapp.services import accounts
-from surveyapp.services.throttle import keyed_hash
+from surveyapp.services.accounts import accounts
+from surveyapp.services.accounts.throttle import keyed_hash
 
 F = TypeVar("F", bound=Callable[..., Any])
 

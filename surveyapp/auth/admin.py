@@ -8,8 +8,9 @@ from surveyapp.auth import address_hash, require_role, signed_in_user
 from surveyapp.auth.routes import bp
 from surveyapp.db import get_session
 from surveyapp.models import ROLES
-from surveyapp.services import accounts, audit
-from surveyapp.services.accounts import AccountError
+from surveyapp.services.accounts import accounts
+from surveyapp.services.accounts import audit
+from surveyapp.services.accounts.accounts import AccountError
 
 
 def _all_units():  # type: ignore[no-untyped-def]

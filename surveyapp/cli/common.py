@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from flask_babel import gettext as _
 
-from surveyapp.services.tabular import ImportRejected
+from surveyapp.services.operations.tabular import ImportRejected
 
 
 def fail_with_rows(error: ImportRejected) -> None:

@@ -8,8 +8,8 @@ import click
 from flask_babel import gettext as _
 
 from surveyapp.db import get_engine, get_session
-from surveyapp.services import backup as backups
-from surveyapp.services.aggregates import compare_with_raw, rebuild_tallies
+from surveyapp.services.operations import backup as backups
+from surveyapp.services.reporting.aggregates import compare_with_raw, rebuild_tallies
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from surveyapp.cli.common import fail_with_rows
 from surveyapp.db import get_session
-from surveyapp.services.organisation import ImportSummary, import_counters, import_procedures, import_units
-from surveyapp.services.tabular import ImportRejected
+from surveyapp.services.organisation.imports import ImportSummary, import_counters, import_procedures, import_units
+from surveyapp.services.operations.tabular import ImportRejected
 
 FileArg = click.Path(exists=True, dir_okay=False, path_type=Path)
 

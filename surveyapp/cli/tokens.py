@@ -8,9 +8,9 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from surveyapp.db import get_session
-from surveyapp.services.organisation import counter_by_code, procedure_by_code
-from surveyapp.services.qr import qr_png, qr_svg
-from surveyapp.services.tokens import mint_tokens
+from surveyapp.services.organisation.imports import counter_by_code, procedure_by_code
+from surveyapp.services.survey.qr import qr_png, qr_svg
+from surveyapp.services.survey.tokens import mint_tokens
 
 
 @click.command("make-tokens")

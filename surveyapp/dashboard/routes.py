@@ -20,11 +20,13 @@ from surveyapp.dashboard import views as v
 from surveyapp.db import get_session
 from surveyapp.i18n import current_lang
 from surveyapp.models import Unit, User
-from surveyapp.services import audit, dashboard as data, reports
-from surveyapp.services.accounts import scope_roots
-from surveyapp.services.organisation import counter_by_code, unit_by_code, unit_chain
-from surveyapp.services.raw_export import raw_csv, write_raw_xlsx
-from surveyapp.services.report_export import report_csv, write_report_xlsx
+from surveyapp.services.accounts import audit
+from surveyapp.services.reporting import dashboard as data
+from surveyapp.services.reporting import reports
+from surveyapp.services.accounts.accounts import scope_roots
+from surveyapp.services.organisation.imports import counter_by_code, unit_by_code, unit_chain
+from surveyapp.services.exports.responses import raw_csv, write_raw_xlsx
+from surveyapp.services.exports.report import report_csv, write_report_xlsx
 from surveyapp.timeutil import VIETNAM
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

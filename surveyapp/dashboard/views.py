@@ -10,8 +10,8 @@ from typing import Any, Mapping
 from flask_babel import gettext as _
 
 from analysis.sipas import CRITERIA, ELEMENTS, EXPECT_CODES, FLAG_IDS
-from surveyapp.services.dashboard import CommentFilter
-from surveyapp.services.report_export import CHANNEL_LABELS, FLAG_LABELS
+from surveyapp.services.reporting.dashboard import CommentFilter
+from surveyapp.services.exports.report import CHANNEL_LABELS, FLAG_LABELS
 
 TAB_ENDPOINTS = ("report", "criteria", "comments")
 STATUS_ORDER = {"below": 0, "possibly_below": 1, "meets": 2, None: 3}

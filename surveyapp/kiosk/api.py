@@ -16,9 +16,9 @@ from werkzeug.exceptions import HTTPException
 from surveyapp.db import get_session
 from surveyapp.kiosk.auth import current_device, device_required
 from surveyapp.models import Counter, KioskDevice
-from surveyapp.services.definitions import current_definition
-from surveyapp.services.kiosk import note_seen, redeem_pairing_code
-from surveyapp.services.kiosk_intake import KIOSK_FORM, IntakeLimits, intake_batch, json_int
+from surveyapp.services.survey.definitions import current_definition
+from surveyapp.services.kiosk.devices import note_seen, redeem_pairing_code
+from surveyapp.services.kiosk.intake import KIOSK_FORM, IntakeLimits, intake_batch, json_int
 from surveyapp.timeutil import utc_now_naive
 
 bp = Blueprint("kiosk_api", __name__, url_prefix="/api")

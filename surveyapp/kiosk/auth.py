@@ -8,7 +8,7 @@ from flask import current_app, g, request
 
 from surveyapp.db import get_session
 from surveyapp.models import KioskDevice
-from surveyapp.services.kiosk import device_for_token
+from surveyapp.services.kiosk.devices import device_for_token
 
 
 def bearer_token() -> str | None:

@@ -1,4 +1,4 @@
-"""Route handlers: parse the form, call surveyapp.services.manage / organisation, render.
+"""Route handlers: parse the form, call surveyapp.services.organisation.manage / organisation, render.
 
 Viewers read the lists; managers edit inside their subtree; administrators edit everything,
 the procedure catalogue. CSV imports: administrators any; managers units and counters of their
@@ -16,10 +16,11 @@ from surveyapp.auth import address_hash, can_manage_unit, login_required, requir
 from surveyapp.db import get_session
 from surveyapp.manage import bp
 from surveyapp.models import User
-from surveyapp.services import audit, manage
-from surveyapp.services.accounts import scope_units
-from surveyapp.services.organisation import import_counters, import_procedures, import_units
-from surveyapp.services.tabular import ImportRejected
+from surveyapp.services.accounts import audit
+from surveyapp.services.organisation import manage
+from surveyapp.services.accounts.accounts import scope_units
+from surveyapp.services.organisation.imports import import_counters, import_procedures, import_units
+from surveyapp.services.operations.tabular import ImportRejected
 
 IMPORTERS = {"units": import_units, "counters": import_counters, "procedures": import_procedures}
 UPLOAD_SUFFIXES = {".csv", ".xlsx"}

@@ -24,7 +24,7 @@ class Unit(Base):
     parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("unit.id"), index=True)
     path: Mapped[str] = mapped_column(String(1024), index=True, default="/")
     # Overrides of the default report targets ({"overall": 0.9, ...}); None inherits the
-    # nearest ancestor's (surveyapp.services.targets, docs/REPORT.md).
+    # nearest ancestor's (surveyapp.services.reporting.targets, docs/REPORT.md).
     targets: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON, nullable=True)
 
     parent: Mapped[Optional["Unit"]] = relationship(remote_side=[id], back_populates="children")

@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from surveyapp import logs
 from surveyapp.db import get_engine
-from surveyapp.services.ratelimit import Limit, bucket_for, hit
+from surveyapp.services.survey.ratelimit import Limit, bucket_for, hit
 
 # No inline script anywhere (templates load /static/js files); the kiosk's service worker is
 # a same-origin file. The poster's QR code is inline SVG markup, which CSP does not restrict.

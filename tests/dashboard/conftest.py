@@ -16,8 +16,8 @@ from flask.testing import FlaskClient
 
 from surveyapp import create_app
 from surveyapp.db import get_engine, get_session
-from surveyapp.services import accounts
-from surveyapp.services.demo import load_demo
+from surveyapp.services.accounts import accounts
+from surveyapp.services.operations.demo import load_demo
 from tests import databases
 
 # A fixed "today" keeps the demo months stable: June to November 2026.

@@ -150,7 +150,7 @@ def test_sign_in_form_is_protected_by_csrf_when_enabled(app, client):
 
 
 def test_passwords_are_hashed_with_scrypt_by_default():
-    from surveyapp.services.accounts import hash_password
+    from surveyapp.services.accounts.accounts import hash_password
     from werkzeug.security import check_password_hash
 
     hashed = hash_password("correct horse battery")  # outside an app: the production default

@@ -6,7 +6,7 @@ import io
 from sqlalchemy import select
 
 from surveyapp.models import Counter, Unit, User
-from surveyapp.services.accounts import scope_units
+from surveyapp.services.accounts.accounts import scope_units
 from tests.dashboard.conftest import COMMUNE, MONTH, OTHER_COMMUNE, OTHER_COUNTER, PROVINCE, WEAK_COUNTER
 
 REPORT_PATHS = (

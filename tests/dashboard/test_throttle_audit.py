@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from surveyapp.models import AuditEvent, LoginAttempt
 from surveyapp.models.base import utcnow
-from surveyapp.services import throttle
+from surveyapp.services.accounts import throttle
 from tests.dashboard.conftest import COMMUNE, MONTH, sign_in
 
 

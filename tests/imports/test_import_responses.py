@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from surveyapp.models import Response
-from surveyapp.services.response_import import import_responses
-from surveyapp.services.tabular import ImportRejected
+from surveyapp.services.operations.response_import import import_responses
+from surveyapp.services.operations.tabular import ImportRejected
 from tests.imports.helpers import ALL_COLUMNS, fingerprint, full_row, kiosk_row, write_csv
 
 

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from surveyapp.models import DossierVolume
-from surveyapp.services.tabular import ImportRejected
-from surveyapp.services.volumes import import_volumes
+from surveyapp.services.operations.tabular import ImportRejected
+from surveyapp.services.operations.volumes import import_volumes
 from tests.imports.helpers import fingerprint
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from surveyapp.db import get_session
 from surveyapp.models import AuditEvent
-from surveyapp.services import accounts
+from surveyapp.services.accounts import accounts
 from tests.kiosk.helpers import auth
 
 FAST_HASH = {"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}

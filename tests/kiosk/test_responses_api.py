@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from surveyapp.models import Response
-from surveyapp.services import kiosk_intake
-from surveyapp.services.reports import breakdown
+from surveyapp.services.kiosk import intake as kiosk_intake
+from surveyapp.services.reporting.reports import breakdown
 from surveyapp.timeutil import month_of, to_utc_naive
 from tests.kiosk.helpers import COMPLETE, auth, item, pair
 

@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 
 from analysis.tally import slot
 from surveyapp.models import Counter, Response, Unit, response_tally
-from surveyapp.services import reports
-from surveyapp.services.aggregates import compare_with_raw, recompute_from_raw, stored_tallies, summed_tallies
-from surveyapp.services.demo import load_demo
-from surveyapp.services.response_import import import_responses
+from surveyapp.services.reporting import reports
+from surveyapp.services.reporting.aggregates import compare_with_raw, recompute_from_raw, stored_tallies, summed_tallies
+from surveyapp.services.operations.demo import load_demo
+from surveyapp.services.operations.response_import import import_responses
 from tests.survey.helpers import full_answers
 
 IMPORT_CSV = """submitted_at,unit,counter,channel,survey,overall,E1,E2,E3,E4,E5,trips,slip,harassment
@@ -94,7 +94,7 @@ def test_rebuild_rejects_a_malformed_month(runner):
 def test_workers_add_to_their_own_shard_of_a_group_and_reports_sum_them(client, db, monkeypatch):
     """Two gunicorn workers answering the same counter write different rows, so neither waits
     on the other's row lock; the group's numbers are the sum of its shards."""
-    import surveyapp.services.aggregates as aggregates
+    import surveyapp.services.reporting.aggregates as aggregates
 
     for fake_pid, score in ((8001, "5"), (8002, "2"), (8002, "4")):
         monkeypatch.setattr(aggregates.os, "getpid", lambda pid=fake_pid: pid)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from surveyapp.logs import JsonFormatter
-from surveyapp.services.tokens import mint_tokens
-from surveyapp.services.organisation import counter_by_code
+from surveyapp.services.survey.tokens import mint_tokens
+from surveyapp.services.organisation.imports import counter_by_code
 from tests.survey.helpers import full_answers
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "surveyapp" / "templates"

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from analysis.tally import slot
 from surveyapp.db import get_session
 from surveyapp.models import Response
-from surveyapp.services.aggregates import compare_with_raw, rebuild_tallies, stored_tallies
+from surveyapp.services.reporting.aggregates import compare_with_raw, rebuild_tallies, stored_tallies
 from tests.production.harness import ClientReport, Gunicorn, _citizen_star
 
 CLIENTS = 6

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from scipy.stats import binom
 
-from surveyapp.services.reports import breakdown, comments, expectations, monthly_report, trend
+from surveyapp.services.reporting.reports import breakdown, comments, expectations, monthly_report, trend
 from tests.imports.helpers import full_row, kiosk_row, write_csv
 from tests.reports import reference as ref
 

@@ -6,9 +6,9 @@ import json
 import pytest
 
 from analysis.sipas import DEFAULT_TARGETS
-from surveyapp.services.organisation import unit_by_code
-from surveyapp.services.reports import monthly_report
-from surveyapp.services.targets import effective_targets, set_targets
+from surveyapp.services.organisation.imports import unit_by_code
+from surveyapp.services.reporting.reports import monthly_report
+from surveyapp.services.reporting.targets import effective_targets, set_targets
 
 
 def test_without_overrides_every_unit_uses_the_defaults(db) -> None:

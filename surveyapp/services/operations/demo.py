@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 
 from analysis import sipas
 from surveyapp.models import Counter, Procedure, Response, Unit
-from surveyapp.services.aggregates import record_tallies
-from surveyapp.services.definitions import current_definition
-from surveyapp.services.organisation import import_counters, import_procedures, import_units
+from surveyapp.services.reporting.aggregates import record_tallies
+from surveyapp.services.survey.definitions import current_definition
+from surveyapp.services.organisation.imports import import_counters, import_procedures, import_units
 from surveyapp.timeutil import month_of, utc_now_naive
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "demo_data"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo_data"
 WEAK_COUNTERS = {"TL-Q01": -1.4, "AP-Q02": -0.5}
 KIOSK_COUNTERS = {"TT-Q01", "TT-Q02", "TT-Q03", "TT-Q04"}
 ELEMENT_SHIFT = {"E1": 0.1, "E2": -0.15, "E3": 0.2, "E4": 0.15, "E5": -0.35}

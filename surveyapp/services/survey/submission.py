@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from surveyapp.definitions.answers import ValidatedAnswers
 from surveyapp.models import Counter, Procedure, Response, SurveyDefinitionRecord, SurveyToken
-from surveyapp.services.aggregates import record_tallies
+from surveyapp.services.reporting.aggregates import record_tallies
 from surveyapp.timeutil import VIETNAM, month_of, utc_now_naive
 
 

@@ -32,9 +32,9 @@ from surveyapp.definitions.answers import (
 )
 from surveyapp.definitions.model import Item
 from surveyapp.models import Counter, Procedure, Response, SurveyDefinitionRecord, Unit
-from surveyapp.services.aggregates import record_tallies
-from surveyapp.services.definitions import definition_of
-from surveyapp.services.tabular import ImportRejected, RowError, read_table
+from surveyapp.services.reporting.aggregates import record_tallies
+from surveyapp.services.survey.definitions import definition_of
+from surveyapp.services.operations.tabular import ImportRejected, RowError, read_table
 from surveyapp.timeutil import month_of, to_utc_naive
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("submitted_at", "unit", "channel", "survey")

@@ -1,6 +1,6 @@
 """Editing units, counters and procedures from the web, one record at a time, within a scope.
 
-The CSV imports stay in surveyapp.services.organisation (all or nothing); this module adds the
+The CSV imports stay in surveyapp.services.organisation.imports (all or nothing); this module adds the
 single-record forms and keeps the scope rule: a manager changes only their own subtree.
 """
 from __future__ import annotations
@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from surveyapp.models import Counter, Procedure, Response, Unit, User
-from surveyapp.services.accounts import scope_path
-from surveyapp.services.organisation import CODE_PATTERN, PROCEDURE_CODE_PATTERN, rebuild_unit_paths
-from surveyapp.services.tabular import RowError, read_table
+from surveyapp.services.accounts.accounts import scope_path
+from surveyapp.services.organisation.imports import CODE_PATTERN, PROCEDURE_CODE_PATTERN, rebuild_unit_paths
+from surveyapp.services.operations.tabular import RowError, read_table
 
 
 class ManageError(ValueError):

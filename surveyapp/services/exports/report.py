@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from analysis.sipas import CRITERIA, ELEMENTS, EXPECT_CODES, FLAG_IDS
 from surveyapp.i18n import current_lang
-from surveyapp.services.definitions import question_labels
+from surveyapp.services.survey.definitions import question_labels
 
 COLUMNS: tuple[str, ...] = ("section", "id", "label", "value", "ci_low", "ci_high", "n", "count", "status", "target", "position")
 FRACTION_COLUMNS = ("value", "ci_low", "ci_high", "target")

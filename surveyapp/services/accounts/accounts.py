@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from surveyapp.models import ROLES, Unit, User
 from surveyapp.models.base import utcnow
-from surveyapp.services import throttle
+from surveyapp.services.accounts import throttle
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
 MIN_PASSWORD_LENGTH = 8

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from surveyapp.models import DossierVolume, Unit
-from surveyapp.services.tabular import ImportRejected, RowError, read_table
+from surveyapp.services.operations.tabular import ImportRejected, RowError, read_table
 
 MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 MAX_DOSSIERS = 10_000_000

@@ -22,10 +22,10 @@ from analysis.indices import criterion_rates, expectations as analysis_expectati
 from analysis.report import core_measures
 from analysis.targets import resolve_targets
 from surveyapp.models import Counter, Procedure, Response, SurveyDefinitionRecord, Unit
-from surveyapp.services.aggregates import responses_per_unit, subtree_sums
-from surveyapp.services.organisation import unit_by_code
-from surveyapp.services.targets import effective_overrides
-from surveyapp.services.volumes import volumes_in
+from surveyapp.services.reporting.aggregates import responses_per_unit, subtree_sums
+from surveyapp.services.organisation.imports import unit_by_code
+from surveyapp.services.reporting.targets import effective_overrides
+from surveyapp.services.operations.volumes import volumes_in
 
 MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 GROUPINGS: tuple[str, ...] = ("child", "counter", "procedure", "channel")
@@ -77,7 +77,7 @@ def load_tallies(session: Session, unit: Unit, months: Sequence[str], group_by: 
     """
     if group_by is not None and group_by not in GROUPINGS:
         raise ValueError(f"unknown grouping {group_by!r}")
-    # Read from the monthly aggregates kept as responses arrive (surveyapp/services/aggregates.py);
+    # Read from the monthly aggregates kept as responses arrive (surveyapp/services/reporting/aggregates.py);
     # load_tallies_from_responses below recomputes the same vectors from raw answers.
     column = {None: None, "child": "path", "counter": "counter_id", "procedure": "procedure_id", "channel": "channel"}[group_by]
     prefix_length = len(unit.path)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from surveyapp.models import Counter, Procedure, Unit
-from surveyapp.services.tabular import ImportRejected, RowError, read_table
+from surveyapp.services.operations.tabular import ImportRejected, RowError, read_table
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 PROCEDURE_CODE_PATTERN = re.compile(r"^\d\.\d{6}$")

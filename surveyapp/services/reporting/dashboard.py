@@ -1,7 +1,7 @@
 """Data the dashboard needs besides the report itself: labels, filtered comments, counters.
 
 Only lookups and record lists here; every rate and interval comes from
-surveyapp.services.reports (which uses the `analysis` package).
+surveyapp.services.reporting.reports (which uses the `analysis` package).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from surveyapp.models import Counter, Response, Unit
-from surveyapp.services import definitions
+from surveyapp.services.survey import definitions
 from surveyapp.timeutil import month_of, utc_now_naive
 
 FULL_FORM = "sipas-full"

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from surveyapp.definitions import Definition
 from surveyapp.definitions.answers import AnswerError, validate_answers
 from surveyapp.models import Counter, Procedure, SurveyDefinitionRecord, SurveyToken, Unit
-from surveyapp.services.definitions import current_definition
-from surveyapp.services.organisation import counter_by_code, procedure_by_code, unit_chain
-from surveyapp.services.submission import Outcome, submit_response
-from surveyapp.services.tokens import find_token
+from surveyapp.services.survey.definitions import current_definition
+from surveyapp.services.organisation.imports import counter_by_code, procedure_by_code, unit_chain
+from surveyapp.services.survey.submission import Outcome, submit_response
+from surveyapp.services.survey.tokens import find_token
 
 FULL_FORM = "sipas-full"
 

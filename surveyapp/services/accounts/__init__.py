@@ -1,0 +1,1 @@
+"""Officials' accounts, sign-in throttling and the audit log."""

@@ -1,0 +1,1 @@
+"""Counter tablets: pairing and device credentials, and the intake of queued responses."""

@@ -1,0 +1,1 @@
+"""Operator work: backups, demo data, imports of responses and volumes."""

@@ -1,0 +1,1 @@
+"""Units, counters and procedures: look-ups, CSV imports and single-record edits."""
