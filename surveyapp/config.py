@@ -5,6 +5,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from surveyapp.resources import resource_path
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -15,9 +17,7 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "SECRET_KEY": os.environ.get("SECRET_KEY", "dev-only-change-me"),
         "DATABASE_URL": os.environ.get("DATABASE_URL", default_db),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
-        "DEFINITIONS_DIR": os.environ.get(
-            "DEFINITIONS_DIR", str(PROJECT_ROOT / "survey_definitions")
-        ),
+        "DEFINITIONS_DIR": os.environ.get("DEFINITIONS_DIR", str(resource_path("survey_definitions"))),
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LANGUAGES": ("vi", "en"),

@@ -9,7 +9,7 @@ import os
 
 from flask import Flask
 
-from surveyapp.config import PROJECT_ROOT
+from surveyapp.resources import resource_path
 
 DEFAULTS: dict[str, int] = {
     "KIOSK_IDLE_SECONDS": 60,  # a question left untouched this long sends the tablet back to the start
@@ -33,8 +33,8 @@ def init_app(app: Flask) -> None:
 
     for key, default in DEFAULTS.items():
         app.config.setdefault(key, int(os.environ.get(key, default)))
-    app.config.setdefault("KIOSK_DIR", os.environ.get("KIOSK_DIR", str(PROJECT_ROOT / "kiosk")))
-    app.config.setdefault("OPENAPI_PATH", str(PROJECT_ROOT / "docs" / "openapi.yaml"))
+    app.config.setdefault("KIOSK_DIR", os.environ.get("KIOSK_DIR", str(resource_path("kiosk"))))
+    app.config.setdefault("OPENAPI_PATH", str(resource_path("docs/openapi.yaml")))
     app.extensions["kiosk_device_limiter"] = TokenBucket(
         app.config["KIOSK_RATE_BURST"], app.config["KIOSK_RATE_PER_MINUTE"] / 60
     )
