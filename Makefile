@@ -2,6 +2,8 @@
 #   make run   - virtual environment, install, migrate SQLite, load definitions + demo data, serve :5000
 #   make test  - install (plus Chromium for browser tests) and run the whole suite on SQLite and PostgreSQL
 #   make serve - production-style: migrate DATABASE_URL, then gunicorn (docs/DEPLOY.md)
+#   make lint  - ruff and mypy as configured in pyproject.toml
+#   make wheel - dist/surveyapp-*.whl, a self-contained install (docs/DEVELOPING.md)
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -9,9 +11,9 @@ FLASK  := $(VENV)/bin/flask --app surveyapp
 STAMP  := $(VENV)/.installed-stamp
 MO     := surveyapp/translations/vi/LC_MESSAGES/messages.mo surveyapp/translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: install run serve test bench translations extract-messages system-deps clean
+.PHONY: install run serve test lint wheel bench translations extract-messages system-deps clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
@@ -41,6 +43,15 @@ run: install
 test: install system-deps
 	bash scripts/run-tests.sh
 
+# Style and types; both run even when the first fails, so one pass shows everything.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check . ; ruff=$$? ; $(VENV)/bin/mypy ; mypy=$$? ; test $$ruff -eq 0 && test $$mypy -eq 0
+
+# A wheel (and sdist) with compiled translations and every runtime file, built offline with the
+# venv's setuptools and babel (setup.py); `pip install dist/surveyapp-*.whl` needs no checkout.
+wheel: $(STAMP)
+	$(PY) -m build --no-isolation --outdir dist .
+
 # Benchmarks (not tests): submission load, province reports, page weight -> docs/BENCHMARKS.md (< 15 min).
 bench: install system-deps
 	$(PY) -m bench.run_all
@@ -51,4 +62,4 @@ serve: install
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
