@@ -24,7 +24,7 @@ from surveyapp.services.accounts import audit
 from surveyapp.services.reporting import dashboard as data
 from surveyapp.services.reporting import reports
 from surveyapp.services.accounts.accounts import scope_roots
-from surveyapp.services.organisation.imports import counter_by_code, unit_by_code, unit_chain
+from surveyapp.services.organisation.lookups import counter_by_code, unit_by_code, unit_chain
 from surveyapp.services.exports.responses import raw_csv, write_raw_xlsx
 from surveyapp.services.exports.report import report_csv, write_report_xlsx
 from surveyapp.timeutil import VIETNAM

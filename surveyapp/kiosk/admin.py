@@ -12,7 +12,7 @@ from surveyapp.auth import address_hash, require_role, signed_in_user
 from surveyapp.db import get_session
 from surveyapp.services.accounts import audit
 from surveyapp.services.kiosk.devices import all_counters, create_pairing_code, list_devices, revoke_device
-from surveyapp.services.organisation.imports import counter_by_code
+from surveyapp.services.organisation.lookups import counter_by_code
 
 bp = Blueprint("kiosk_admin", __name__)
 

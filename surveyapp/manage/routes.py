@@ -17,7 +17,7 @@ from surveyapp.db import get_session
 from surveyapp.manage import bp
 from surveyapp.models import User
 from surveyapp.services.accounts import audit
-from surveyapp.services.organisation import manage
+from surveyapp.services.organisation import lookups, manage
 from surveyapp.services.accounts.accounts import scope_units
 from surveyapp.services.organisation.imports import import_counters, import_procedures, import_units
 from surveyapp.services.operations.tabular import ImportRejected
@@ -55,7 +55,7 @@ def unit_form(code: str | None = None):  # type: ignore[no-untyped-def]
     me = _me()
     existing = None
     if code is not None:
-        existing = manage.unit_by_code(session, code)
+        existing = lookups.unit_by_code(session, code)
         if existing is None:
             abort(404)
         if not can_manage_unit(me, existing):
@@ -94,7 +94,7 @@ def counter_form(code: str | None = None):  # type: ignore[no-untyped-def]
     me = _me()
     existing = None
     if code is not None:
-        existing = manage.counter_by_code(session, code)
+        existing = lookups.counter_by_code(session, code)
         if existing is None:
             abort(404)
         if not can_manage_unit(me, existing.unit):
@@ -121,7 +121,7 @@ def counter_form(code: str | None = None):  # type: ignore[no-untyped-def]
 @bp.get("/procedures")
 @login_required
 def procedures():  # type: ignore[no-untyped-def]
-    return render_template("manage/procedures.html", procedures=manage.all_procedures(get_session()))
+    return render_template("manage/procedures.html", procedures=lookups.all_procedures(get_session()))
 
 
 @bp.route("/procedures/new", methods=["GET", "POST"])
@@ -131,7 +131,7 @@ def procedure_form(code: str | None = None):  # type: ignore[no-untyped-def]
     session = get_session()
     existing = None
     if code is not None:
-        existing = manage.procedure_by_code(session, code)
+        existing = lookups.procedure_by_code(session, code)
         if existing is None:
             abort(404)
     error = None

@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 
 from surveyapp.models import Counter, Procedure, Response, Unit, User
 from surveyapp.services.accounts.accounts import scope_path
-from surveyapp.services.organisation.imports import CODE_PATTERN, PROCEDURE_CODE_PATTERN, rebuild_unit_paths
+from surveyapp.services.organisation.codes import CODE_PATTERN, PROCEDURE_CODE_PATTERN
+from surveyapp.services.organisation.imports import rebuild_unit_paths
+from surveyapp.services.organisation.lookups import counter_by_code, procedure_by_code, unit_by_code
 from surveyapp.services.operations.tabular import RowError, read_table
 
 
@@ -40,28 +42,12 @@ def _check_name(name: str, limit: int = 255) -> None:
         raise ManageError(_l("longer than %(limit)s characters", limit=limit))
 
 
-def unit_by_code(session: Session, code: str) -> Unit | None:
-    return session.scalar(select(Unit).where(Unit.code == code))
-
-
 def counters_in_scope(session: Session, user: User) -> list[Counter]:
     query = select(Counter).join(Unit, Counter.unit_id == Unit.id).order_by(Unit.path, Counter.code)
     prefix = scope_path(user)
     if prefix is not None:
         query = query.where(Unit.path.startswith(prefix, autoescape=True))
     return list(session.scalars(query))
-
-
-def counter_by_code(session: Session, code: str) -> Counter | None:
-    return session.scalar(select(Counter).where(Counter.code == code))
-
-
-def all_procedures(session: Session) -> list[Procedure]:
-    return list(session.scalars(select(Procedure).order_by(Procedure.field, Procedure.code)))
-
-
-def procedure_by_code(session: Session, code: str) -> Procedure | None:
-    return session.scalar(select(Procedure).where(Procedure.code == code))
 
 
 def response_counts_by_unit(session: Session) -> dict[int, int]:
