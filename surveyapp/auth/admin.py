@@ -54,11 +54,8 @@ def edit_user(user_id: int):  # type: ignore[no-untyped-def]
         form = request.form
         me = signed_in_user()
         try:
-            active = form.get("active") == "1"
-            if me is not None and user.id == me.id and (not active or form.get("role") != "admin"):
-                raise AccountError(_("You cannot remove your own administrator access."))
-            accounts.update_user(session, user, role=form.get("role", ""), unit_code=form.get("unit") or None,
-                                 active=active, full_name=form.get("full_name", ""))
+            accounts.update_user(session, user, changed_by=me, role=form.get("role", ""), unit_code=form.get("unit") or None,
+                                 active=form.get("active") == "1", full_name=form.get("full_name", ""))
             if form.get("password"):
                 accounts.set_password(user, form["password"])
                 audit.record(session, "password_changed", user=me, target=user.username, address_hash=address_hash())

@@ -138,7 +138,7 @@ def procedure_form(code: str | None = None):  # type: ignore[no-untyped-def]
     if request.method == "POST":
         form = request.form
         try:
-            procedure = manage.save_procedure(session, code=form.get("code", ""), name=form.get("name", ""),
+            procedure = manage.save_procedure(session, _me(), code=form.get("code", ""), name=form.get("name", ""),
                                               field=form.get("field", ""), existing=existing)
         except manage.ManageError as exc:
             session.rollback()
