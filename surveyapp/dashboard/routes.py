@@ -242,7 +242,7 @@ def criteria(code: str, month: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/reports/<code>/<month:month>/comments")
 @login_required
-def comments(code: str, month: str):  # type: ignore[no-untyped-def]
+def comments(code: str, month: str) -> ResponseReturnValue:
     unit = _visible_unit(code)
     session = get_session()
     form = CommentFilterForm()
