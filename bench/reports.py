@@ -383,7 +383,7 @@ def product_timings(url: str, repeat: int, expected: dict[str, int]) -> dict[str
     from surveyapp import create_app
     from surveyapp.db import get_engine
     from surveyapp.services.reporting import reports
-    from surveyapp.services.organisation.imports import unit_by_code
+    from surveyapp.services.organisation.lookups import unit_by_code
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": common.SECRET_KEY})
     out: dict[str, Any] = {}

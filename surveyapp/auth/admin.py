@@ -1,91 +1,89 @@
 """Account management for administrators, and the audit log."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from surveyapp.auth import address_hash, require_role, signed_in_user
+from surveyapp.auth import address_hash, require_role, signed_in_user, start_session
+from surveyapp.auth.forms import AccountForm, AuditFilterForm, NewAccountForm
 from surveyapp.auth.routes import bp
 from surveyapp.db import get_session
-from surveyapp.models import ROLES
+from surveyapp.models import ROLES, Unit, User
 from surveyapp.services.accounts import accounts
 from surveyapp.services.accounts import audit
 from surveyapp.services.accounts.accounts import AccountError
+from surveyapp.web.forms import form_for, show_refusal, status_of
 
 
-def _all_units():  # type: ignore[no-untyped-def]
-    return accounts.scope_units(get_session(), signed_in_user())  # type: ignore[arg-type]
+def _me() -> User:
+    user = signed_in_user()
+    assert user is not None  # guarded by require_role
+    return user
+
+
+def _all_units() -> list[Unit]:
+    return accounts.scope_units(get_session(), _me())
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])
 @require_role("admin")
-def users():  # type: ignore[no-untyped-def]
+def users() -> ResponseReturnValue:
     session = get_session()
-    error = None
-    form = request.form
-    if request.method == "POST":
+    form = NewAccountForm()
+    if form.validate_on_submit():
         try:
-            user = accounts.create_user(
-                session, form.get("username", ""), form.get("password", ""), form.get("role", ""),
-                form.get("unit") or None, form.get("full_name", ""),
-            )
-        except AccountError as exc:
+            user = accounts.create_user(session, form.username.data, form.password.data, form.role.data,
+                                        form.unit.data or None, form.full_name.data or "")
+        except AccountError as refusal:
             session.rollback()
-            error = str(exc.message)
+            show_refusal(form, refusal)
         else:
-            audit.record(session, "user_created", user=signed_in_user(), target=user.username,
+            audit.record(session, "user_created", user=_me(), target=user.username,
                          detail={"role": user.role, "unit": user.unit.code if user.unit else None}, address_hash=address_hash())
             session.commit()
             flash(_("Account %(name)s created.", name=user.username), "success")
             return redirect(url_for("auth.users"))
     return render_template("auth/users.html", users=accounts.all_users(session), units=_all_units(), roles=ROLES,
-                           error=error, form=form), (400 if error else 200)
+                           form=form), status_of(form)
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
 @require_role("admin")
-def edit_user(user_id: int):  # type: ignore[no-untyped-def]
+def edit_user(user_id: int) -> ResponseReturnValue:
     session = get_session()
     user = accounts.user_by_id(session, user_id)
     if user is None:
         abort(404)
-    error = None
-    if request.method == "POST":
-        form = request.form
-        me = signed_in_user()
+    form = form_for(AccountForm, full_name=user.full_name, role=user.role, unit=user.unit.code if user.unit else "",
+                    active=user.active)
+    if form.validate_on_submit():
+        me = _me()
+        new_password = form.password.data
         try:
-            active = form.get("active") == "1"
-            if me is not None and user.id == me.id and (not active or form.get("role") != "admin"):
-                raise AccountError(_("You cannot remove your own administrator access."))
-            accounts.update_user(session, user, role=form.get("role", ""), unit_code=form.get("unit") or None,
-                                 active=active, full_name=form.get("full_name", ""))
-            if form.get("password"):
-                accounts.set_password(user, form["password"])
+            accounts.update_user(session, user, changed_by=me, role=form.role.data, unit_code=form.unit.data or None,
+                                 active=form.active.data, full_name=form.full_name.data or "")
+            if new_password:
+                accounts.set_password(user, new_password)
                 audit.record(session, "password_changed", user=me, target=user.username, address_hash=address_hash())
-        except AccountError as exc:
+        except AccountError as refusal:
             session.rollback()
-            error = str(exc.message)
+            show_refusal(form, refusal)
         else:
             audit.record(session, "user_updated", user=me, target=user.username,
                          detail={"role": user.role, "unit": user.unit.code if user.unit else None, "active": user.active},
                          address_hash=address_hash())
             session.commit()
-            if me is not None and user.id == me.id and form.get("password"):
-                from surveyapp.auth import start_session
-
+            if user.id == me.id and new_password:
                 start_session(user)  # keep the administrator signed in after changing their own password
             flash(_("Account %(name)s saved.", name=user.username), "success")
             return redirect(url_for("auth.users"))
-    form = request.form if request.method == "POST" else None
-    return render_template("auth/user_edit.html", user=user, units=_all_units(), roles=ROLES, error=error,
-                           form=form), (400 if error else 200)
+    return render_template("auth/user_edit.html", user=user, units=_all_units(), roles=ROLES, form=form), status_of(form)
 
 
 @bp.get("/admin/audit")
 @require_role("admin")
-def audit_log():  # type: ignore[no-untyped-def]
-    action = request.args.get("action") or None
-    if action not in (None, *audit.ACTIONS):
-        action = None
+def audit_log() -> ResponseReturnValue:
+    action = AuditFilterForm().chosen_action()
     events = audit.recent_events(get_session(), action=action, limit=300)
     return render_template("auth/audit.html", events=events, actions=audit.ACTIONS, action=action)

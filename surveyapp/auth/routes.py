@@ -4,9 +4,11 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from surveyapp.auth import address_hash, end_session, signed_in_user, start_session
+from surveyapp.auth.forms import LoginForm
 from surveyapp.db import get_session
 from surveyapp.services.accounts import audit
 from surveyapp.services.accounts import throttle
@@ -26,15 +28,17 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     next_url = _safe_next(request.values.get("next"))
-    if request.method == "GET":
+    form = LoginForm()
+    if not form.is_submitted():
         if signed_in_user() is not None:
             return redirect(next_url or url_for("dashboard.index"))
-        return render_template("auth/login.html", next_url=next_url, expired=bool(g.get("session_expired")))
+        return render_template("auth/login.html", form=form, next_url=next_url, expired=bool(g.get("session_expired")))
+    if not form.validate():
+        return render_template("auth/login.html", form=form, next_url=next_url), 400
 
-    username = request.form.get("username", "").strip()[:64]
-    password = request.form.get("password", "")
+    username, password = form.username.data, form.password.data
     session = get_session()
     keys = throttle.keys_for(current_app.config["SECRET_KEY"], username, request.remote_addr)
     result = authenticate(session, username, password, keys)
@@ -49,7 +53,7 @@ def login():  # type: ignore[no-untyped-def]
         session.commit()
         message = _("Too many failed sign-ins. Please wait %(seconds)d seconds and try again.", seconds=result.retry_after)
         response = current_app.make_response(
-            (render_template("auth/login.html", next_url=next_url, error=message, username=username), 429)
+            (render_template("auth/login.html", form=form, next_url=next_url, error=message), 429)
         )
         response.headers["Retry-After"] = str(result.retry_after)
         return response
@@ -58,11 +62,11 @@ def login():  # type: ignore[no-untyped-def]
     session.commit()
     # The same message whether the name or the password was wrong: no account discovery.
     message = _("Wrong username or password.")
-    return render_template("auth/login.html", next_url=next_url, error=message, username=username), 401
+    return render_template("auth/login.html", form=form, next_url=next_url, error=message), 401
 
 
 @bp.post("/logout")
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     user = signed_in_user()
     if user is not None:
         session = get_session()

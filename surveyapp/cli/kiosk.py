@@ -8,7 +8,7 @@ from flask_babel import format_datetime, gettext as _
 
 from surveyapp.db import get_session
 from surveyapp.services.kiosk.devices import create_pairing_code, list_devices, revoke_device
-from surveyapp.services.organisation.imports import counter_by_code
+from surveyapp.services.organisation.lookups import counter_by_code
 
 
 @click.command("pair-kiosk")

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from surveyapp.cli.common import fail_with_rows
 from surveyapp.db import get_session
-from surveyapp.services.organisation.imports import unit_by_code
+from surveyapp.services.organisation.lookups import unit_by_code
 from surveyapp.services.exports.report import report_csv, write_report_xlsx
 from surveyapp.services.reporting.reports import ReportError, monthly_report
 from surveyapp.services.operations.response_import import import_responses

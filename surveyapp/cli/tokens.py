@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from surveyapp.db import get_session
-from surveyapp.services.organisation.imports import counter_by_code, procedure_by_code
+from surveyapp.services.organisation.lookups import counter_by_code, procedure_by_code
 from surveyapp.services.survey.qr import qr_png, qr_svg
 from surveyapp.services.survey.tokens import mint_tokens
 

@@ -11,11 +11,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from surveyapp.auth import address_hash, can_see_unit, login_required, signed_in_user
 from surveyapp.dashboard import bp
+from surveyapp.dashboard.forms import BREAKDOWNS, CommentFilterForm, MonthSwitchForm
 from surveyapp.dashboard import views as v
 from surveyapp.db import get_session
 from surveyapp.i18n import current_lang
@@ -24,13 +26,12 @@ from surveyapp.services.accounts import audit
 from surveyapp.services.reporting import dashboard as data
 from surveyapp.services.reporting import reports
 from surveyapp.services.accounts.accounts import scope_roots
-from surveyapp.services.organisation.imports import counter_by_code, unit_by_code, unit_chain
+from surveyapp.services.organisation.lookups import counter_by_code, unit_by_code, unit_chain
 from surveyapp.services.exports.responses import raw_csv, write_raw_xlsx
 from surveyapp.services.exports.report import report_csv, write_report_xlsx
 from surveyapp.timeutil import VIETNAM
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BREAKDOWNS = ("counter", "procedure", "channel")
 
 
 def _me() -> User:
@@ -90,18 +91,14 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/reports/go")
 @login_required
-def go():  # type: ignore[no-untyped-def]
+def go() -> ResponseReturnValue:
     """The month switch is a plain GET form (works without JavaScript)."""
-    code = request.args.get("unit", "")
-    month = request.args.get("month", "")
-    unit = _visible_unit(code)
-    if not reports.MONTH_PATTERN.match(month):
-        month = data.this_month()
-    target = request.args.get("tab", "report")
+    form = MonthSwitchForm()
+    unit = _visible_unit(form.value("unit"))
+    month, target = form.value("month"), form.value("tab")
     if target in BREAKDOWNS:
         return redirect(url_for("dashboard.breakdown", code=unit.code, month=month, by=target))
-    endpoint = f"dashboard.{target}" if target in v.TAB_ENDPOINTS else "dashboard.report"
-    return redirect(url_for(endpoint, code=unit.code, month=month))
+    return redirect(url_for(f"dashboard.{target}", code=unit.code, month=month))
 
 
 @bp.get("/reports/<code>")
@@ -245,14 +242,14 @@ def criteria(code: str, month: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/reports/<code>/<month:month>/comments")
 @login_required
-def comments(code: str, month: str):  # type: ignore[no-untyped-def]
+def comments(code: str, month: str) -> ResponseReturnValue:
     unit = _visible_unit(code)
     session = get_session()
-    chosen = v.comment_filter(request.args)
-    page_number = request.args.get("page", "1")
-    page = data.comments_page(session, unit, month, chosen, page=int(page_number) if page_number.isdigit() else 1)
+    form = CommentFilterForm()
+    chosen, page_number = form.chosen(), form.page_number()
+    page = data.comments_page(session, unit, month, chosen, page=page_number)
     return render_template(
-        "dashboard/comments.html", page=page, chosen=chosen, page_number=int(page_number) if page_number.isdigit() else 1,
+        "dashboard/comments.html", page=page, chosen=chosen, page_number=page_number,
         counters=data.counters_under(session, unit), units=data.units_under(session, unit),
         per_page=data.COMMENTS_PER_PAGE, **_page_context(unit, month, "comments"),
     )

@@ -10,10 +10,8 @@ from typing import Any, Mapping
 from flask_babel import gettext as _
 
 from analysis.sipas import CRITERIA, ELEMENTS, EXPECT_CODES, FLAG_IDS
-from surveyapp.services.reporting.dashboard import CommentFilter
 from surveyapp.services.exports.report import CHANNEL_LABELS, FLAG_LABELS
 
-TAB_ENDPOINTS = ("report", "criteria", "comments")
 STATUS_ORDER = {"below": 0, "possibly_below": 1, "meets": 2, None: 3}
 FUNNEL_BELOW = ("below_998", "below_95")
 
@@ -79,16 +77,6 @@ def priorities(report: Mapping[str, Any], labels: Mapping[str, str], limit: int 
                       "order": (0, 3, criterion["rate"].get("value") or 0)})
     items.sort(key=lambda i: i["order"])
     return items[:limit]
-
-
-def comment_filter(args: Mapping[str, str]) -> CommentFilter:
-    score = args.get("max_overall", "")
-    return CommentFilter(
-        unit_code=args.get("unit") or None,
-        counter_code=args.get("counter") or None,
-        max_overall=int(score) if score in ("1", "2", "3", "4", "5") else None,
-        text=(args.get("q") or "").strip()[:100] or None,
-    )
 
 
 # ---------------------------------------------------------------- chart payloads

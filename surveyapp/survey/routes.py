@@ -8,7 +8,7 @@ from surveyapp.db import get_session
 from surveyapp.extensions import csrf
 from surveyapp.i18n import current_lang
 from surveyapp.services.survey.collect import LinkState, SurveyTarget, collect, counter_target, token_target
-from surveyapp.services.organisation.imports import all_procedures, counter_by_code
+from surveyapp.services.organisation.lookups import all_procedures, counter_by_code
 from surveyapp.services.survey.qr import qr_svg
 from surveyapp.survey import bp
 from surveyapp.survey.forms import SurveyForm

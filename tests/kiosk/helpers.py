@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from surveyapp.db import get_session
 from surveyapp.services.kiosk.devices import create_pairing_code
-from surveyapp.services.organisation.imports import counter_by_code
+from surveyapp.services.organisation.lookups import counter_by_code
 
 COMPLETE = {"overall": 5, "E1": 4, "E2": "5", "E3": 4, "E4": "na", "E5": 3, "trips": "1", "slip": "yes", "harassment": "none"}
 

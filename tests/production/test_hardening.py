@@ -11,7 +11,7 @@ import pytest
 
 from surveyapp.logs import JsonFormatter
 from surveyapp.services.survey.tokens import mint_tokens
-from surveyapp.services.organisation.imports import counter_by_code
+from surveyapp.services.organisation.lookups import counter_by_code
 from tests.survey.helpers import full_answers
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "surveyapp" / "templates"

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from analysis.sipas import DEFAULT_TARGETS
-from surveyapp.services.organisation.imports import unit_by_code
+from surveyapp.services.organisation.lookups import unit_by_code
 from surveyapp.services.reporting.reports import monthly_report
 from surveyapp.services.reporting.targets import effective_targets, set_targets
 

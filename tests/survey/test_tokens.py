@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from surveyapp.models import Response, SurveyToken
-from surveyapp.services.organisation.imports import counter_by_code, procedure_by_code
+from surveyapp.services.organisation.lookups import counter_by_code, procedure_by_code
 from surveyapp.services.survey.tokens import hash_token, mint_tokens
 from tests.survey.helpers import full_answers
 

@@ -1,4 +1,9 @@
-"""Officials' accounts: creation, password checks, scope of units."""
+"""Officials' accounts: creation, password checks, who may change what, scope of units.
+
+The rules of accounts live here, for the web pages and the CLI alike: the shape of a username,
+the password length, a unit for managers and viewers, and that nobody locks the administrators
+out (an administrator cannot remove their own access; the last active administrator stays one).
+"""
 from __future__ import annotations
 
 import re
@@ -7,26 +12,33 @@ from enum import Enum
 
 from flask import current_app, has_app_context
 from flask_babel import LazyString, lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from surveyapp.models import ROLES, Unit, User
 from surveyapp.models.base import utcnow
 from surveyapp.services.accounts import throttle
+from surveyapp.services.organisation.lookups import unit_by_code
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
 MIN_PASSWORD_LENGTH = 8
+FULL_NAME_LIMIT = 255
+EDITOR_ROLES = ("admin", "manager")  # may change units and counters (managers: their subtree)
+BAD_USERNAME = _l("A username has 2 to 64 letters, digits, '.', '_', '@' or '-'.")
+SHORT_PASSWORD = _l("The password must have at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
 DEFAULT_HASH_METHOD = "scrypt"
 # Checked against when the username is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASHES: dict[str, str] = {}
 
 
 class AccountError(ValueError):
-    """A user-facing reason why an account change was refused."""
+    """A user-facing reason why an account change was refused; `field` names the form field it
+    is about (None: the account as a whole)."""
 
-    def __init__(self, message: str | LazyString):
+    def __init__(self, message: str | LazyString, field: str | None = None):
         self.message = message
+        self.field = field
         super().__init__(str(message))
 
 
@@ -51,19 +63,19 @@ def _dummy_hash() -> str:
 
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(_l("The password must have at least %(count)d characters.", count=MIN_PASSWORD_LENGTH))
+        raise AccountError(SHORT_PASSWORD, "password")
 
 
 def _unit_for_role(session: Session, role: str, unit_code: str | None) -> Unit | None:
     if role not in ROLES:
-        raise AccountError(_l("Unknown role %(role)s.", role=role))
+        raise AccountError(_l("Unknown role %(role)s.", role=role), "role")
     if not unit_code:
         if role != "admin":
-            raise AccountError(_l("A manager or viewer must belong to a unit."))
+            raise AccountError(_l("A manager or viewer must belong to a unit."), "unit")
         return None
-    unit = session.scalar(select(Unit).where(Unit.code == unit_code))
+    unit = unit_by_code(session, unit_code)
     if unit is None:
-        raise AccountError(_l("Unknown unit %(code)s.", code=unit_code))
+        raise AccountError(_l("Unknown unit %(code)s.", code=unit_code), "unit")
     return unit
 
 
@@ -73,14 +85,14 @@ def create_user(
     """Create an account (the caller commits). Raises AccountError with a readable reason."""
     username = username.strip()
     if not USERNAME_PATTERN.match(username):
-        raise AccountError(_l("A username has 2 to 64 letters, digits, '.', '_', '@' or '-'."))
+        raise AccountError(BAD_USERNAME, "username")
     if user_by_username(session, username) is not None:
-        raise AccountError(_l("The username %(name)s is taken.", name=username))
+        raise AccountError(_l("The username %(name)s is taken.", name=username), "username")
     check_password_strength(password)
     unit = _unit_for_role(session, role, unit_code)
     user = User(
-        username=username, full_name=full_name.strip()[:255], password_hash=hash_password(password),
-        role=role, unit_id=unit.id if unit else None, active=True, session_version=1,
+        username=username, full_name=full_name.strip()[:FULL_NAME_LIMIT], password_hash=hash_password(password),
+        role=role, unit=unit, active=True, session_version=1,
     )
     session.add(user)
     session.flush()
@@ -88,12 +100,20 @@ def create_user(
 
 
 def update_user(
-    session: Session, user: User, *, role: str, unit_code: str | None, active: bool, full_name: str
+    session: Session, user: User, *, changed_by: User | None, role: str, unit_code: str | None, active: bool,
+    full_name: str,
 ) -> None:
+    """Change an account's role, unit, status and name (the caller commits). `changed_by` is
+    the administrator making the change (None from the command line)."""
+    losing_admin = user.role == "admin" and user.active and (role != "admin" or not active)
+    if losing_admin and changed_by is not None and changed_by.id == user.id:
+        raise AccountError(_l("You cannot remove your own administrator access."))
+    if losing_admin and other_active_admins(session, user) == 0:
+        raise AccountError(_l("The last active administrator must stay an active administrator."))
     unit = _unit_for_role(session, role, unit_code)
     changed_access = (role, unit.id if unit else None, active) != (user.role, user.unit_id, user.active)
-    user.role, user.unit_id, user.active = role, (unit.id if unit else None), active
-    user.full_name = full_name.strip()[:255]
+    user.role, user.unit, user.active = role, unit, active  # the relationship, so user.unit is current
+    user.full_name = full_name.strip()[:FULL_NAME_LIMIT]
     if changed_access:
         user.session_version += 1  # the old scope must not survive in an open session
 
@@ -102,6 +122,11 @@ def set_password(user: User, password: str) -> None:
     check_password_strength(password)
     user.password_hash = hash_password(password)
     user.session_version += 1
+
+
+def other_active_admins(session: Session, user: User) -> int:
+    query = select(func.count()).select_from(User).where(User.role == "admin", User.active.is_(True), User.id != user.id)
+    return int(session.scalar(query) or 0)
 
 
 def user_by_username(session: Session, username: str) -> User | None:
@@ -157,6 +182,11 @@ def scope_path(user: User) -> str | None:
 def unit_in_scope(user: User, unit: Unit) -> bool:
     prefix = scope_path(user)
     return prefix is None or unit.path.startswith(prefix)
+
+
+def can_manage_unit(user: User, unit: Unit) -> bool:
+    """Managers change their subtree; administrators everything; viewers nothing."""
+    return user.role in EDITOR_ROLES and unit_in_scope(user, unit)
 
 
 def scope_units(session: Session, user: User) -> list[Unit]:

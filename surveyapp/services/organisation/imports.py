@@ -1,7 +1,6 @@
-"""Units, counters and procedures: CSV imports (all or nothing) and lookups."""
+"""Units, counters and procedures: CSV imports (all or nothing)."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from surveyapp.models import Counter, Procedure, Unit
 from surveyapp.services.operations.tabular import ImportRejected, RowError, read_table
-
-CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-PROCEDURE_CODE_PATTERN = re.compile(r"^\d\.\d{6}$")
+from surveyapp.services.organisation.codes import (
+    BAD_CODE, BAD_PROCEDURE_CODE, CODE_PATTERN, NAME_LIMIT, PROCEDURE_CODE_PATTERN, PROCEDURE_NAME_LIMIT, REQUIRED, too_long,
+)
 
 
 @dataclass(frozen=True)
@@ -24,16 +23,16 @@ class ImportSummary:
 
 def _check_code(number: int, column: str, value: str, errors: list[RowError]) -> None:
     if not value:
-        errors.append(RowError(number, column, _l("a value is required")))
+        errors.append(RowError(number, column, REQUIRED))
     elif not CODE_PATTERN.match(value):
-        errors.append(RowError(number, column, _l("a code may hold only letters, digits, '.', '_' and '-' (at most 64)")))
+        errors.append(RowError(number, column, BAD_CODE))
 
 
-def _check_name(number: int, column: str, value: str, errors: list[RowError], limit: int = 255) -> None:
+def _check_name(number: int, column: str, value: str, errors: list[RowError], limit: int = NAME_LIMIT) -> None:
     if not value:
-        errors.append(RowError(number, column, _l("a value is required")))
+        errors.append(RowError(number, column, REQUIRED))
     elif len(value) > limit:
-        errors.append(RowError(number, column, _l("longer than %(limit)s characters", limit=limit)))
+        errors.append(RowError(number, column, too_long(limit)))
 
 
 def _check_unique(number: int, column: str, value: str, seen: dict[str, int], errors: list[RowError]) -> None:
@@ -131,7 +130,7 @@ def import_counters(session: Session, path: Path) -> ImportSummary:
         _check_name(number, "name", row["name"], errors)
         _check_unique(number, "code", row["code"], seen, errors)
         if not row["unit_code"]:
-            errors.append(RowError(number, "unit_code", _l("a value is required")))
+            errors.append(RowError(number, "unit_code", REQUIRED))
         elif row["unit_code"] not in units:
             errors.append(RowError(number, "unit_code", _l("unknown unit %(code)s", code=row["unit_code"])))
     if errors:
@@ -157,9 +156,9 @@ def import_procedures(session: Session, path: Path) -> ImportSummary:
     seen: dict[str, int] = {}
     for number, row in table.rows:
         if not PROCEDURE_CODE_PATTERN.match(row["code"]):
-            errors.append(RowError(number, "code", _l("a procedure code looks like 1.001612")))
+            errors.append(RowError(number, "code", BAD_PROCEDURE_CODE))
         _check_unique(number, "code", row["code"], seen, errors)
-        _check_name(number, "name", row["name"], errors, limit=500)
+        _check_name(number, "name", row["name"], errors, limit=PROCEDURE_NAME_LIMIT)
         _check_name(number, "field", row["field"], errors)
     if errors:
         raise ImportRejected(errors)
@@ -175,29 +174,3 @@ def import_procedures(session: Session, path: Path) -> ImportSummary:
             updated += 1
     session.commit()
     return ImportSummary(created=created, updated=updated)
-
-
-def counter_by_code(session: Session, code: str) -> Counter | None:
-    return session.scalar(select(Counter).where(Counter.code == code))
-
-
-def procedure_by_code(session: Session, code: str) -> Procedure | None:
-    return session.scalar(select(Procedure).where(Procedure.code == code))
-
-
-def unit_by_code(session: Session, code: str) -> Unit | None:
-    return session.scalar(select(Unit).where(Unit.code == code))
-
-
-def all_procedures(session: Session) -> list[Procedure]:
-    return list(session.scalars(select(Procedure).order_by(Procedure.field, Procedure.name)))
-
-
-def unit_chain(unit: Unit) -> list[Unit]:
-    """The unit and its ancestors, root first (for headings like 'Province › Commune')."""
-    chain = []
-    current: Unit | None = unit
-    while current is not None:
-        chain.append(current)
-        current = current.parent
-    return list(reversed(chain))

@@ -1,7 +1,9 @@
 """Editing units, counters and procedures from the web, one record at a time, within a scope.
 
 The CSV imports stay in surveyapp.services.organisation.imports (all or nothing); this module adds the
-single-record forms and keeps the scope rule: a manager changes only their own subtree.
+single-record edits and keeps their rules: a manager changes only their own subtree, codes are
+unique and well formed, names are present and fit. The forms check the shapes too (to show the
+reason beside the field), but these functions are the rule for every caller.
 """
 from __future__ import annotations
 
@@ -12,14 +14,22 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from surveyapp.models import Counter, Procedure, Response, Unit, User
-from surveyapp.services.accounts.accounts import scope_path
-from surveyapp.services.organisation.imports import CODE_PATTERN, PROCEDURE_CODE_PATTERN, rebuild_unit_paths
+from surveyapp.services.accounts.accounts import EDITOR_ROLES, scope_path
 from surveyapp.services.operations.tabular import RowError, read_table
+from surveyapp.services.organisation.codes import (
+    BAD_CODE, BAD_PROCEDURE_CODE, CODE_PATTERN, NAME_LIMIT, PROCEDURE_CODE_PATTERN, PROCEDURE_NAME_LIMIT, REQUIRED, too_long,
+)
+from surveyapp.services.organisation.imports import rebuild_unit_paths
+from surveyapp.services.organisation.lookups import counter_by_code, procedure_by_code, unit_by_code
 
 
 class ManageError(ValueError):
-    def __init__(self, message: str | LazyString):
+    """A user-facing reason why a change was refused; `field` names the form field it is about
+    (None: the record as a whole)."""
+
+    def __init__(self, message: str | LazyString, field: str | None = None):
         self.message = message
+        self.field = field
         super().__init__(str(message))
 
 
@@ -28,20 +38,24 @@ def _in_scope(user: User, unit: Unit) -> bool:
     return prefix is None or unit.path.startswith(prefix)
 
 
+def _require_editor(user: User) -> None:
+    """Viewers read the lists; only managers (in their subtree) and administrators change them."""
+    if user.role not in EDITOR_ROLES:
+        raise ManageError(_l("Only administrators and managers change units and counters."))
+
+
 def _check_code(code: str) -> None:
+    if not code:
+        raise ManageError(REQUIRED, "code")
     if not CODE_PATTERN.match(code):
-        raise ManageError(_l("a code may hold only letters, digits, '.', '_' and '-' (at most 64)"))
+        raise ManageError(BAD_CODE, "code")
 
 
-def _check_name(name: str, limit: int = 255) -> None:
+def _check_name(name: str, field: str = "name", limit: int = NAME_LIMIT) -> None:
     if not name:
-        raise ManageError(_l("a value is required"))
+        raise ManageError(REQUIRED, field)
     if len(name) > limit:
-        raise ManageError(_l("longer than %(limit)s characters", limit=limit))
-
-
-def unit_by_code(session: Session, code: str) -> Unit | None:
-    return session.scalar(select(Unit).where(Unit.code == code))
+        raise ManageError(too_long(limit), field)
 
 
 def counters_in_scope(session: Session, user: User) -> list[Counter]:
@@ -52,18 +66,6 @@ def counters_in_scope(session: Session, user: User) -> list[Counter]:
     return list(session.scalars(query))
 
 
-def counter_by_code(session: Session, code: str) -> Counter | None:
-    return session.scalar(select(Counter).where(Counter.code == code))
-
-
-def all_procedures(session: Session) -> list[Procedure]:
-    return list(session.scalars(select(Procedure).order_by(Procedure.field, Procedure.code)))
-
-
-def procedure_by_code(session: Session, code: str) -> Procedure | None:
-    return session.scalar(select(Procedure).where(Procedure.code == code))
-
-
 def response_counts_by_unit(session: Session) -> dict[int, int]:
     """Responses stored per unit (shown next to each unit; not a statistic, a record count)."""
     return dict(session.execute(select(Response.unit_id, func.count()).group_by(Response.unit_id)).all())  # type: ignore[arg-type]
@@ -71,22 +73,23 @@ def response_counts_by_unit(session: Session) -> dict[int, int]:
 
 def save_unit(session: Session, user: User, *, code: str, name: str, parent_code: str, existing: Unit | None) -> Unit:
     """Create (existing None) or edit a unit. The caller commits."""
+    _require_editor(user)
     code, name, parent_code = code.strip(), name.strip(), parent_code.strip()
     _check_name(name)
     parent = unit_by_code(session, parent_code) if parent_code else None
     if parent_code and parent is None:
-        raise ManageError(_l("unknown unit %(code)s", code=parent_code))
+        raise ManageError(_l("unknown unit %(code)s", code=parent_code), "parent_code")
     # Keeping the current parent is always allowed (a manager renames their own top unit,
     # whose parent lies outside their scope); choosing a new one must stay inside the scope.
     unchanged = existing is not None and existing.parent_id == (parent.id if parent else None)
     if parent is None and user.role != "admin" and not unchanged:
-        raise ManageError(_l("Only an administrator can create or move a top-level unit."))
+        raise ManageError(_l("Only an administrator can create or move a top-level unit."), "parent_code")
     if parent is not None and not _in_scope(user, parent) and not unchanged:
-        raise ManageError(_l("The parent unit is outside your units."))
+        raise ManageError(_l("The parent unit is outside your units."), "parent_code")
     if existing is None:
         _check_code(code)
         if unit_by_code(session, code) is not None:
-            raise ManageError(_l("The code %(code)s is taken.", code=code))
+            raise ManageError(_l("The code %(code)s is taken.", code=code), "code")
         unit = Unit(code=code, name=name, path="/", parent_id=parent.id if parent else None)
         session.add(unit)
     else:
@@ -95,9 +98,9 @@ def save_unit(session: Session, user: User, *, code: str, name: str, parent_code
             raise ManageError(_l("This unit is outside your units."))
         moving = (parent.id if parent else None) != unit.parent_id
         if moving and user.role != "admin" and scope_path(user) == unit.path:
-            raise ManageError(_l("Only an administrator can move your own top unit."))
+            raise ManageError(_l("Only an administrator can move your own top unit."), "parent_code")
         if parent is not None and parent.path.startswith(unit.path):
-            raise ManageError(_l("this parent would make a cycle in the unit tree"))
+            raise ManageError(_l("this parent would make a cycle in the unit tree"), "parent_code")
         unit.name = name
         unit.parent_id = parent.id if parent else None
     session.flush()
@@ -106,17 +109,19 @@ def save_unit(session: Session, user: User, *, code: str, name: str, parent_code
 
 
 def save_counter(session: Session, user: User, *, code: str, name: str, unit_code: str, existing: Counter | None) -> Counter:
+    """Create (existing None) or edit a counter of a unit in the user's scope. The caller commits."""
+    _require_editor(user)
     code, name, unit_code = code.strip(), name.strip(), unit_code.strip()
     _check_name(name)
     unit = unit_by_code(session, unit_code)
     if unit is None:
-        raise ManageError(_l("unknown unit %(code)s", code=unit_code))
+        raise ManageError(_l("unknown unit %(code)s", code=unit_code), "unit_code")
     if not _in_scope(user, unit):
-        raise ManageError(_l("This unit is outside your units."))
+        raise ManageError(_l("This unit is outside your units."), "unit_code")
     if existing is None:
         _check_code(code)
         if counter_by_code(session, code) is not None:
-            raise ManageError(_l("The code %(code)s is taken.", code=code))
+            raise ManageError(_l("The code %(code)s is taken.", code=code), "code")
         counter = Counter(code=code, name=name, unit_id=unit.id)
         session.add(counter)
     else:
@@ -128,15 +133,19 @@ def save_counter(session: Session, user: User, *, code: str, name: str, unit_cod
     return counter
 
 
-def save_procedure(session: Session, *, code: str, name: str, field: str, existing: Procedure | None) -> Procedure:
+def save_procedure(session: Session, user: User, *, code: str, name: str, field: str,
+                   existing: Procedure | None) -> Procedure:
+    """Create (existing None) or edit a procedure of the catalogue. The caller commits."""
+    if user.role != "admin":  # the catalogue is shared by every unit
+        raise ManageError(_l("Only an administrator changes the procedure catalogue."))
     code, name, field = code.strip(), name.strip(), field.strip()
-    _check_name(name, 500)
-    _check_name(field)
+    _check_name(name, limit=PROCEDURE_NAME_LIMIT)
+    _check_name(field, "field")
     if existing is None:
         if not PROCEDURE_CODE_PATTERN.match(code):
-            raise ManageError(_l("a procedure code looks like 1.001612"))
+            raise ManageError(BAD_PROCEDURE_CODE, "code")
         if procedure_by_code(session, code) is not None:
-            raise ManageError(_l("The code %(code)s is taken.", code=code))
+            raise ManageError(_l("The code %(code)s is taken.", code=code), "code")
         procedure = Procedure(code=code, name=name, field=field)
         session.add(procedure)
     else:
@@ -162,8 +171,8 @@ def import_scope_errors(session: Session, user: User, kind: str, path: Path) -> 
             unit = units.get(row["unit_code"])
             if unit is not None and not unit.path.startswith(prefix):
                 errors.append(RowError(number, "unit_code", outside))
-            current = counters.get(row["code"])
-            if current is not None and not current.unit.path.startswith(prefix):
+            counter = counters.get(row["code"])
+            if counter is not None and not counter.unit.path.startswith(prefix):
                 errors.append(RowError(number, "code", outside))
         return errors
     table = read_table(path, ("code", "name", "parent_code"))

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from surveyapp.models import Counter, Response, Unit
+from surveyapp.services.organisation.lookups import unit_by_code
 from surveyapp.services.survey import definitions
 from surveyapp.timeutil import month_of, utc_now_naive
 
@@ -70,7 +71,7 @@ def comments_page(
     respondent data beyond the comment, the day, the place and the overall score."""
     base_unit = unit
     if chosen.unit_code:
-        inner = session.scalar(select(Unit).where(Unit.code == chosen.unit_code))
+        inner = unit_by_code(session, chosen.unit_code)
         if inner is not None and inner.path.startswith(unit.path):
             base_unit = inner  # a filter can narrow the scope, never widen it
     conditions = [

@@ -23,7 +23,7 @@ from analysis.report import core_measures
 from analysis.targets import resolve_targets
 from surveyapp.models import Counter, Procedure, Response, SurveyDefinitionRecord, Unit
 from surveyapp.services.reporting.aggregates import responses_per_unit, subtree_sums
-from surveyapp.services.organisation.imports import unit_by_code
+from surveyapp.services.organisation.lookups import unit_by_code
 from surveyapp.services.reporting.targets import effective_overrides
 from surveyapp.services.operations.volumes import volumes_in
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from analysis.targets import GROUP_KEYS, resolve_targets
 from surveyapp.models import Unit
-from surveyapp.services.organisation.imports import unit_chain
+from surveyapp.services.organisation.lookups import unit_chain
 
 Overrides = dict[str, float | None]
 

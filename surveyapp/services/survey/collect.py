@@ -12,7 +12,7 @@ from surveyapp.definitions import Definition
 from surveyapp.definitions.answers import AnswerError, validate_answers
 from surveyapp.models import Counter, Procedure, SurveyDefinitionRecord, SurveyToken, Unit
 from surveyapp.services.survey.definitions import current_definition
-from surveyapp.services.organisation.imports import counter_by_code, procedure_by_code, unit_chain
+from surveyapp.services.organisation.lookups import counter_by_code, procedure_by_code, unit_chain
 from surveyapp.services.survey.submission import Outcome, submit_response
 from surveyapp.services.survey.tokens import find_token
 

@@ -1,0 +1,46 @@
+"""The dashboard's GET forms: the month switch and the comment filter.
+
+Both read the query string (field names are a contract: `unit`, `month`, `tab`; `unit`,
+`counter`, `max_overall`, `q`, `page`). They change nothing, so a malformed value is not an
+error page: it falls back to the default (this month, no filter, the first page). Whether the
+official may see a unit is the route's `_visible_unit`, and a unit filter can only narrow the
+page's scope (surveyapp.services.reporting.dashboard.comments_page).
+"""
+from __future__ import annotations
+
+from wtforms import IntegerField, StringField
+from wtforms.validators import AnyOf, NumberRange, Optional, Regexp
+
+from surveyapp.services.reporting.dashboard import CommentFilter, this_month
+from surveyapp.services.reporting.reports import MONTH_PATTERN
+from surveyapp.web.forms import QueryForm, at_most, strip
+
+TAB_ENDPOINTS = ("report", "criteria", "comments")  # tabs that are views of their own name
+BREAKDOWNS = ("counter", "procedure", "channel")  # tabs of `/by/<breakdown>`
+SEARCH_LIMIT = 100
+SCORES = (1, 5)  # the overall score's scale
+
+
+class MonthSwitchForm(QueryForm):
+    unit = StringField(default="")
+    month = StringField(default=this_month, validators=[Regexp(MONTH_PATTERN)])
+    tab = StringField(default="report", validators=[AnyOf((*TAB_ENDPOINTS, *BREAKDOWNS))])
+
+
+class CommentFilterForm(QueryForm):
+    unit = StringField()
+    counter = StringField()
+    max_overall = IntegerField(validators=[Optional(), NumberRange(*SCORES)])
+    q = StringField(filters=[strip, at_most(SEARCH_LIMIT)])
+    page = IntegerField(default=1, validators=[NumberRange(min=1)])
+
+    def chosen(self) -> CommentFilter:
+        return CommentFilter(
+            unit_code=self.value("unit") or None,
+            counter_code=self.value("counter") or None,
+            max_overall=self.value("max_overall"),
+            text=self.value("q") or None,
+        )
+
+    def page_number(self) -> int:
+        return int(self.value("page"))

@@ -1,0 +1,68 @@
+"""Forms of the management pages: one unit, counter or procedure, and a CSV/XLSX import.
+
+Field names are a contract: `code`, `name`, `parent_code` (units), `code`, `name`, `unit_code`
+(counters), `code`, `name`, `field` (procedures), `file` (imports). The code of an existing
+record is not editable: its form has no `code` field (see `without_code`). The shapes checked
+here are the ones of surveyapp.services.organisation.codes, which the imports check too; the
+rules needing the database (a taken code, the manager's scope, cycles) are the service's.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length, Regexp
+
+from surveyapp.services.organisation.codes import (
+    BAD_CODE, BAD_PROCEDURE_CODE, CODE_PATTERN, NAME_LIMIT, PROCEDURE_CODE_PATTERN, PROCEDURE_NAME_LIMIT, REQUIRED, too_long,
+)
+from surveyapp.web.forms import strip
+
+UPLOAD_EXTENSIONS = ("csv", "xlsx")
+# What the browser checks before sending (the server checks CODE_PATTERN whatever it gets).
+CODE_INPUT = {"maxlength": 64, "pattern": r"[A-Za-z0-9][A-Za-z0-9._\-]*"}
+
+
+def _code_field() -> StringField:
+    return StringField(_l("Code"), filters=[strip], render_kw=CODE_INPUT,
+                       validators=[DataRequired(message=REQUIRED), Regexp(CODE_PATTERN, message=BAD_CODE)])
+
+
+def _name_field(label: str, limit: int = NAME_LIMIT) -> StringField:
+    return StringField(label, filters=[strip],
+                       validators=[DataRequired(message=REQUIRED), Length(max=limit, message=too_long(limit))])
+
+
+class RecordForm(FlaskForm):
+    code: StringField  # declared by every subclass
+
+    def without_code(self) -> None:
+        """The form of an existing record: its code is shown, not posted."""
+        del self.code
+
+
+class UnitForm(RecordForm):
+    code = _code_field()
+    name = _name_field(_l("Name"))
+    # A unit code from the list; empty makes a top-level unit (administrators only: the service's rule).
+    parent_code = StringField(_l("Parent unit"), filters=[strip])
+
+
+class CounterForm(RecordForm):
+    code = _code_field()
+    name = _name_field(_l("Name"))
+    unit_code = StringField(_l("Unit"), filters=[strip], validators=[DataRequired(message=REQUIRED)])
+
+
+class ProcedureForm(RecordForm):
+    code = StringField(_l("Code"), filters=[strip], render_kw={"pattern": r"\d\.\d{6}", "placeholder": "1.001612"},
+                       validators=[DataRequired(message=REQUIRED), Regexp(PROCEDURE_CODE_PATTERN, message=BAD_PROCEDURE_CODE)])
+    name = _name_field(_l("Name"), PROCEDURE_NAME_LIMIT)
+    field = _name_field(_l("Field"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("File"), render_kw={"accept": ",".join("." + e for e in UPLOAD_EXTENSIONS), "required": True},
+                     validators=[FileRequired(message=_l("Choose a file to import.")),
+                                 FileAllowed(UPLOAD_EXTENSIONS, message=_l("Only .csv and .xlsx files can be imported."))])
