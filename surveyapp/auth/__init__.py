@@ -133,7 +133,3 @@ def init_app(app: Flask) -> None:
         app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=DEFAULT_SESSION_HOURS)
     app.before_request(_load_user)
     app.jinja_env.globals.update(current_user=current_user, can_manage_unit=can_manage_unit)
-
-    from surveyapp.auth.routes import bp
-
-    app.register_blueprint(bp)

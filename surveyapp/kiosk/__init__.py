@@ -1,7 +1,8 @@
 """Kiosk mode (issue 5): the tablet client at /kiosk/, its JSON API under /api/, admin pages.
 
-`init_app` registers both blueprints and the kiosk's settings; each setting can be
-overridden by an environment variable of the same name (see docs/KIOSK.md).
+The blueprints are registered by the app factory; `init_app` sets the kiosk's settings (each
+can be overridden by an environment variable of the same name, see docs/KIOSK.md) and creates
+the API's rate limiters.
 """
 from __future__ import annotations
 
@@ -25,10 +26,6 @@ DEFAULTS: dict[str, int] = {
 
 
 def init_app(app: Flask) -> None:
-    from surveyapp.extensions import csrf
-    from surveyapp.kiosk.admin import bp as admin_bp
-    from surveyapp.kiosk.api import bp as api_bp
-    from surveyapp.kiosk.client import bp as client_bp
     from surveyapp.kiosk.ratelimit import TokenBucket
 
     for key, default in DEFAULTS.items():
@@ -41,8 +38,3 @@ def init_app(app: Flask) -> None:
     app.extensions["kiosk_pair_limiter"] = TokenBucket(
         app.config["KIOSK_PAIR_BURST"], app.config["KIOSK_PAIR_PER_MINUTE"] / 60
     )
-    # Bearer-authenticated JSON, never cookies: CSRF tokens do not apply.
-    csrf.exempt(api_bp)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(client_bp)
-    app.register_blueprint(admin_bp)

@@ -9,12 +9,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from surveyapp.auth import address_hash, can_manage_unit, login_required, require_role, signed_in_user
 from surveyapp.db import get_session
-from surveyapp.manage import bp
 from surveyapp.models import User
 from surveyapp.services.accounts import audit
 from surveyapp.services.organisation import manage
@@ -22,6 +21,7 @@ from surveyapp.services.accounts.accounts import scope_units
 from surveyapp.services.organisation.imports import import_counters, import_procedures, import_units
 from surveyapp.services.operations.tabular import ImportRejected
 
+bp = Blueprint("manage", __name__, url_prefix="/manage")
 IMPORTERS = {"units": import_units, "counters": import_counters, "procedures": import_procedures}
 UPLOAD_SUFFIXES = {".csv", ".xlsx"}
 
