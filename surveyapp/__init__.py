@@ -7,19 +7,20 @@ from typing import Any
 
 from flask import Flask
 
-from surveyapp.config import load_config
+from surveyapp import settings
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Application factory (the Flask tutorial's shape): config, extensions, blueprints, CLI."""
+    """Application factory (the Flask tutorial's shape): settings, extensions, blueprints, CLI.
+
+    Raises settings.SettingsError, naming each malformed setting, before anything else starts.
+    """
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(load_config(app.instance_path))
-    if test_config is not None:
-        app.config.from_mapping(test_config)
+    app.config.from_mapping(settings.load(app.instance_path, test_config))
     os.makedirs(app.instance_path, exist_ok=True)
 
-    # Imported here, not at the top: importing one submodule (a model in a migration) must not
-    # load the whole web application.
+    # Imported here, not at the top: importing one submodule (a model in a migration, the
+    # settings) must not load the whole web application.
     from surveyapp import auth, dashboard, db, i18n, kiosk
     from surveyapp.auth import admin as _account_pages  # noqa: F401  (its views attach to the auth blueprint)
     from surveyapp.auth import routes as sign_in_pages

@@ -1,11 +1,11 @@
-"""The house drawn from the imports: no loops between modules, and every blueprint registered
-by the app factory where a reader looks for it."""
+"""The house drawn from the imports: no loops between modules, the environment read in one
+module, and every blueprint registered by the app factory where a reader looks for it."""
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
-from surveyapp.config import PROJECT_ROOT
+from surveyapp.settings import PROJECT_ROOT
 
 PACKAGES = ("surveyapp", "analysis")
 
@@ -113,6 +113,26 @@ def test_a_loop_would_be_found():
 
 def test_no_module_of_surveyapp_or_analysis_imports_itself_back_through_others():
     assert cycles(import_graph()) == []
+
+
+def test_only_the_settings_module_reads_the_environment_or_defaults_the_config():
+    offenders = []
+    for name, (path, tree) in modules().items():
+        if name == "surveyapp.settings":
+            continue
+        for node in ast.walk(tree):
+            reads_environment = (
+                isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "environb")
+                or isinstance(node, ast.ImportFrom) and node.module == "os"
+                and any(alias.name in ("environ", "getenv") for alias in node.names)
+            )
+            defaults_config = (
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "setdefault"
+                and isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "config"
+            )
+            if reads_environment or defaults_config:
+                offenders.append(f"{path.relative_to(PROJECT_ROOT)}:{getattr(node, 'lineno', 0)}")
+    assert offenders == []
 
 
 def test_only_the_app_factory_registers_blueprints():
