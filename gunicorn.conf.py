@@ -1,7 +1,11 @@
 """gunicorn settings for production-style serving (`make serve`; docs/DEPLOY.md).
 
 Every value can be overridden from the environment (GUNICORN_*), so one file serves a laptop,
-one office's machine and each app machine of a province behind nginx.
+one office's machine and each app machine of a province behind nginx. The application's own
+settings are declared in surveyapp/settings.py; these are gunicorn's, and this file reads them
+itself: gunicorn executes it in the master process before any application code, and importing
+`surveyapp` here would keep that code in the master, so a `kill -HUP` would fork new workers
+with the old code. docs/DEPLOY.md lists every GUNICORN_* variable (a test checks it).
 
 * Sync workers, 2 x cores + 1: a request is a few milliseconds of Python plus one short
   transaction; nginx in front buffers slow phones on weak connections, so a sync worker never
@@ -22,7 +26,12 @@ import os
 
 
 def _int(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
+    text = os.environ.get(name)
+    if text is None:
+        return default
+    if not text.strip().isdecimal():
+        raise SystemExit(f"{name}={text!r} is not valid: expected a whole number / cần một số nguyên")
+    return int(text)
 
 
 wsgi_app = os.environ.get("GUNICORN_APP", "surveyapp:create_app()")

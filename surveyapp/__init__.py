@@ -2,28 +2,38 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask
 
-from surveyapp.config import load_config
+from surveyapp import settings
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Application factory (the Flask tutorial's shape): config, extensions, blueprints, CLI."""
+    """Application factory (the Flask tutorial's shape): settings, extensions, blueprints, CLI.
+
+    Raises settings.SettingsError, naming each malformed setting, before anything else starts.
+    """
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(load_config(app.instance_path))
-    if test_config is not None:
-        app.config.from_mapping(test_config)
+    app.config.from_mapping(settings.load(app.instance_path, test_config))
     os.makedirs(app.instance_path, exist_ok=True)
 
-    # Imported inside the factory: these modules import `surveyapp` submodules themselves.
-    from surveyapp import dashboard, db, i18n, kiosk
+    # Imported here, not at the top: importing one submodule (a model in a migration, the
+    # settings) must not load the whole web application.
+    from surveyapp import auth, dashboard, db, i18n, kiosk
+    from surveyapp.auth import admin as _account_pages  # noqa: F401  (its views attach to the auth blueprint)
+    from surveyapp.auth import routes as sign_in_pages
     from surveyapp.cli import register_commands
+    from surveyapp.dashboard import routes as dashboard_pages
     from surveyapp.extensions import csrf
-    from surveyapp.survey import bp as survey_bp
-    from surveyapp.web import bp as web_bp
+    from surveyapp.kiosk import admin as kiosk_admin_pages
+    from surveyapp.kiosk import api as kiosk_api
+    from surveyapp.kiosk import client as kiosk_client
+    from surveyapp.manage import routes as manage_pages
+    from surveyapp.survey import routes as survey_pages
     from surveyapp.web import compression, hardening
+    from surveyapp.web import routes as site_pages
     from surveyapp.web.errors import register_error_handlers
     from surveyapp.web.filters import register_filters
 
@@ -32,10 +42,23 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     register_filters(app)
     register_error_handlers(app)
-    app.register_blueprint(web_bp)  # home
-    app.register_blueprint(survey_bp)  # citizens: /s/<counter>, /t/<token>, /posters/<counter>
-    dashboard.init_app(app)  # officials: /login, /reports, /manage, /admin
-    kiosk.init_app(app)  # counter tablets: /kiosk/ and the JSON API under /api/
+    auth.init_app(app)  # the signed-in official of each request
+    dashboard.init_app(app)  # the `month` URL converter, label helpers of the templates
+    kiosk.init_app(app)  # the kiosk API's rate limiters
+
+    # Every blueprint of the application.
+    app.register_blueprint(site_pages.bp)  # home: /
+    app.register_blueprint(survey_pages.bp)  # citizens: /s/<counter>, /t/<token>, /thanks, /posters/<counter>
+    # officials: /login, /logout (auth/routes.py) and, on the same blueprint, the account pages
+    # /admin/users, /admin/audit (auth/admin.py, imported above for them)
+    app.register_blueprint(sign_in_pages.bp)
+    app.register_blueprint(dashboard_pages.bp)  # reports: /reports/...
+    app.register_blueprint(manage_pages.bp)  # units, counters, procedures, CSV imports: /manage/...
+    app.register_blueprint(kiosk_api.bp)  # counter tablets' JSON API: /api/...
+    csrf.exempt(kiosk_api.bp)  # bearer-authenticated JSON, never cookies: CSRF tokens do not apply
+    app.register_blueprint(kiosk_client.bp)  # the tablet client: /kiosk/
+    app.register_blueprint(kiosk_admin_pages.bp)  # pairing and revoking tablets: /admin/kiosks
+
     hardening.init_app(app)  # security headers, /healthz, rate limits, JSON request log
     compression.init_app(app)  # br/gzip/zstd for GET replies
     register_commands(app)

@@ -1,10 +1,10 @@
 """Language choice: Vietnamese by default, English on request; the CLI follows SURVEYAPP_LANG."""
 from __future__ import annotations
 
-import os
-
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel
+
+from surveyapp.settings import cli_language
 
 LANG_COOKIE = "lang"
 
@@ -22,7 +22,7 @@ def select_locale() -> str:
         if cookie in languages:
             return cookie
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    cli_lang = os.environ.get("SURVEYAPP_LANG", "vi")
+    cli_lang = cli_language()
     return cli_lang if cli_lang in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

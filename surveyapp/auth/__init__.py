@@ -25,9 +25,6 @@ from surveyapp.services.accounts.throttle import keyed_hash
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-DEFAULT_SESSION_HOURS = 8
-DEFAULT_IDLE_MINUTES = 30
-
 
 def _get_user() -> User | None:
     return g.get("user")
@@ -124,16 +121,7 @@ def _load_user() -> None:
 
 
 def init_app(app: Flask) -> None:
-    from datetime import timedelta
-
-    app.config.setdefault("SESSION_IDLE_MINUTES", DEFAULT_IDLE_MINUTES)
-    if app.config.get("PERMANENT_SESSION_LIFETIME") == timedelta(days=31):
-        # Flask's own default (31 days) is far too long for officials' data; a value set in the
-        # configuration is kept.
-        app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=DEFAULT_SESSION_HOURS)
+    """Who is signed in, before every request; the session's lengths are settings
+    (PERMANENT_SESSION_LIFETIME, SESSION_IDLE_MINUTES). The pages are the `auth` blueprint."""
     app.before_request(_load_user)
     app.jinja_env.globals.update(current_user=current_user, can_manage_unit=can_manage_unit)
-
-    from surveyapp.auth.routes import bp
-
-    app.register_blueprint(bp)

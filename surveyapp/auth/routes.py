@@ -1,4 +1,7 @@
-"""Sign-in and sign-out (`/login`, field names `username` and `password` are a contract)."""
+"""Sign-in and sign-out (`/login`, field names `username` and `password` are a contract).
+
+The `auth` blueprint defined here also carries the account pages of `admin.py`.
+"""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -74,6 +77,3 @@ def logout() -> ResponseReturnValue:
         session.commit()
     end_session()
     return redirect(url_for("auth.login"))
-
-
-from surveyapp.auth import admin  # noqa: E402,F401  (account pages on this blueprint)

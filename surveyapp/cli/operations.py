@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask_babel import gettext as _
 
 from surveyapp.db import get_engine, get_session
@@ -44,7 +45,7 @@ def rebuild_aggregates(month: str | None, check: bool) -> None:
 def backup_command(output: Path) -> None:
     """Back up the database while it runs (SQLite online backup, or pg_dump custom format)."""
     try:
-        backups.backup(get_engine(), output)
+        backups.backup(get_engine(), output, pg_bin=current_app.config["PG_BIN"])
     except backups.BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(_("Backup written to %(path)s.", path=str(output)))
@@ -56,7 +57,7 @@ def backup_command(output: Path) -> None:
 def restore_command(file: Path, force: bool) -> None:
     """Restore a backup made by `backup` into DATABASE_URL."""
     try:
-        backups.restore(get_engine(), file, force=force)
+        backups.restore(get_engine(), file, force=force, pg_bin=current_app.config["PG_BIN"])
     except backups.DatabaseNotEmpty as exc:
         raise click.ClickException(
             _("The database %(name)s is not empty; nothing was restored. Use --force to replace it.", name=str(exc))

@@ -1,10 +1,15 @@
-"""The officials' dashboard: monthly reports of a unit, drill-downs, print and exports."""
+"""The officials' dashboard: monthly reports of a unit, drill-downs, print and exports.
+
+The pages are the `dashboard` blueprint of `routes.py`, registered by the app factory;
+`init_app` adds what they need from the application: the `month` URL converter (before the
+blueprint is registered) and the label helpers of the templates.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Flask
 from werkzeug.routing import BaseConverter
 
-bp = Blueprint("dashboard", __name__)
+from surveyapp.dashboard import views
 
 
 class MonthConverter(BaseConverter):
@@ -25,15 +30,7 @@ def month_label(month: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Accounts (/login, /admin), the dashboard (/reports) and management (/manage)."""
-    from surveyapp import auth
-    from surveyapp.dashboard import routes, views  # noqa: F401  (routes registers the views on bp)
-    from surveyapp.manage import bp as manage_bp
-
     app.url_map.converters["month"] = MonthConverter
     app.jinja_env.globals.update(
         role_label=role_label, month_label=month_label, flag_label=views.flag_label, channel_label=views.channel_label
     )
-    auth.init_app(app)
-    app.register_blueprint(bp)
-    app.register_blueprint(manage_bp)

@@ -11,12 +11,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Response, abort, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from surveyapp.auth import address_hash, can_see_unit, login_required, signed_in_user
-from surveyapp.dashboard import bp
 from surveyapp.dashboard.forms import BREAKDOWNS, CommentFilterForm, MonthSwitchForm
 from surveyapp.dashboard import views as v
 from surveyapp.db import get_session
@@ -30,6 +29,8 @@ from surveyapp.services.organisation.lookups import counter_by_code, unit_by_cod
 from surveyapp.services.exports.responses import raw_csv, write_raw_xlsx
 from surveyapp.services.exports.report import report_csv, write_report_xlsx
 from surveyapp.timeutil import VIETNAM
+
+bp = Blueprint("dashboard", __name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

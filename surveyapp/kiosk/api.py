@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from surveyapp.db import get_session
 from surveyapp.kiosk.auth import current_device, device_required
+from surveyapp.kiosk.errors import api_error, http_error
 from surveyapp.models import Counter, KioskDevice
 from surveyapp.services.survey.definitions import current_definition
 from surveyapp.services.kiosk.devices import note_seen, redeem_pairing_code
@@ -26,21 +27,7 @@ bp = Blueprint("kiosk_api", __name__, url_prefix="/api")
 BATCH_FIELDS = {"responses", "backlog", "app_version"}
 
 
-def api_error(status: int, code: str, **extra: Any) -> Response:
-    response = jsonify({"error": code, **extra})
-    response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@bp.errorhandler(HTTPException)
-def http_error(error: HTTPException) -> Response:
-    codes = {400: "malformed_request", 404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}
-    response = api_error(error.code or 500, codes.get(error.code or 500, "http_error"))
-    for key, value in error.get_headers():
-        if key.lower() != "content-type":  # e.g. `Allow` on a 405
-            response.headers[key] = value
-    return response
+bp.register_error_handler(HTTPException, http_error)
 
 
 def _json_body() -> tuple[Any, Response | None]:

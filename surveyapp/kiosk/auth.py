@@ -7,6 +7,7 @@ from typing import Any, Callable
 from flask import current_app, g, request
 
 from surveyapp.db import get_session
+from surveyapp.kiosk.errors import api_error
 from surveyapp.models import KioskDevice
 from surveyapp.services.kiosk.devices import device_for_token
 
@@ -25,8 +26,6 @@ def current_device() -> KioskDevice:
 
 def device_required(view: Callable[..., Any]) -> Callable[..., Any]:
     """401 without a known credential, 403 for a revoked device, 429 past the device's limit."""
-    from surveyapp.kiosk.api import api_error
-
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         token = bearer_token()

@@ -14,14 +14,13 @@ import tempfile
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from surveyapp.auth import address_hash, can_manage_unit, login_required, require_role, signed_in_user
 from surveyapp.db import get_session
-from surveyapp.manage import bp
 from surveyapp.manage.forms import CounterForm, ImportForm, ProcedureForm, UnitForm
 from surveyapp.models import Counter, Procedure, Unit, User
 from surveyapp.services.accounts import audit
@@ -31,6 +30,7 @@ from surveyapp.services.organisation import lookups, manage
 from surveyapp.services.organisation.imports import import_counters, import_procedures, import_units
 from surveyapp.web.forms import form_for, show_refusal, status_of
 
+bp = Blueprint("manage", __name__, url_prefix="/manage")
 IMPORTERS = {"units": import_units, "counters": import_counters, "procedures": import_procedures}
 Record = TypeVar("Record", Unit, Counter, Procedure)
 

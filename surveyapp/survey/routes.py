@@ -1,7 +1,7 @@
 """Route handlers: parse the request, call the collect service, render."""
 from __future__ import annotations
 
-from flask import current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _, refresh
 
 from surveyapp.db import get_session
@@ -10,10 +10,10 @@ from surveyapp.i18n import current_lang
 from surveyapp.services.survey.collect import LinkState, SurveyTarget, collect, counter_target, token_target
 from surveyapp.services.organisation.lookups import all_procedures, counter_by_code
 from surveyapp.services.survey.qr import qr_svg
-from surveyapp.survey import bp
 from surveyapp.survey.forms import SurveyForm
 from surveyapp.survey.messages import error_message
 
+bp = Blueprint("survey", __name__)
 # CSRF is checked by SurveyForm inside the views, so that an expired token re-shows the
 # answers instead of failing the whole page.
 csrf.exempt(bp)

@@ -11,17 +11,11 @@ from __future__ import annotations
 from flask import Flask, Response, request
 from flask_compress import Compress
 
-COMPRESSIBLE = [
-    "text/html", "text/css", "text/javascript", "application/javascript", "application/json",
-    "image/svg+xml", "application/manifest+json", "text/plain", "text/csv", "application/yaml",
-]
-
 compress = Compress()
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("COMPRESS_REGISTER", False)  # we decide per request below
-    app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSIBLE)
+    # COMPRESS_REGISTER is off (surveyapp/settings.py): we decide per request below.
     compress.init_app(app)
 
     @app.after_request

@@ -5,6 +5,8 @@ from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from surveyapp.kiosk.errors import http_error as api_http_error
+
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
@@ -19,9 +21,7 @@ def register_error_handlers(app: Flask) -> None:
         }
         title = titles.get(error.code or 500, _("Something went wrong"))
         if request.path.startswith("/api/"):  # routing errors of the JSON API answer JSON too
-            from surveyapp.kiosk.api import http_error as api_error
-
-            return api_error(error)
+            return api_http_error(error)
         # Keep what the error says beyond its page, e.g. `Allow` on a 405 (RFC 9110).
         headers = [(key, value) for key, value in error.get_headers() if key.lower() != "content-type"]
         return render_template("error.html", title=title, code=error.code), error.code or 500, headers

@@ -2,7 +2,6 @@
 asks the database, rate limits on the public submission endpoints, and a JSON request log."""
 from __future__ import annotations
 
-import os
 import time
 
 from flask import Flask, Response, abort, current_app, g, jsonify, request
@@ -11,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from surveyapp import logs
 from surveyapp.db import get_engine
-from surveyapp.services.survey.ratelimit import Limit, bucket_for, hit
+from surveyapp.services.survey.ratelimit import bucket_for, hit
 
 # No inline script anywhere (templates load /static/js files); the kiosk's service worker is
 # a same-origin file. The poster's QR code is inline SVG markup, which CSP does not restrict.
@@ -33,10 +32,7 @@ LIMITED_ENDPOINTS = {"survey.counter_survey": "counter_code", "survey.token_surv
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("RATE_LIMIT_SUBMISSIONS", os.environ.get("RATE_LIMIT_SUBMISSIONS", "60/600"))
-    app.config.setdefault("TRUSTED_PROXY_COUNT", int(os.environ.get("TRUSTED_PROXY_COUNT", "0")))
-    app.config.setdefault("REQUEST_LOG", os.environ.get("REQUEST_LOG", "1") != "0")
-    proxies = int(app.config["TRUSTED_PROXY_COUNT"])
+    proxies = app.config["TRUSTED_PROXY_COUNT"]
     if proxies:  # behind nginx: take the client address and scheme from X-Forwarded-* it sets
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     logs.configure()
@@ -71,7 +67,7 @@ def _rate_limit() -> None:
         return
     arg = LIMITED_ENDPOINTS[request.endpoint]
     target = f"{request.endpoint}:{(request.view_args or {}).get(arg, '') if arg else ''}"
-    limit = Limit.parse(str(current_app.config["RATE_LIMIT_SUBMISSIONS"]))
+    limit = current_app.config["RATE_LIMIT_SUBMISSIONS"]
     bucket = bucket_for(current_app.config["SECRET_KEY"], request.remote_addr, target)
     verdict = hit(get_engine(), bucket, limit)
     if not verdict.allowed:

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from flask import render_template
+from flask import Blueprint, render_template
 
-from surveyapp.web import bp
+bp = Blueprint("web", __name__)
 
 
 @bp.get("/")

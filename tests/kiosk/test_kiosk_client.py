@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from surveyapp.config import PROJECT_ROOT
+from surveyapp.settings import PROJECT_ROOT
 
 KIOSK_DIR = PROJECT_ROOT / "kiosk"
 APP_FILES = ("index.html", "app.js", "sw.js", "styles.css")

@@ -11,7 +11,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from surveyapp.config import PROJECT_ROOT
+from surveyapp.settings import PROJECT_ROOT
 from tests.kiosk.helpers import auth, item, pair, pairing_code
 
 DOC_PATH = PROJECT_ROOT / "docs" / "openapi.yaml"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from analysis import sipas
-from surveyapp.config import PROJECT_ROOT
+from surveyapp.settings import PROJECT_ROOT
 from surveyapp.definitions import DefinitionError, load_definition_file, load_definitions_dir
 
 SHIPPED = PROJECT_ROOT / "survey_definitions"

@@ -6,7 +6,7 @@ import shutil
 from sqlalchemy import func, inspect, select
 
 from surveyapp import create_app
-from surveyapp.config import PROJECT_ROOT
+from surveyapp.settings import PROJECT_ROOT
 from surveyapp.db import get_engine, get_session
 from surveyapp.models import SurveyDefinitionRecord
 

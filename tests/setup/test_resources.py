@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from surveyapp import create_app, resources
-from surveyapp.config import PROJECT_ROOT
+from surveyapp.settings import PROJECT_ROOT
 
 
 def test_a_checkout_uses_the_repository_folders(tmp_path: Path):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from surveyapp.config import PROJECT_ROOT
+from surveyapp.settings import PROJECT_ROOT
 
 PO = PROJECT_ROOT / "surveyapp/translations/vi/LC_MESSAGES/messages.po"
 

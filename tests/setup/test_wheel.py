@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from surveyapp.config import PROJECT_ROOT
+from surveyapp.settings import PROJECT_ROOT
 from tests import databases
 
 pytestmark = pytest.mark.wheel

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from analysis import sipas
-from surveyapp.config import PROJECT_ROOT
+from surveyapp.settings import PROJECT_ROOT
 from surveyapp.models import Response
 
 pytestmark = pytest.mark.browser

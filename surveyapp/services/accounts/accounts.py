@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from surveyapp import settings
 from surveyapp.models import ROLES, Unit, User
 from surveyapp.models.base import utcnow
 from surveyapp.services.accounts import throttle
@@ -27,7 +28,6 @@ FULL_NAME_LIMIT = 255
 EDITOR_ROLES = ("admin", "manager")  # may change units and counters (managers: their subtree)
 BAD_USERNAME = _l("A username has 2 to 64 letters, digits, '.', '_', '@' or '-'.")
 SHORT_PASSWORD = _l("The password must have at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
-DEFAULT_HASH_METHOD = "scrypt"
 # Checked against when the username is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASHES: dict[str, str] = {}
 
@@ -43,11 +43,11 @@ class AccountError(ValueError):
 
 
 def _hash_method() -> str:
-    """scrypt (salted, memory-hard) unless PASSWORD_HASH_METHOD says otherwise (tests use a
-    cheap pbkdf2 so that hundreds of sign-ins stay fast)."""
+    """PASSWORD_HASH_METHOD: scrypt (salted, memory-hard), or in the tests a cheap pbkdf2 so that
+    hundreds of sign-ins stay fast. Outside an application, the declared default."""
     if has_app_context():
-        return str(current_app.config.get("PASSWORD_HASH_METHOD", DEFAULT_HASH_METHOD))
-    return DEFAULT_HASH_METHOD
+        return str(current_app.config["PASSWORD_HASH_METHOD"])
+    return str(settings.BY_NAME["PASSWORD_HASH_METHOD"].default)
 
 
 def hash_password(password: str) -> str:

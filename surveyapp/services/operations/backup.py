@@ -35,12 +35,12 @@ def _libpq_url(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def pg_tool(name: str) -> str:
-    """The newest `pg_dump`/`pg_restore` (PG_BIN, then Debian's versioned dirs, then PATH):
-    pg_dump must not be older than the server."""
+def pg_tool(name: str, pg_bin: str | None = None) -> str:
+    """The newest `pg_dump`/`pg_restore` (the PG_BIN setting, then Debian's versioned dirs, then
+    PATH): pg_dump must not be older than the server."""
     candidates = []
-    if os.environ.get("PG_BIN"):
-        candidates.append(str(Path(os.environ["PG_BIN"]) / name))
+    if pg_bin:
+        candidates.append(str(Path(pg_bin) / name))
     candidates += [str(Path(d) / name) for d in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version_key, reverse=True)]
     candidates += [found for found in [shutil.which(name)] if found]
     for candidate in candidates:
@@ -61,7 +61,7 @@ def is_empty(engine: Engine) -> bool:
     return not inspect(engine).get_table_names()
 
 
-def backup(engine: Engine, output: Path) -> None:
+def backup(engine: Engine, output: Path, *, pg_bin: str | None = None) -> None:
     url = engine.url.render_as_string(hide_password=False)
     output.parent.mkdir(parents=True, exist_ok=True)
     if engine.dialect.name == "sqlite":
@@ -74,10 +74,10 @@ def backup(engine: Engine, output: Path) -> None:
             target.close()
             source.close()
         return
-    _run([pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", "--file", str(output), _libpq_url(url)])
+    _run([pg_tool("pg_dump", pg_bin), "--format=custom", "--no-owner", "--no-privileges", "--file", str(output), _libpq_url(url)])
 
 
-def restore(engine: Engine, backup_file: Path, *, force: bool = False) -> None:
+def restore(engine: Engine, backup_file: Path, *, force: bool = False, pg_bin: str | None = None) -> None:
     """Replace the database with the backup. Refuses a database that has tables unless `force`."""
     url = engine.url.render_as_string(hide_password=False)
     if not backup_file.is_file():
@@ -101,7 +101,7 @@ def restore(engine: Engine, backup_file: Path, *, force: bool = False) -> None:
     if not force and not is_empty(engine):
         raise DatabaseNotEmpty(make_url(url).database or "")
     engine.dispose()
-    command = [pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error"]
+    command = [pg_tool("pg_restore", pg_bin), "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error"]
     if force:
         command += ["--clean", "--if-exists"]
     _run(command + ["--dbname", _libpq_url(url), str(backup_file)])

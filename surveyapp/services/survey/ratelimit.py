@@ -16,21 +16,7 @@ from sqlalchemy import Engine, delete
 from sqlalchemy.dialects import postgresql, sqlite
 
 from surveyapp.models import RateLimitWindow
-
-
-@dataclass(frozen=True)
-class Limit:
-    hits: int
-    seconds: int
-
-    @classmethod
-    def parse(cls, text: str) -> "Limit":
-        """"60/600" = 60 requests per 600 seconds."""
-        hits, _, seconds = text.partition("/")
-        limit = cls(int(hits), int(seconds or 60))
-        if limit.hits < 1 or limit.seconds < 1:
-            raise ValueError(f"invalid rate limit {text!r}")
-        return limit
+from surveyapp.settings import Rate as Limit  # RATE_LIMIT_SUBMISSIONS, parsed at start-up
 
 
 @dataclass(frozen=True)
