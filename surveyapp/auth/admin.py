@@ -35,7 +35,6 @@ def users():  # type: ignore[no-untyped-def]
         else:
             audit.record(session, "user_created", user=signed_in_user(), target=user.username,
                          detail={"role": user.role, "unit": user.unit.code if user.unit else None}, address_hash=address_hash())
-            session.commit()
             flash(_("Account %(name)s created.", name=user.username), "success")
             return redirect(url_for("auth.users"))
     return render_template("auth/users.html", users=accounts.all_users(session), units=_all_units(), roles=ROLES,
@@ -69,7 +68,6 @@ def edit_user(user_id: int):  # type: ignore[no-untyped-def]
             audit.record(session, "user_updated", user=me, target=user.username,
                          detail={"role": user.role, "unit": user.unit.code if user.unit else None, "active": user.active},
                          address_hash=address_hash())
-            session.commit()
             if me is not None and user.id == me.id and form.get("password"):
                 from surveyapp.auth import start_session
 

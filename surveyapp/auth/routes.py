@@ -40,13 +40,11 @@ def login():  # type: ignore[no-untyped-def]
     result = authenticate(session, username, password, keys)
     if result.outcome is LoginOutcome.OK and result.user is not None:
         audit.record(session, "login", user=result.user, address_hash=address_hash())
-        session.commit()
         start_session(result.user)
         return redirect(next_url or url_for("dashboard.index"))
 
     if result.outcome is LoginOutcome.THROTTLED:
         audit.record(session, "login_throttled", username=username, address_hash=address_hash())
-        session.commit()
         message = _("Too many failed sign-ins. Please wait %(seconds)d seconds and try again.", seconds=result.retry_after)
         response = current_app.make_response(
             (render_template("auth/login.html", next_url=next_url, error=message, username=username), 429)
@@ -55,7 +53,6 @@ def login():  # type: ignore[no-untyped-def]
         return response
 
     audit.record(session, "login_failed", user=None, username=username, address_hash=address_hash())
-    session.commit()
     # The same message whether the name or the password was wrong: no account discovery.
     message = _("Wrong username or password.")
     return render_template("auth/login.html", next_url=next_url, error=message, username=username), 401
@@ -67,7 +64,6 @@ def logout():  # type: ignore[no-untyped-def]
     if user is not None:
         session = get_session()
         audit.record(session, "logout", user=user, address_hash=address_hash())
-        session.commit()
     end_session()
     return redirect(url_for("auth.login"))
 

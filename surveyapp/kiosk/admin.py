@@ -48,7 +48,6 @@ def new_pairing_code():  # type: ignore[no-untyped-def]
         return _page(error=_("Choose a counter."), status=400)
     pairing = create_pairing_code(session, counter)
     audit.record(session, "kiosk_pairing_code_created", user=signed_in_user(), target=counter.code, address_hash=address_hash())
-    session.commit()
     return _page(code=pairing, counter=counter)
 
 
@@ -60,6 +59,5 @@ def revoke(device_id: int):  # type: ignore[no-untyped-def]
     if device is None:
         abort(404)
     audit.record(session, "kiosk_device_revoked", user=signed_in_user(), target=f"{device.id} {device.counter.code}", address_hash=address_hash())
-    session.commit()
     flash(_("Device %(id)s (counter %(code)s) is revoked.", id=device.id, code=device.counter.code), "success")
     return redirect(url_for("kiosk_admin.devices"))

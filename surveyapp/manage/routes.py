@@ -71,7 +71,6 @@ def unit_form(code: str | None = None):  # type: ignore[no-untyped-def]
             error = str(exc.message)
         else:
             audit.record(session, "unit_saved", user=me, target=unit.code, address_hash=address_hash())
-            session.commit()
             flash(_("Unit %(code)s saved.", code=unit.code), "success")
             return redirect(url_for("manage.units"))
     parents = [u for u in scope_units(session, me) if existing is None or not u.path.startswith(existing.path)]
@@ -110,7 +109,6 @@ def counter_form(code: str | None = None):  # type: ignore[no-untyped-def]
             error = str(exc.message)
         else:
             audit.record(session, "counter_saved", user=me, target=counter.code, address_hash=address_hash())
-            session.commit()
             flash(_("Counter %(code)s saved.", code=counter.code), "success")
             return redirect(url_for("manage.counters"))
     return render_template("manage/counter_form.html", counter=existing, units=scope_units(session, me), error=error,
@@ -145,7 +143,6 @@ def procedure_form(code: str | None = None):  # type: ignore[no-untyped-def]
             error = str(exc.message)
         else:
             audit.record(session, "procedure_saved", user=_me(), target=procedure.code, address_hash=address_hash())
-            session.commit()
             flash(_("Procedure %(code)s saved.", code=procedure.code), "success")
             return redirect(url_for("manage.procedures"))
     return render_template("manage/procedure_form.html", procedure=existing, error=error,
@@ -179,13 +176,12 @@ def import_file(kind: str):  # type: ignore[no-untyped-def]
                     refused = manage.import_scope_errors(session, _me(), kind, path)
                     if refused:
                         raise ImportRejected(refused)
-                    summary = importer(session, path)  # all or nothing; commits on success
+                    summary = importer(session, path)  # all or nothing; the request commits
                 except ImportRejected as exc:
                     session.rollback()
                     errors = [str(e) for e in exc.errors]
             if summary is not None:
                 audit.record(session, "import", user=_me(), target=kind, address_hash=address_hash(),
                              detail={"created": summary.created, "updated": summary.updated})
-                session.commit()
     status = 400 if errors else 200
     return render_template("manage/import.html", kind=kind, errors=errors, summary=summary), status
