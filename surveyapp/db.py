@@ -1,11 +1,26 @@
-"""Engine and per-request session, the way the Flask tutorial keeps its connection on `g`."""
+"""Engine, per-request session, and who commits it (docs/ARCHITECTURE.md, "Transactions").
+
+The rule: services add and flush, never commit. A request commits once, after its view
+answered, and rolls back when anything was raised; a CLI command commits once when it ends
+and rolls back when it fails. Both are implemented here and nowhere else.
+"""
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event
+import click
+from flask import Flask, Response, after_this_request, current_app, g
+from flask.typing import ResponseReturnValue
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.exceptions import HTTPException
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# g.db_outcome: how the current request or command ends its transaction.
+COMMIT, ROLLBACK, FAILED, ENDED = "commit", "rollback", "failed", "ended"
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -18,10 +33,20 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _begin_before_sqlite_savepoint(connection: Connection, _name: str) -> None:
+    # Python's sqlite3 begins a transaction only right before an INSERT, UPDATE or DELETE
+    # (so reads never hold a snapshot that a later write would find stale). A SAVEPOINT sent
+    # before any of those would open a transaction of its own, and its RELEASE would commit
+    # it: begin the request's or command's transaction first, so a savepoint stays inside it.
+    if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        connection.exec_driver_sql("BEGIN")
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 10})
         event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "savepoint", _begin_before_sqlite_savepoint)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
@@ -30,6 +55,11 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["sqlalchemy_engine"] = engine
     app.extensions["sqlalchemy_sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
+    # First of all before_request hooks, whatever the order of the factory's init_app calls:
+    # a hook answering before it would otherwise skip the commit of what it wrote.
+    app.before_request_funcs.setdefault(None, []).insert(0, _open_request)
+    _fail_request_on_exception(app)
+    app.teardown_request(_roll_back_unfinished_request)
     app.teardown_appcontext(_close_session)
 
 
@@ -44,7 +74,114 @@ def get_session() -> Session:
     return g.db_session
 
 
+def discard_changes() -> None:
+    """End the current request or command with a rollback instead of its commit.
+
+    For an answer given on purpose that must leave no trace: a public submission that was not
+    stored (its rate-limit hit is forgotten with it), a command's dry run."""
+    g.db_outcome = ROLLBACK
+
+
+# ---------------------------------------------------------------- requests
+
+
+def _open_request() -> None:
+    # A function given to after_this_request runs before every after_request hook, so the
+    # security headers and the request log already see a 500 when the commit fails.
+    g.db_outcome = COMMIT
+    after_this_request(_commit_request)
+
+
+def _fail_request_on_exception(app: Flask) -> None:
+    """Mark the request failed whenever its hooks or view raise, abort() included.
+
+    Flask hands every such exception to `handle_user_exception` (an HTTPException is turned
+    into its error page there and never reaches a teardown), so that is the one place to see
+    them all (Flask-RESTful wraps this method the same way to route its errors)."""
+    handle_user_exception = app.handle_user_exception
+
+    def fail_then_handle(error: Exception) -> HTTPException | ResponseReturnValue:
+        g.db_outcome = FAILED
+        return handle_user_exception(error)
+
+    app.handle_user_exception = fail_then_handle  # type: ignore[method-assign, assignment]
+
+
+def _commit_request(response: Response) -> Response:
+    """Commit what the view did when it answered normally (any status it chose, e.g. a failed
+    sign-in's 401 keeps its throttle record); roll back after an exception or discard_changes.
+
+    A failing commit is re-raised, so Flask answers 500 instead of the page the view prepared:
+    a citizen never sees "thank you" for answers that were not stored."""
+    outcome = g.get("db_outcome")
+    g.db_outcome = ENDED  # the error page rendered after a failed commit must not commit
+    session: Session | None = g.get("db_session")
+    if session is None or outcome == ENDED:
+        return response
+    if outcome != COMMIT:
+        session.rollback()
+        return response
+    try:
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return response
+
+
+def _roll_back_unfinished_request(error: BaseException | None) -> None:
+    # An exception Flask did not turn into a response (PROPAGATE_EXCEPTIONS in tests and debug)
+    # skips the after-request functions: nothing of that request may stay in the session.
+    outcome = g.pop("db_outcome", ENDED)
+    session: Session | None = g.get("db_session")
+    if session is not None and (error is not None or outcome != ENDED):
+        session.rollback()
+
+
 def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
-        session.close()
+        session.close()  # rolls back whatever was not committed
+
+
+# ---------------------------------------------------------------- CLI commands
+
+
+def transactional_command(callback: F) -> F:
+    """Run a command's callback as one transaction: commit when it returns (or exits with
+    status 0), roll back when it raises or exits with another status, and when it called
+    discard_changes() (a dry run). Needs the app context (apply inside with_appcontext)."""
+
+    @functools.wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        g.db_outcome = COMMIT
+        try:
+            result = callback(*args, **kwargs)
+        except SystemExit as exit_:
+            _end_command(succeeded=exit_.code in (0, None))
+            raise
+        except click.exceptions.Exit as exit_:
+            _end_command(succeeded=exit_.exit_code == 0)
+            raise
+        except BaseException:
+            _end_command(succeeded=False)
+            raise
+        _end_command(succeeded=True)
+        return result
+
+    return run  # type: ignore[return-value]
+
+
+def _end_command(*, succeeded: bool) -> None:
+    outcome = g.pop("db_outcome", COMMIT)
+    session: Session | None = g.get("db_session")
+    if session is None:
+        return
+    if succeeded and outcome == COMMIT:
+        try:
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+    else:
+        session.rollback()

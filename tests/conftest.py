@@ -32,6 +32,7 @@ def build_database(url: str) -> None:
         import_units(session, DEMO_DIR / "units.csv")
         import_counters(session, DEMO_DIR / "counters.csv")
         import_procedures(session, DEMO_DIR / "procedures.csv")
+        session.commit()  # services only flush: the caller owns the transaction
         get_engine().dispose()
 
 

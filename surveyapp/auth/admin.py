@@ -41,7 +41,6 @@ def users() -> ResponseReturnValue:
         else:
             audit.record(session, "user_created", user=_me(), target=user.username,
                          detail={"role": user.role, "unit": user.unit.code if user.unit else None}, address_hash=address_hash())
-            session.commit()
             flash(_("Account %(name)s created.", name=user.username), "success")
             return redirect(url_for("auth.users"))
     return render_template("auth/users.html", users=accounts.all_users(session), units=_all_units(), roles=ROLES,
@@ -73,7 +72,6 @@ def edit_user(user_id: int) -> ResponseReturnValue:
             audit.record(session, "user_updated", user=me, target=user.username,
                          detail={"role": user.role, "unit": user.unit.code if user.unit else None, "active": user.active},
                          address_hash=address_hash())
-            session.commit()
             if user.id == me.id and new_password:
                 start_session(user)  # keep the administrator signed in after changing their own password
             flash(_("Account %(name)s saved.", name=user.username), "success")

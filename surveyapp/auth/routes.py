@@ -47,13 +47,11 @@ def login() -> ResponseReturnValue:
     result = authenticate(session, username, password, keys)
     if result.outcome is LoginOutcome.OK and result.user is not None:
         audit.record(session, "login", user=result.user, address_hash=address_hash())
-        session.commit()
         start_session(result.user)
         return redirect(next_url or url_for("dashboard.index"))
 
     if result.outcome is LoginOutcome.THROTTLED:
         audit.record(session, "login_throttled", username=username, address_hash=address_hash())
-        session.commit()
         message = _("Too many failed sign-ins. Please wait %(seconds)d seconds and try again.", seconds=result.retry_after)
         response = current_app.make_response(
             (render_template("auth/login.html", form=form, next_url=next_url, error=message), 429)
@@ -62,7 +60,6 @@ def login() -> ResponseReturnValue:
         return response
 
     audit.record(session, "login_failed", user=None, username=username, address_hash=address_hash())
-    session.commit()
     # The same message whether the name or the password was wrong: no account discovery.
     message = _("Wrong username or password.")
     return render_template("auth/login.html", form=form, next_url=next_url, error=message), 401
@@ -74,6 +71,5 @@ def logout() -> ResponseReturnValue:
     if user is not None:
         session = get_session()
         audit.record(session, "logout", user=user, address_hash=address_hash())
-        session.commit()
     end_session()
     return redirect(url_for("auth.login"))

@@ -5,13 +5,16 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from surveyapp.db import transactional_command
+
 
 def add_commands(app: Flask, commands: list[click.Command]) -> None:
-    """Register plain click commands so they always run inside the app context
-    (the `flask` CLI pushes one, but the test CLI runner does not)."""
+    """Register plain click commands so they always run inside the app context (the `flask`
+    CLI pushes one, but the test CLI runner does not), each as one transaction: committed when
+    the command succeeds, rolled back when it fails (docs/ARCHITECTURE.md, "Transactions")."""
     for command in commands:
         if command.callback is not None and not getattr(command.callback, "__wrapped_appctx__", False):
-            command.callback = with_appcontext(command.callback)
+            command.callback = with_appcontext(transactional_command(command.callback))
             command.callback.__wrapped_appctx__ = True  # type: ignore[attr-defined]
         app.cli.add_command(command)
 

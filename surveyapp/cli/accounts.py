@@ -22,12 +22,10 @@ def create_user_command(username: str, password: str, role: str, unit_code: str 
     try:
         user = accounts.create_user(session, username, password, role, unit_code, full_name)
     except AccountError as exc:
-        session.rollback()
         click.echo(str(exc.message), err=True)
         raise SystemExit(1) from exc
     audit.record(session, "user_created", username="cli", target=user.username,
                  detail={"role": role, "unit": unit_code, "via": "cli"})
-    session.commit()
     click.echo(_("Account %(name)s created (%(role)s).", name=user.username, role=role))
 
 

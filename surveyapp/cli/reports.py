@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from surveyapp.cli.common import fail_with_rows
-from surveyapp.db import get_session
+from surveyapp.db import discard_changes, get_session
 from surveyapp.services.organisation.lookups import unit_by_code
 from surveyapp.services.exports.report import report_csv, write_report_xlsx
 from surveyapp.services.reporting.reports import ReportError, monthly_report
@@ -57,6 +57,7 @@ def import_responses_command(file: Path, dry_run: bool) -> None:
         return
     progress.close()
     if dry_run:
+        discard_changes()  # a dry run stores nothing, whatever the service did
         click.echo(_("Dry run: the file is valid; %(new)d response(s) would be imported, %(old)d already imported.",
                      new=summary.imported, old=summary.already_imported))
     else:
@@ -129,7 +130,6 @@ def set_targets_command(unit_code: str, clear: bool, pairs: tuple[str, ...]) -> 
                 overrides[key.strip()] = None if value.strip().lower() == "none" else float(value)
             set_targets(session, unit, overrides)
         except ValueError as exc:
-            session.rollback()
             click.echo(_("Targets not changed: %(reason)s", reason=str(exc)), err=True)
             raise SystemExit(1) from None
     click.echo(json.dumps(effective_targets(unit), indent=2, sort_keys=True))

@@ -69,7 +69,6 @@ def _audit_export(unit: Unit, month: str, kind: str) -> None:
     session = get_session()
     audit.record(session, "export", user=_me(), target=f"{unit.code}/{month}", detail={"format": kind},
                  address_hash=address_hash())
-    session.commit()
 
 
 def _download(body: bytes, filename: str, mimetype: str) -> Response:

@@ -56,7 +56,6 @@ def new_pairing_code() -> ResponseReturnValue:
         return _page(form)
     pairing = create_pairing_code(session, counter)
     audit.record(session, "kiosk_pairing_code_created", user=signed_in_user(), target=counter.code, address_hash=address_hash())
-    session.commit()
     return _page(form, code=pairing, counter=counter)
 
 
@@ -68,6 +67,5 @@ def revoke(device_id: int) -> ResponseReturnValue:
     if device is None:
         abort(404)
     audit.record(session, "kiosk_device_revoked", user=signed_in_user(), target=f"{device.id} {device.counter.code}", address_hash=address_hash())
-    session.commit()
     flash(_("Device %(id)s (counter %(code)s) is revoked.", id=device.id, code=device.counter.code), "success")
     return redirect(url_for("kiosk_admin.devices"))

@@ -5,7 +5,7 @@ the procedure catalogue. CSV imports: administrators any; managers units and cou
 subtree (every row is checked against the scope before the all-or-nothing import).
 
 The three edit pages share one shape: the record of the URL (404) that the official may change
-(403), the form, the service's save, then audit, commit, a message and back to the list. What
+(403), the form, the service's save, then audit, a message and back to the list (the request commits). What
 differs (fields, scope check, message) stays in each route; `_found` and `_saved` hold the rest.
 """
 from __future__ import annotations
@@ -56,7 +56,7 @@ def _require_manageable(unit: Unit) -> None:
 
 def _saved(form: FlaskForm, save: Callable[[], Record], action: str) -> Record | None:
     """Run the service's save for a submitted, valid form. A refusal is rolled back and its
-    reason put on the form (None: show the page again); a change is audited and committed."""
+    reason put on the form (None: show the page again); a change is audited (the request commits)."""
     session = get_session()
     try:
         record = save()
@@ -65,7 +65,6 @@ def _saved(form: FlaskForm, save: Callable[[], Record], action: str) -> Record |
         show_refusal(form, refusal)
         return None
     audit.record(session, action, user=_me(), target=record.code, address_hash=address_hash())
-    session.commit()
     return record
 
 
@@ -198,13 +197,12 @@ def import_file(kind: str) -> ResponseReturnValue:
                 refused = manage.import_scope_errors(session, _me(), kind, path)
                 if refused:
                     raise ImportRejected(refused)
-                summary = importer(session, path)  # all or nothing; commits on success
+                summary = importer(session, path)  # all or nothing; the request commits
             except ImportRejected as exc:
                 session.rollback()
                 errors = [str(e) for e in exc.errors]
         if summary is not None:
             audit.record(session, "import", user=_me(), target=kind, address_hash=address_hash(),
                          detail={"created": summary.created, "updated": summary.updated})
-            session.commit()
     status = 400 if errors else status_of(form)
     return render_template("manage/import.html", kind=kind, form=form, errors=errors, summary=summary), status

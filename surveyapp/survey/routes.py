@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _, refresh
 
-from surveyapp.db import get_session
+from surveyapp.db import discard_changes, get_session
 from surveyapp.extensions import csrf
 from surveyapp.i18n import current_lang
 from surveyapp.services.survey.collect import LinkState, SurveyTarget, collect, counter_target, token_target
@@ -47,13 +48,24 @@ def poster(counter_code: str):  # type: ignore[no-untyped-def]
     return render_template("survey/poster.html", counter=counter, url=url, qr=qr_svg(url))
 
 
-def _survey_page(target: SurveyTarget):  # type: ignore[no-untyped-def]
+def _survey_page(target: SurveyTarget) -> ResponseReturnValue:
+    reply, stored = _survey_reply(target)
+    if request.method == "POST" and not stored:
+        # Only a stored submission keeps what its request wrote, its rate-limit hit included
+        # (web/hardening.py): a POST refused for any reason (unknown or used link, language
+        # switch, expired form, invalid answers) spends none of its sender's budget.
+        discard_changes()
+    return reply
+
+
+def _survey_reply(target: SurveyTarget) -> tuple[ResponseReturnValue, bool]:
+    """The reply to a GET or POST of the questionnaire, and whether answers were stored."""
     if target.state is LinkState.UNKNOWN:
-        return render_template("survey/unknown_link.html"), 404
+        return (render_template("survey/unknown_link.html"), 404), False
     if target.state is LinkState.USED:
-        return render_template("survey/already_answered.html"), 409
+        return (render_template("survey/already_answered.html"), 409), False
     if target.state is LinkState.NOT_READY:
-        return render_template("error.html", title=_("The survey is not available yet"), code=503), 503
+        return (render_template("error.html", title=_("The survey is not available yet"), code=503), 503), False
 
     form = SurveyForm()
     values: dict[str, list[str]] = {}
@@ -78,24 +90,22 @@ def _survey_page(target: SurveyTarget):  # type: ignore[no-untyped-def]
                 comment_limit=current_app.config["COMMENT_MAX_LENGTH"],
             )
             if result.stored:
-                return redirect(url_for("survey.thanks"), 303)
+                return redirect(url_for("survey.thanks"), 303), True
             if result.token_used:
-                return render_template("survey/already_answered.html"), 409
+                return (render_template("survey/already_answered.html"), 409), False
             errors = {item_id: error_message(error) for item_id, error in result.errors.items()}
             status = 400
     procedures = all_procedures(get_session()) if target.procedure is None else []
-    return (
-        render_template(
-            "survey/form.html",
-            form=form,
-            target=target,
-            definition=target.definition,
-            lang=current_lang(),
-            values=values,
-            errors=errors,
-            notice=notice,
-            procedures=procedures,
-            comment_limit=current_app.config["COMMENT_MAX_LENGTH"],
-        ),
-        status,
+    page = render_template(
+        "survey/form.html",
+        form=form,
+        target=target,
+        definition=target.definition,
+        lang=current_lang(),
+        values=values,
+        errors=errors,
+        notice=notice,
+        procedures=procedures,
+        comment_limit=current_app.config["COMMENT_MAX_LENGTH"],
     )
+    return (page, status), False

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from surveyapp import logs
-from surveyapp.db import get_engine
+from surveyapp.db import get_engine, get_session
 from surveyapp.services.survey.ratelimit import bucket_for, hit
 
 # No inline script anywhere (templates load /static/js files); the kiosk's service worker is
@@ -63,13 +63,16 @@ def _start_timer() -> None:
 
 
 def _rate_limit() -> None:
+    """Count a POST to a public submission endpoint in the request's own transaction: the view
+    keeps the hit only when it stores the submission (surveyapp/survey/routes.py), and a 429
+    (an aborted request) rolls its own hit back, so refused requests never spend the budget."""
     if request.method != "POST" or request.endpoint not in LIMITED_ENDPOINTS:
         return
     arg = LIMITED_ENDPOINTS[request.endpoint]
     target = f"{request.endpoint}:{(request.view_args or {}).get(arg, '') if arg else ''}"
     limit = current_app.config["RATE_LIMIT_SUBMISSIONS"]
     bucket = bucket_for(current_app.config["SECRET_KEY"], request.remote_addr, target)
-    verdict = hit(get_engine(), bucket, limit)
+    verdict = hit(get_session(), bucket, limit)
     if not verdict.allowed:
         g.retry_after = verdict.retry_after
         abort(429)

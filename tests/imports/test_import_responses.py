@@ -106,6 +106,7 @@ def test_a_file_with_old_and_new_rows_adds_only_the_new_ones(db, tmp_path: Path)
 def test_an_id_already_imported_with_different_answers_is_refused(db, tmp_path: Path) -> None:
     rows = good_rows(3)
     import_responses(db, write_csv(tmp_path / "first.csv", rows))
+    db.commit()
     before = fingerprint(db)
     rows[1] = rows[1] | {"overall": 1 if rows[1]["overall"] != 1 else 5}
     with pytest.raises(ImportRejected) as caught:
@@ -163,6 +164,7 @@ MALFORMED = {
 @pytest.mark.parametrize("rows, row_number, column", MALFORMED.values(), ids=MALFORMED.keys())
 def test_a_half_bad_file_leaves_the_database_unchanged(db, runner, tmp_path: Path, rows, row_number, column) -> None:
     import_responses(db, write_csv(tmp_path / "earlier.csv", [r | {"response_id": "old-" + r["response_id"]} for r in good_rows(2, seed=9)]))
+    db.commit()
     before = fingerprint(db)
     path = write_csv(tmp_path / "bad.csv", rows)
     result = runner.invoke(args=["import-responses", str(path)])

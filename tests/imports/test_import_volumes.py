@@ -49,6 +49,7 @@ def test_an_official_imports_monthly_volumes_and_a_later_file_updates_them(db, r
 )
 def test_a_bad_volume_row_leaves_everything_unchanged(db, runner, tmp_path: Path, line: str, column: str) -> None:
     import_volumes(db, volumes_file(tmp_path / "v0.csv", ["DEMO-P-ANPHU,2026-09,50"]))
+    db.commit()
     before = fingerprint(db)
     path = volumes_file(tmp_path / "bad.csv", ["DEMO-X-BINHMINH,2026-09,7", line])
     assert runner.invoke(args=["import-volumes", str(path)]).exit_code == 1

@@ -18,7 +18,9 @@ COMPLETE = {"overall": 5, "E1": 4, "E2": "5", "E3": 4, "E4": "na", "E5": 3, "tri
 def pairing_code(app: Flask, counter: str = "TT-Q01", hours: float = 24) -> str:
     with app.app_context():
         session = get_session()
-        return create_pairing_code(session, counter_by_code(session, counter), timedelta(hours=hours)).code
+        code = create_pairing_code(session, counter_by_code(session, counter), timedelta(hours=hours)).code
+        session.commit()  # as the request or command that asks for a code does
+        return code
 
 
 def pair(app: Flask, client: FlaskClient, counter: str = "TT-Q01") -> dict[str, Any]:

@@ -35,6 +35,7 @@ def _report(runner) -> str:  # type: ignore[no-untyped-def]
 
 def test_backup_wipe_and_restore_give_back_the_same_report(app, db, runner, database_url, tmp_path):
     load_demo(db, today=datetime(2026, 5, 20), months=3)
+    db.commit()  # as the load-demo command does
     responses = db.scalar(select(func.count()).select_from(Response))
     before = _report(runner)
     db.close()

@@ -15,7 +15,9 @@ from tests.survey.helpers import full_answers
 
 @pytest.fixture
 def token(db) -> str:  # type: ignore[no-untyped-def]
-    return mint_tokens(db, counter_by_code(db, "AP-Q01"), 1, procedure_by_code(db, "1.001193"))[0]
+    minted = mint_tokens(db, counter_by_code(db, "AP-Q01"), 1, procedure_by_code(db, "1.001193"))[0]
+    db.commit()  # as the make-tokens command does
+    return minted
 
 
 def test_a_token_link_opens_the_form_for_its_counter_and_procedure(client, token):

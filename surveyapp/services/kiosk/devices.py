@@ -10,8 +10,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -48,11 +49,10 @@ def create_pairing_code(session: Session, counter: Counter, lifetime: timedelta 
         record = KioskPairingCode(
             code_hash=_hash(code), counter_id=counter.id, expires_at=utc_now_naive() + lifetime
         )
-        session.add(record)
         try:
-            session.commit()
+            with session.begin_nested():
+                session.add(record)
         except IntegrityError:  # the same code is still stored (used or not): draw again
-            session.rollback()
             continue
         return PairingCode(format_code(code), record)
     raise RuntimeError("could not draw an unused pairing code")
@@ -73,22 +73,23 @@ def redeem_pairing_code(session: Session, code_text: str, app_version: str | Non
     record = session.scalar(select(KioskPairingCode).where(KioskPairingCode.code_hash == _hash(code)))
     if record is None or record.used_at is not None or record.expires_at <= now:
         return None
+    # The conditional UPDATE is the lock: of two tablets racing with one code, only one matches,
+    # and the loser has written nothing.
+    spent = cast(CursorResult[Any], session.execute(
+        update(KioskPairingCode)
+        .where(KioskPairingCode.id == record.id, KioskPairingCode.used_at.is_(None))
+        .values(used_at=now)
+    ))
+    if spent.rowcount != 1:
+        return None
     token = secrets.token_urlsafe(32)
     device = KioskDevice(
         counter_id=record.counter_id, token_hash=_hash(token), last_seen_at=now, app_version=app_version, backlog=0
     )
     session.add(device)
     session.flush()
-    # The conditional UPDATE is the lock: of two tablets racing with one code, only one matches.
-    spent = session.execute(
-        update(KioskPairingCode)
-        .where(KioskPairingCode.id == record.id, KioskPairingCode.used_at.is_(None))
-        .values(used_at=now, device_id=device.id)
-    )
-    if spent.rowcount != 1:
-        session.rollback()
-        return None
-    session.commit()
+    record.device_id = device.id
+    session.flush()
     return Paired(device, token)
 
 
@@ -108,7 +109,6 @@ def note_seen(session: Session, device: KioskDevice, backlog: int | None, app_ve
         device.backlog = backlog
     if app_version:
         device.app_version = app_version[:32]
-    session.commit()
 
 
 def list_devices(session: Session, include_revoked: bool = True) -> list[KioskDevice]:
@@ -129,7 +129,7 @@ def revoke_device(session: Session, device_id: int) -> KioskDevice | None:
         return None
     if device.revoked_at is None:
         device.revoked_at = utc_now_naive()
-        session.commit()
+        session.flush()
     return device
 
 

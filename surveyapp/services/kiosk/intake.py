@@ -1,10 +1,11 @@
 """Turning a kiosk's batch of queued responses into stored responses, one item at a time.
 
 Each item is validated through the one validation path (`validate_answers`) and stored in its
-own transaction, so one bad item never blocks the others and the tablet learns, item by item,
-what it may drop from its queue. The client-generated id is the response's `uid`: a resend is
-acknowledged as `duplicate` and never stored twice; the same id with different content is a
-`conflict` (the first version stays, nothing is overwritten).
+own savepoint inside the request's transaction, so one refused item never undoes the others and
+the tablet learns, item by item, what it may drop from its queue (the request commits the batch
+before the answer is sent: an acknowledged item is stored). The client-generated id is the
+response's `uid`: a resend is acknowledged as `duplicate` and never stored twice; the same id
+with different content is a `conflict` (the first version stays, nothing is overwritten).
 """
 from __future__ import annotations
 
@@ -223,16 +224,17 @@ def intake_item(session: Session, device: KioskDevice, index: int, item: Any, li
         return ItemResult(index, client_id, REJECTED, errors)
     counter_id = device.counter_id
     try:
-        result = submit_response(
-            session,
-            record=ready["record"],
-            counter=device.counter,
-            validated=ready["validated"],
-            channel="kiosk",
-            language=ready["language"],
-            uid=client_id,
-            submitted_at=ready["moment"],
-        )
+        with session.begin_nested():  # this item alone is undone if its row is refused
+            result = submit_response(
+                session,
+                record=ready["record"],
+                counter=device.counter,
+                validated=ready["validated"],
+                channel="kiosk",
+                language=ready["language"],
+                uid=client_id,
+                submitted_at=ready["moment"],
+            )
     except IntegrityError:
         # Two identical sends raced (a retry overlapping a slow first attempt): the other won.
         existing = _existing(session, client_id)

@@ -96,7 +96,6 @@ def load_demo(session: Session, *, today: datetime | None = None, months: int = 
     for start_at in range(0, len(rows), 2000):
         session.execute(insert(Response), rows[start_at : start_at + 2000])
     record_tallies(session, rows)
-    session.commit()
     return len(rows)
 
 

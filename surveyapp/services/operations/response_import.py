@@ -109,9 +109,10 @@ def import_responses(
     comment_limit: int | None = None,
     progress: Progress | None = None,
 ) -> ResponseImportSummary:
-    """Check every row of the file, then store them all in one transaction (unless `dry_run`).
+    """Check every row of the file, then add them all to the session (unless `dry_run`); the
+    command or request commits them together.
 
-    Raises ImportRejected listing every bad row; the database is then untouched.
+    Raises ImportRejected listing every bad row; nothing is then written.
     """
     table = read_table(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, open_columns=True)
     lookups = _Lookups.load(session, comment_limit)
@@ -154,17 +155,14 @@ def import_responses(
     if dry_run:
         return summary
     try:
-        for start in range(0, len(to_insert), INSERT_CHUNK):
-            session.execute(insert(Response), to_insert[start : start + INSERT_CHUNK])
-        record_tallies(session, to_insert)  # monthly aggregates, same transaction
-        session.commit()
+        # A savepoint, so a refused insert leaves the caller's transaction usable and unchanged.
+        with session.begin_nested():
+            for start in range(0, len(to_insert), INSERT_CHUNK):
+                session.execute(insert(Response), to_insert[start : start + INSERT_CHUNK])
+            record_tallies(session, to_insert)  # monthly aggregates, same transaction
     except IntegrityError:
         # Another import stored one of these ids between our check and our insert.
-        session.rollback()
         raise ImportRejected([RowError(1, "response_id", _l("another import stored some of these responses meanwhile; run the import again"))]) from None
-    except Exception:
-        session.rollback()
-        raise
     return summary
 
 

@@ -60,19 +60,15 @@ def import_volumes(session: Session, path: Path) -> VolumeImportSummary:
         raise ImportRejected(errors)
     existing = {(v.unit_id, v.month): v for v in session.scalars(select(DossierVolume))}
     created = updated = 0
-    try:
-        for unit_id, month, dossiers in parsed:
-            volume = existing.get((unit_id, month))
-            if volume is None:
-                session.add(DossierVolume(unit_id=unit_id, month=month, dossiers=dossiers))
-                created += 1
-            else:
-                volume.dossiers = dossiers
-                updated += 1
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
+    for unit_id, month, dossiers in parsed:
+        volume = existing.get((unit_id, month))
+        if volume is None:
+            session.add(DossierVolume(unit_id=unit_id, month=month, dossiers=dossiers))
+            created += 1
+        else:
+            volume.dossiers = dossiers
+            updated += 1
+    session.flush()
     return VolumeImportSummary(created=created, updated=updated)
 
 

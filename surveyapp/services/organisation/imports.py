@@ -87,7 +87,6 @@ def import_units(session: Session, path: Path) -> ImportSummary:
         by_code[row["code"]].parent_id = by_code[parent].id if parent else None
     session.flush()
     rebuild_unit_paths(session)
-    session.commit()
     return ImportSummary(created=created, updated=updated)
 
 
@@ -145,7 +144,7 @@ def import_counters(session: Session, path: Path) -> ImportSummary:
         else:
             counter.name, counter.unit_id = row["name"], units[row["unit_code"]].id
             updated += 1
-    session.commit()
+    session.flush()
     return ImportSummary(created=created, updated=updated)
 
 
@@ -172,5 +171,5 @@ def import_procedures(session: Session, path: Path) -> ImportSummary:
         else:
             procedure.name, procedure.field = row["name"], row["field"]
             updated += 1
-    session.commit()
+    session.flush()
     return ImportSummary(created=created, updated=updated)

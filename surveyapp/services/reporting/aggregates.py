@@ -5,7 +5,7 @@ Every store path adds the tally of what it inserts to `response_tally` in the sa
 together. The upsert is `INSERT ... ON CONFLICT (group) DO UPDATE SET s = s + excluded.s`,
 race-safe on PostgreSQL (row lock on the group) and on SQLite (one writer at a time).
 
-`rebuild_tallies` recomputes them from raw responses (the documented repair job,
+`rebuild_month` recomputes a month from raw responses (the documented repair job,
 `flask --app surveyapp rebuild-aggregates`), and `compare_with_raw` checks every slot of every
 group for integer equality.
 """
@@ -212,6 +212,9 @@ class RebuildSummary:
     responses: int
     groups: int
 
+    def __add__(self, other: RebuildSummary) -> RebuildSummary:
+        return RebuildSummary(self.responses + other.responses, self.groups + other.groups)
+
 
 def all_months(session: Session) -> list[str]:
     """Every month that has responses or aggregates."""
@@ -220,9 +223,10 @@ def all_months(session: Session) -> list[str]:
     return sorted(months)
 
 
-def rebuild_tallies(session: Session, month: str | None = None) -> RebuildSummary:
-    """Recompute `response_tally` from raw responses: one month, or every month each in its own
-    transaction (so a long rebuild never holds one lock for hours).
+def rebuild_month(session: Session, month: str) -> RebuildSummary:
+    """Recompute one month of `response_tally` from its raw responses (no commit: the
+    `rebuild-aggregates` command commits month by month, so a long rebuild never holds one
+    lock for hours).
 
     Submissions keep working meanwhile. On PostgreSQL the month is locked with an exclusive
     advisory lock, which every upsert of that month takes in shared mode (`add_tallies`): a
@@ -230,30 +234,15 @@ def rebuild_tallies(session: Session, month: str | None = None) -> RebuildSummar
     rebuild waits, then adds its tally to the rebuilt rows; other months are not blocked at all.
     SQLite has one writer at a time anyway (the DELETE takes the write lock before anything is
     read; a rebuild of one office's month takes well under its 10 s busy timeout)."""
+    _lock_months(session, [month], exclusive=True)
+    session.execute(delete(response_tally).where(response_tally.c.month == month))
     responses = 0
-    groups = 0
-    for one in [month] if month is not None else all_months(session):
-        done = _rebuild_month(session, one)
-        responses += done.responses
-        groups += done.groups
-    return RebuildSummary(responses=responses, groups=groups)
-
-
-def _rebuild_month(session: Session, month: str) -> RebuildSummary:
-    try:
-        _lock_months(session, [month], exclusive=True)
-        session.execute(delete(response_tally).where(response_tally.c.month == month))
-        responses = 0
-        groups: set[GroupKey] = set()
-        for chunk in _raw_responses(session, month):
-            counted = tallies_of(session, chunk)
-            add_tallies(session, counted, lock=False)
-            groups.update(counted)
-            responses += len(chunk)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
+    groups: set[GroupKey] = set()
+    for chunk in _raw_responses(session, month):
+        counted = tallies_of(session, chunk)
+        add_tallies(session, counted, lock=False)
+        groups.update(counted)
+        responses += len(chunk)
     return RebuildSummary(responses=responses, groups=len(groups))
 
 

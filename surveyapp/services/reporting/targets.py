@@ -49,4 +49,4 @@ def set_targets(session: Session, unit: Unit, overrides: Mapping[str, float | No
         unit.targets = {key: (None if value is None else float(value)) for key, value in overrides.items()}
     else:
         unit.targets = None
-    session.commit()
+    session.flush()

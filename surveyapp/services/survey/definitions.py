@@ -32,6 +32,7 @@ def sync_definitions(session: Session, directory: Path) -> SyncResult:
     """
     definitions = load_definitions_dir(directory)
     added, unchanged, problems = [], [], []
+    new_records: list[SurveyDefinitionRecord] = []
     for definition in definitions:
         checksum = _checksum(definition.raw)
         existing = session.scalar(
@@ -41,7 +42,7 @@ def sync_definitions(session: Session, directory: Path) -> SyncResult:
             )
         )
         if existing is None:
-            session.add(
+            new_records.append(
                 SurveyDefinitionRecord(
                     definition_id=definition.id,
                     version=definition.version,
@@ -61,9 +62,9 @@ def sync_definitions(session: Session, directory: Path) -> SyncResult:
         else:
             unchanged.append((definition.id, definition.version))
     if problems:
-        session.rollback()
-        raise DefinitionError(problems)
-    session.commit()
+        raise DefinitionError(problems)  # nothing added: all files or none
+    session.add_all(new_records)
+    session.flush()
     return SyncResult(added=added, unchanged=unchanged)
 
 

@@ -3,7 +3,8 @@ database, which they all share: an in-process counter would give each worker its
 
 A bucket is a keyed hash (HMAC with the app's secret) of the client address and the limited
 target, so the database never holds a raw address. One upsert per limited request:
-`INSERT ... ON CONFLICT DO UPDATE SET hits = hits + 1 RETURNING hits`, atomic on both databases.
+`INSERT ... ON CONFLICT DO UPDATE SET hits = hits + 1 RETURNING hits`, atomic on both databases,
+in the transaction of the request it limits (see `hit`).
 """
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import hmac
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import delete, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from surveyapp.models import RateLimitWindow
 from surveyapp.settings import Rate as Limit  # RATE_LIMIT_SUBMISSIONS, parsed at start-up
@@ -30,18 +32,33 @@ def bucket_for(secret: str, address: str | None, target: str) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:48]
 
 
-def hit(engine: Engine, bucket: str, limit: Limit, now: float | None = None) -> Verdict:
-    """Count one request of the bucket in the current window and say whether it is allowed."""
+def hit(session: Session, bucket: str, limit: Limit, now: float | None = None) -> Verdict:
+    """Count one request of the bucket in the current window and say whether it is allowed.
+
+    The count is written in the caller's transaction, the one that stores what the request
+    submits: when that transaction rolls back (a rejected or failed submission), the hit is
+    forgotten with it. Until it ends, the bucket's row stays locked on PostgreSQL (SQLite:
+    the write lock), so concurrent requests of one bucket are counted one after the other."""
     moment = time.time() if now is None else now
     window = int(moment // limit.seconds) * limit.seconds
-    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
-    table = RateLimitWindow.__table__
-    stmt = insert(table).values(bucket=bucket, window_start=window, hits=1)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["bucket", "window_start"], set_={"hits": table.c.hits + 1}
-    ).returning(table.c.hits)
-    with engine.begin() as connection:
-        hits = int(connection.execute(stmt).scalar_one())
-        if hits == 1:  # first request of a new window: forget windows that ended long ago
-            connection.execute(delete(table).where(table.c.window_start < window - 3600))
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    upsert = (
+        insert(RateLimitWindow)
+        .values(bucket=bucket, window_start=window, hits=1)
+        .on_conflict_do_update(index_elements=["bucket", "window_start"], set_={"hits": RateLimitWindow.hits + 1})
+        .returning(RateLimitWindow.hits)
+    )
+    hits = int(session.execute(upsert).scalar_one())
+    if hits == 1:  # first request of a new window: forget windows that ended long ago
+        _forget_windows_before(session, window - 3600)
     return Verdict(allowed=hits <= limit.hits, retry_after=max(1, int(window + limit.seconds - moment)))
+
+
+def _forget_windows_before(session: Session, start: int) -> None:
+    # Every bucket's first request of a window gets here at about the same moment. Rows another
+    # transaction is already deleting are skipped (PostgreSQL's SKIP LOCKED; SQLite has one
+    # writer at a time and ignores it), so these requests never wait on, or deadlock with, each
+    # other until their transactions end.
+    key = (RateLimitWindow.bucket, RateLimitWindow.window_start)
+    expired = select(*key).where(RateLimitWindow.window_start < start).with_for_update(skip_locked=True)
+    session.execute(delete(RateLimitWindow).where(tuple_(*key).in_(expired)))

@@ -1,12 +1,14 @@
-"""Storing one response: a single transaction, one-time tokens spent atomically."""
+"""Storing one response with its tally, one-time tokens spent atomically (the caller's
+transaction: the request or command commits)."""
 from __future__ import annotations
 
 import enum
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session
 
 from surveyapp.definitions.answers import ValidatedAnswers
@@ -39,40 +41,36 @@ def submit_response(
     uid: str | None = None,
     submitted_at: datetime | None = None,
 ) -> SubmitResult:
-    """Store validated answers. With a token, the token is spent in the same transaction, and
-    a token spent meanwhile by someone else leaves everything unchanged."""
+    """Add validated answers and their tally to the session. With a token, the token is spent
+    in the same transaction, and a token spent meanwhile by someone else leaves everything
+    unchanged (TOKEN_ALREADY_USED, nothing written)."""
     assert validated.ok, "only validated answers are stored"
     moment = submitted_at or utc_now_naive()
-    try:
-        if token is not None:
-            # The conditional UPDATE is the lock: of two racing submissions only one matches.
-            spent = session.execute(
-                update(SurveyToken)
-                .where(SurveyToken.id == token.id, SurveyToken.used_on.is_(None))
-                .values(used_on=moment.replace(tzinfo=None).date() if moment.tzinfo is None else moment.astimezone(VIETNAM).date())
-            )
-            if spent.rowcount != 1:
-                session.rollback()
-                return SubmitResult(Outcome.TOKEN_ALREADY_USED)
-        response = Response(
-            uid=uid or uuid.uuid4().hex,
-            definition_pk=record.id,
-            definition_id=record.definition_id,
-            definition_version=record.version,
-            unit_id=counter.unit_id,
-            counter_id=counter.id,
-            procedure_id=procedure.id if procedure else None,
-            channel=channel,
-            language=language,
-            submitted_at=moment,
-            month=month_of(moment),
-            answers=validated.answers,
-            comment=validated.comment,
-        )
-        session.add(response)
-        record_tallies(session, [response])  # the monthly aggregates, in the same transaction
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
+    if token is not None:
+        # The conditional UPDATE is the lock: of two racing submissions only one matches.
+        spent = cast(CursorResult[Any], session.execute(
+            update(SurveyToken)
+            .where(SurveyToken.id == token.id, SurveyToken.used_on.is_(None))
+            .values(used_on=moment.replace(tzinfo=None).date() if moment.tzinfo is None else moment.astimezone(VIETNAM).date())
+        ))
+        if spent.rowcount != 1:
+            return SubmitResult(Outcome.TOKEN_ALREADY_USED)  # nothing was written
+    response = Response(
+        uid=uid or uuid.uuid4().hex,
+        definition_pk=record.id,
+        definition_id=record.definition_id,
+        definition_version=record.version,
+        unit_id=counter.unit_id,
+        counter_id=counter.id,
+        procedure_id=procedure.id if procedure else None,
+        channel=channel,
+        language=language,
+        submitted_at=moment,
+        month=month_of(moment),
+        answers=validated.answers,
+        comment=validated.comment,
+    )
+    session.add(response)
+    session.flush()  # a refused row (a duplicate uid) fails here, where the caller can tell
+    record_tallies(session, [response])  # the monthly aggregates, in the same transaction
     return SubmitResult(Outcome.STORED, response.uid)

@@ -23,7 +23,7 @@ def mint_tokens(session: Session, counter: Counter, count: int, procedure: Proce
         SurveyToken(token_hash=hash_token(t), counter_id=counter.id, procedure_id=procedure.id if procedure else None)
         for t in tokens
     )
-    session.commit()
+    session.flush()
     return tokens
 
 
