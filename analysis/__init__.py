@@ -27,6 +27,8 @@ from .sipas import (
     ELEMENTS,
     EXPECT_CODES,
     FLAG_IDS,
+    FULL_FORM_ID,
+    KIOSK_FORM_ID,
     MIN_RESPONSES,
 )
 from .tally import (
@@ -65,7 +67,7 @@ __all__ = sorted(
         "CHOICE_CODES", "CONFIDENCE", "CRITERIA", "CRITERIA_OF_ELEMENT", "DEFAULT_TARGETS",
         "ELEMENT_OF_CRITERION", "ELEMENTS", "EXPECT_CODES", "FLAG_IDS", "MIN_RESPONSES",
         "ResponseArrays", "TALLY_SLOTS", "TALLY_VERSION", "TALLY_WIDTH", "empty_tally", "slot", "tally",
-        "tally_from_dict", "tally_to_dict", "resolve_targets",
+        "tally_from_dict", "tally_to_dict", "resolve_targets", "FULL_FORM_ID", "KIOSK_FORM_ID",
         *_LAZY,
     ]
 )

@@ -197,6 +197,7 @@ def build_database(url: str, data: dict[str, Any], workdir: Path) -> dict[str, A
     """Migrate, load definitions and the organisation, then the tallies and the month's raw rows."""
     from sqlalchemy import select
 
+    from analysis.sipas import FULL_FORM_ID, KIOSK_FORM_ID
     from surveyapp import create_app, migrate
     from surveyapp.db import get_engine, get_session
     from surveyapp.models import Counter, Procedure
@@ -218,8 +219,8 @@ def build_database(url: str, data: dict[str, Any], workdir: Path) -> dict[str, A
         counter_ids = dict(session.execute(select(Counter.code, Counter.id)).all())
         counter_unit = dict(session.execute(select(Counter.code, Counter.unit_id)).all())
         procedure_ids = dict(session.execute(select(Procedure.code, Procedure.id)).all())
-        full_record = current_definition(session, "sipas-full")[0]  # type: ignore[index]
-        kiosk_record = current_definition(session, "sipas-kiosk")[0]  # type: ignore[index]
+        full_record = current_definition(session, FULL_FORM_ID)[0]  # type: ignore[index]
+        kiosk_record = current_definition(session, KIOSK_FORM_ID)[0]  # type: ignore[index]
         timings["schema_s"] = time.perf_counter() - started
 
         cid = np.array([counter_ids[f"BENCH-Q{k:03d}"] for k in range(province.n_counters)])
@@ -229,7 +230,7 @@ def build_database(url: str, data: dict[str, Any], workdir: Path) -> dict[str, A
         dense: np.ndarray = data["dense"]
         groups = np.flatnonzero(dense[:, 0] > 0)
         month, counter, pslot, channel = province.group_parts(groups)
-        definitions = np.where(channel == CHANNELS.index("kiosk"), "sipas-kiosk", "sipas-full")
+        definitions = np.where(channel == CHANNELS.index("kiosk"), KIOSK_FORM_ID, FULL_FORM_ID)
         started = time.perf_counter()
         key_rows = list(zip(
             (MONTHS[m] for m in month.tolist()), uid[counter].tolist(), cid[counter].tolist(),

@@ -15,13 +15,12 @@ from typing import Any, Iterator
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from analysis.sipas import CRITERIA, ELEMENTS, EXPECT_CODES, FLAG_IDS
+from analysis.sipas import CRITERIA, ELEMENTS, EXPECT_CODES, FLAG_IDS, FULL_FORM_ID
 from surveyapp.i18n import current_lang
 from surveyapp.services.survey.definitions import question_labels
 
 COLUMNS: tuple[str, ...] = ("section", "id", "label", "value", "ci_low", "ci_high", "n", "count", "status", "target", "position")
 FRACTION_COLUMNS = ("value", "ci_low", "ci_high", "target")
-FULL_FORM = "sipas-full"
 
 FLAG_LABELS = {
     "trips_3plus": _l("Had to come 3 times or more"),
@@ -55,7 +54,7 @@ class Row:
 
 def _labels(session: Session) -> dict[str, str]:
     """Criterion, element and expectation labels from the questionnaire, in the current language."""
-    return question_labels(session, current_lang(), FULL_FORM)
+    return question_labels(session, current_lang(), FULL_FORM_ID)
 
 
 def _rate_row(section: str, key: str, label: str, rate: dict[str, Any] | None) -> Row:

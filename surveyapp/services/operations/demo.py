@@ -55,8 +55,8 @@ def load_demo(session: Session, *, today: datetime | None = None, months: int = 
     import_units(session, DEMO_DIR / "units.csv")
     import_counters(session, DEMO_DIR / "counters.csv")
     import_procedures(session, DEMO_DIR / "procedures.csv")
-    full = current_definition(session, "sipas-full")
-    kiosk = current_definition(session, "sipas-kiosk")
+    full = current_definition(session, sipas.FULL_FORM_ID)
+    kiosk = current_definition(session, sipas.KIOSK_FORM_ID)
     if full is None or kiosk is None:
         raise RuntimeError("definitions are not loaded: run init-db first")
     rng = np.random.default_rng(seed)

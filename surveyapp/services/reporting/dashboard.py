@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from analysis.sipas import FULL_FORM_ID
 from surveyapp.models import Counter, Response, Unit
 from surveyapp.services.survey import definitions
 from surveyapp.timeutil import month_of, utc_now_naive
 
-FULL_FORM = "sipas-full"
 COMMENTS_PER_PAGE = 50
 
 
@@ -32,7 +32,7 @@ def shift_month(month: str, delta: int) -> str:
 
 def question_labels(session: Session, lang: str) -> dict[str, str]:
     """Element titles, criterion texts and expectation options of the full questionnaire."""
-    return definitions.question_labels(session, lang, FULL_FORM)
+    return definitions.question_labels(session, lang, FULL_FORM_ID)
 
 
 def counters_under(session: Session, unit: Unit) -> list[Counter]:
