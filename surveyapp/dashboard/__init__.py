@@ -4,24 +4,21 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 from werkzeug.routing import BaseConverter
 
+from surveyapp.periods import MONTH_REGEX, month_label
+
 bp = Blueprint("dashboard", __name__)
 
 
 class MonthConverter(BaseConverter):
     """`YYYY-MM` with a real month, so `/reports/X/2026-11.csv` never matches the HTML route."""
 
-    regex = r"\d{4}-(?:0[1-9]|1[0-2])"
+    regex = MONTH_REGEX
 
 
 def role_label(role: str) -> str:
     from flask_babel import gettext as _
 
     return {"admin": _("Administrator"), "manager": _("Manager"), "viewer": _("Viewer")}.get(role, role)
-
-
-def month_label(month: str) -> str:
-    """`2026-11` -> `11/2026`, the way Vietnamese documents write a month."""
-    return f"{month[5:7]}/{month[:4]}" if len(month) == 7 else month
 
 
 def init_app(app: Flask) -> None:

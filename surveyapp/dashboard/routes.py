@@ -20,6 +20,7 @@ from surveyapp.dashboard import views as v
 from surveyapp.db import get_session
 from surveyapp.i18n import current_lang
 from surveyapp.models import Unit, User
+from surveyapp.periods import is_month, shift_month, this_month
 from surveyapp.services.accounts import audit
 from surveyapp.services.reporting import dashboard as data
 from surveyapp.services.reporting import reports
@@ -56,8 +57,8 @@ def _page_context(unit: Unit, month: str, tab: str) -> dict[str, Any]:
     return {
         "unit": unit, "month": month, "tab": tab,
         "trail": [(u, can_see_unit(me, u)) for u in chain],
-        "prev_month": data.shift_month(month, -1),
-        "next_month": data.shift_month(month, 1) if month < data.this_month() else None,
+        "prev_month": shift_month(month, -1),
+        "next_month": shift_month(month, 1) if month < this_month() else None,
         "months": data.months_with_responses(get_session(), unit),
         "children": [c for c in unit.children if can_see_unit(me, c)],
     }
@@ -84,8 +85,8 @@ def _download(body: bytes, filename: str, mimetype: str) -> Response:
 def index():  # type: ignore[no-untyped-def]
     roots = scope_roots(get_session(), _me())
     if len(roots) == 1:
-        return redirect(url_for("dashboard.report", code=roots[0].code, month=data.this_month()))
-    return render_template("dashboard/choose_unit.html", roots=roots, month=data.this_month())
+        return redirect(url_for("dashboard.report", code=roots[0].code, month=this_month()))
+    return render_template("dashboard/choose_unit.html", roots=roots, month=this_month())
 
 
 @bp.get("/reports/go")
@@ -95,8 +96,8 @@ def go():  # type: ignore[no-untyped-def]
     code = request.args.get("unit", "")
     month = request.args.get("month", "")
     unit = _visible_unit(code)
-    if not reports.MONTH_PATTERN.match(month):
-        month = data.this_month()
+    if not is_month(month):
+        month = this_month()
     target = request.args.get("tab", "report")
     if target in BREAKDOWNS:
         return redirect(url_for("dashboard.breakdown", code=unit.code, month=month, by=target))
@@ -108,7 +109,7 @@ def go():  # type: ignore[no-untyped-def]
 @login_required
 def unit_latest(code: str):  # type: ignore[no-untyped-def]
     unit = _visible_unit(code)
-    return redirect(url_for("dashboard.report", code=unit.code, month=data.this_month()))
+    return redirect(url_for("dashboard.report", code=unit.code, month=this_month()))
 
 
 # ---------------------------------------------------------------- the monthly report

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from surveyapp.models import Response
 from surveyapp.services.kiosk import intake as kiosk_intake
 from surveyapp.services.reporting.reports import breakdown
-from surveyapp.timeutil import month_of, to_utc_naive
+from surveyapp.periods import month_of
+from surveyapp.timeutil import to_utc_naive
 from tests.kiosk.helpers import COMPLETE, auth, item, pair
 
 

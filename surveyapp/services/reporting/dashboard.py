@@ -15,19 +15,8 @@ from sqlalchemy.orm import Session
 from analysis.sipas import FULL_FORM_ID
 from surveyapp.models import Counter, Response, Unit
 from surveyapp.services.survey import definitions
-from surveyapp.timeutil import month_of, utc_now_naive
 
 COMMENTS_PER_PAGE = 50
-
-
-def this_month() -> str:
-    """The current month in Vietnam's time, the default of every report page."""
-    return month_of(utc_now_naive())
-
-
-def shift_month(month: str, delta: int) -> str:
-    year, number = int(month[:4]), int(month[5:7]) - 1 + delta
-    return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
 
 
 def question_labels(session: Session, lang: str) -> dict[str, str]:

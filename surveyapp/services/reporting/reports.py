@@ -7,7 +7,6 @@ can later be replaced by stored per-unit, per-month aggregates without touching 
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
@@ -22,12 +21,12 @@ from analysis.indices import criterion_rates, expectations as analysis_expectati
 from analysis.report import core_measures
 from analysis.targets import resolve_targets
 from surveyapp.models import Counter, Procedure, Response, SurveyDefinitionRecord, Unit
+from surveyapp.periods import is_month, months_ending, previous_month
 from surveyapp.services.reporting.aggregates import responses_per_unit, subtree_sums
 from surveyapp.services.organisation.imports import unit_by_code
 from surveyapp.services.reporting.targets import effective_overrides
 from surveyapp.services.operations.volumes import volumes_in
 
-MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 GROUPINGS: tuple[str, ...] = ("child", "counter", "procedure", "channel")
 OWN = "own"  # group key of responses filed at the unit itself, not under a child
 
@@ -46,24 +45,12 @@ class Scope:
 
 
 def resolve_scope(session: Session, unit_code: str, month: str) -> Scope:
-    if not MONTH_PATTERN.match(month or ""):
+    if not is_month(month):
         raise ReportError(str(_l("a month looks like 2026-11 (YYYY-MM)")))
     unit = unit_by_code(session, unit_code)
     if unit is None:
         raise ReportError(str(_l("unknown unit %(code)s", code=unit_code)))
     return Scope(unit, month)
-
-
-def previous_month(month: str) -> str:
-    year, number = int(month[:4]), int(month[5:7])
-    return f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
-
-
-def months_ending(month: str, count: int) -> list[str]:
-    months = [month]
-    while len(months) < count:
-        months.append(previous_month(months[-1]))
-    return list(reversed(months))
 
 
 # ------------------------------------------------------------------ the one reader
