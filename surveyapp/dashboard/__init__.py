@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 from werkzeug.routing import BaseConverter
 
+from surveyapp import labels
 from surveyapp.periods import MONTH_REGEX, month_label
 
 bp = Blueprint("dashboard", __name__)
@@ -24,12 +25,13 @@ def role_label(role: str) -> str:
 def init_app(app: Flask) -> None:
     """Accounts (/login, /admin), the dashboard (/reports) and management (/manage)."""
     from surveyapp import auth
-    from surveyapp.dashboard import routes, views  # noqa: F401  (routes registers the views on bp)
+    from surveyapp.dashboard import routes  # noqa: F401  (routes registers the views on bp)
     from surveyapp.manage import bp as manage_bp
 
     app.url_map.converters["month"] = MonthConverter
     app.jinja_env.globals.update(
-        role_label=role_label, month_label=month_label, flag_label=views.flag_label, channel_label=views.channel_label
+        role_label=role_label, month_label=month_label, flag_label=labels.flag_label, channel_label=labels.channel_label,
+        status_label=labels.status_label, position_label=labels.position_label,
     )
     auth.init_app(app)
     app.register_blueprint(bp)

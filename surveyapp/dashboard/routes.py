@@ -18,7 +18,7 @@ from surveyapp.auth import address_hash, can_see_unit, login_required, signed_in
 from surveyapp.dashboard import bp
 from surveyapp.dashboard import views as v
 from surveyapp.db import get_session
-from surveyapp.i18n import current_lang
+from surveyapp.labels import question_labels
 from surveyapp.models import Unit, User
 from surveyapp.periods import is_month, shift_month, this_month
 from surveyapp.services.accounts import audit
@@ -119,7 +119,7 @@ def _month_picture(unit, month: str):  # type: ignore[no-untyped-def]
     session = get_session()
     result = reports.monthly_report(session, unit.code, month)
     points = reports.trend(session, unit.code, month, months=12)
-    return result, points, data.question_labels(session, current_lang())
+    return result, points, question_labels(session)
 
 
 @bp.get("/reports/<code>/<month:month>")
@@ -220,7 +220,7 @@ def counter(code: str, month: str, counter_code: str):  # type: ignore[no-untype
         abort(404)
     rows = reports.breakdown(session, unit.code, month, by="counter")
     row = next((r for r in rows if r["key"] == found.code), None)
-    labels = data.question_labels(session, current_lang())
+    labels = question_labels(session)
     page = data.comments_page(session, unit, month, data.CommentFilter(counter_code=found.code), per_page=20)
     return render_template(
         "dashboard/counter.html", counter=found, row=row, labels=labels,
@@ -235,7 +235,7 @@ def criteria(code: str, month: str):  # type: ignore[no-untyped-def]
     unit = _visible_unit(code)
     session = get_session()
     result = reports.monthly_report(session, unit.code, month)
-    labels = data.question_labels(session, current_lang())
+    labels = question_labels(session)
     ranked = v.ranked_criteria(result, labels)
     return render_template(
         "dashboard/criteria.html", report=result, criteria=ranked, labels=labels,

@@ -10,8 +10,8 @@ from typing import Any, Mapping
 from flask_babel import gettext as _
 
 from analysis.sipas import CRITERIA, ELEMENTS, EXPECT_CODES, FLAG_IDS
+from surveyapp.labels import channel_label, flag_label
 from surveyapp.services.reporting.dashboard import CommentFilter
-from surveyapp.services.exports.report import CHANNEL_LABELS, FLAG_LABELS
 
 TAB_ENDPOINTS = ("report", "criteria", "comments")
 STATUS_ORDER = {"below": 0, "possibly_below": 1, "meets": 2, None: 3}
@@ -22,16 +22,6 @@ def _pct(text: str) -> str:
     """Un-double the `%%` of a translated msgid. Templates need the doubled form (Jinja's newstyle
     gettext always %-formats), so Python uses the same msgids: `_pct(_("95%% interval"))`."""
     return text % {}
-
-
-def flag_label(flag: str) -> str:
-    return str(FLAG_LABELS.get(flag, flag))
-
-
-def channel_label(channel: str) -> str:
-    names = {"qr": _("QR code"), "kiosk": _("Kiosk"), "paper": _("Paper form"), "import": _("Imported"),
-             "online": _("Online"), "web": _("Web")}
-    return str(CHANNEL_LABELS.get(channel, names.get(channel, channel)))
 
 
 def _value_key(rate: Mapping[str, Any] | None) -> tuple[int, float]:

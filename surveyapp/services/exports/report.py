@@ -15,23 +15,11 @@ from typing import Any, Iterator
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from analysis.sipas import CRITERIA, ELEMENTS, EXPECT_CODES, FLAG_IDS, FULL_FORM_ID
-from surveyapp.i18n import current_lang
-from surveyapp.services.survey.definitions import question_labels
+from analysis.sipas import CRITERIA, ELEMENTS, EXPECT_CODES, FLAG_IDS
+from surveyapp.labels import STATUS_LABELS, channel_label, flag_label, question_labels, status_label
 
 COLUMNS: tuple[str, ...] = ("section", "id", "label", "value", "ci_low", "ci_high", "n", "count", "status", "target", "position")
 FRACTION_COLUMNS = ("value", "ci_low", "ci_high", "target")
-
-FLAG_LABELS = {
-    "trips_3plus": _l("Had to come 3 times or more"),
-    "no_slip": _l("No appointment slip"),
-    "harassment": _l("Trouble or harassment by officials"),
-    "extra_payment": _l("Paid more than the official fees"),
-    "late": _l("Result returned late"),
-    "late_without_apology": _l("Late without an apology slip"),
-}
-CHANNEL_LABELS = {"online": _l("Submitted online"), "postal": _l("Submitted by post")}
-STATUS_LABELS = {"meets": _l("meets target"), "possibly_below": _l("possibly below target"), "below": _l("below target")}
 
 
 @dataclass(frozen=True)
@@ -52,11 +40,6 @@ class Row:
         return [getattr(self, c) for c in COLUMNS]
 
 
-def _labels(session: Session) -> dict[str, str]:
-    """Criterion, element and expectation labels from the questionnaire, in the current language."""
-    return question_labels(session, current_lang(), FULL_FORM_ID)
-
-
 def _rate_row(section: str, key: str, label: str, rate: dict[str, Any] | None) -> Row:
     rate = rate or {}
     return Row(
@@ -68,7 +51,7 @@ def _rate_row(section: str, key: str, label: str, rate: dict[str, Any] | None) -
 
 def report_rows(session: Session, report: dict[str, Any]) -> Iterator[Row]:
     """Every measure of the report as a row, in reading order (section ids are stable)."""
-    labels = _labels(session)
+    labels = question_labels(session)
     yield Row("summary", "n_responses", _("Responses"), n=report["n_responses"], count=report["n_responses"])
     yield _rate_row("summary", "service_index", _("Service index (SIPAS)"), report["service_index"])
     yield _rate_row("summary", "overall", _("Overall satisfaction"), report["overall"])
@@ -83,9 +66,9 @@ def report_rows(session: Session, report: dict[str, Any]) -> Iterator[Row]:
     for criterion in CRITERIA:
         yield _rate_row("criterion", criterion, labels.get(criterion, criterion), report["criteria"][criterion])
     for flag in FLAG_IDS:
-        yield _rate_row("flag", flag, str(FLAG_LABELS[flag]), report["flags"][flag])
+        yield _rate_row("flag", flag, flag_label(flag), report["flags"][flag])
     for channel, rate in report.get("channels", {}).items():
-        yield _rate_row("channel", channel, str(CHANNEL_LABELS.get(channel, channel)), rate)
+        yield _rate_row("channel", channel, channel_label(channel), rate)
     for code in EXPECT_CODES:
         share = report["expectations"][code]
         yield Row("expectation", code, labels.get(f"expect.{code}", code), value=share["share"], n=share["n"], count=share["count"])
@@ -95,7 +78,7 @@ def report_rows(session: Session, report: dict[str, Any]) -> Iterator[Row]:
     for element in ELEMENTS:
         yield _change_row(element, labels.get(element, element), change["elements"][element])
     for flag in FLAG_IDS:
-        yield _change_row(flag, str(FLAG_LABELS[flag]), change["flags"][flag])
+        yield _change_row(flag, flag_label(flag), change["flags"][flag])
     for child in report["children"]:
         row = _rate_row("child", child["code"], child["name"], child["overall"])
         yield Row(**{**row.__dict__, "position": (child.get("funnel") or {}).get("position")})
@@ -151,8 +134,8 @@ def write_report_xlsx(session: Session, report: dict[str, Any], path: Path) -> N
     for row in report_rows(session, report):
         sheet = sheets[SHEET_OF_SECTION[row.section]]
         cells = row.cells()
-        if row.status in STATUS_LABELS:
-            cells[COLUMNS.index("status")] = str(STATUS_LABELS[row.status])
+        if row.status is not None and row.status in STATUS_LABELS:
+            cells[COLUMNS.index("status")] = status_label(row.status)
         sheet.append(cells)
         if row.id != "overall_mean":
             for column in FRACTION_COLUMNS:

@@ -1,7 +1,8 @@
-"""Data the dashboard needs besides the report itself: labels, filtered comments, counters.
+"""Data the dashboard needs besides the report itself: filtered comments, counters, months.
 
 Only lookups and record lists here; every rate and interval comes from
-surveyapp.services.reporting.reports (which uses the `analysis` package).
+surveyapp.services.reporting.reports (which uses the `analysis` package), labels come from
+surveyapp.labels and months from surveyapp.periods.
 """
 from __future__ import annotations
 
@@ -12,16 +13,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from analysis.sipas import FULL_FORM_ID
 from surveyapp.models import Counter, Response, Unit
-from surveyapp.services.survey import definitions
 
 COMMENTS_PER_PAGE = 50
-
-
-def question_labels(session: Session, lang: str) -> dict[str, str]:
-    """Element titles, criterion texts and expectation options of the full questionnaire."""
-    return definitions.question_labels(session, lang, FULL_FORM_ID)
 
 
 def counters_under(session: Session, unit: Unit) -> list[Counter]:
