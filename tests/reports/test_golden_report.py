@@ -26,6 +26,7 @@ import pytest
 from analysis import build_report, tally, trend
 from surveyapp.db import get_session
 from surveyapp.services.operations.demo import load_demo
+from surveyapp.services.organisation.imports import unit_by_code
 from surveyapp.services.reporting import reports
 from tests.analysis.conftest import random_arrays
 
@@ -151,9 +152,12 @@ def app_outputs(app, runner, tmp_path: Path) -> dict[str, bytes]:  # type: ignor
     outputs["report-DEMO-2026-10.xlsx.json"] = xlsx_cells(workbook)
     with app.app_context():
         session = get_session()
+        province = unit_by_code(session, "DEMO")
         for by in ("counter", "procedure", "channel"):
-            outputs[f"breakdown-DEMO-2026-10-{by}.json"] = dumped(reports.breakdown(session, "DEMO", "2026-10", by=by))
-        outputs["trend-DEMO-2026-10.json"] = dumped(reports.trend(session, "DEMO", "2026-10", months=12))
+            rows = reports.breakdown(session, province, "2026-10", by=by)
+            outputs[f"breakdown-DEMO-2026-10-{by}.json"] = dumped([row.to_json() for row in rows])
+        points = reports.trend(session, province, "2026-10", months=12)
+        outputs["trend-DEMO-2026-10.json"] = dumped([point.to_json() for point in points])
     return outputs
 
 
