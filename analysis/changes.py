@@ -1,5 +1,8 @@
 """Month-on-month change (DOMAIN §5): Newcombe's hybrid score interval for the
-difference of two proportions, with a pooled z-test p-value."""
+difference of two proportions, with a pooled z-test p-value.
+
+`difference_of` and `changes_of` return the typed model (analysis.model);
+`difference` and `change` are their JSON forms."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import numpy as np
 
 from .flags import channel_counts, flag_counts
 from .intervals import cluster_ratio_interval, newcombe_difference, two_proportion_pvalue
+from .model import Change, Changes
 from .rates import json_float, check_tally, count_of
 from .sipas import CONFIDENCE, ELEMENTS, MIN_RESPONSES
 from .tally import POOL_STATS
@@ -18,8 +22,8 @@ from .tally import POOL_STATS
 Counts = tuple[float, float, int]
 
 
-def difference(now: Counts, prev: Counts) -> dict[str, Any]:
-    """{"diff", "ci_low", "ci_high", "p_value", "significant"} for now − prev.
+def difference_of(now: Counts, prev: Counts) -> Change:
+    """The change now − prev: diff, ci_low, ci_high, p_value, significant.
 
     All None when either month has fewer than MIN_RESPONSES respondents.
     "significant" means the 95 % interval excludes 0 (what the reader sees);
@@ -28,16 +32,21 @@ def difference(now: Counts, prev: Counts) -> dict[str, Any]:
     """
     (k1, n1, r1), (k2, n2, r2) = now, prev
     if r1 < MIN_RESPONSES or r2 < MIN_RESPONSES:
-        return {"diff": None, "ci_low": None, "ci_high": None, "p_value": None, "significant": None}
+        return Change(diff=None, ci_low=None, ci_high=None, p_value=None, significant=None)
     diff, low, high = (float(x) for x in newcombe_difference(k1, n1, k2, n2, CONFIDENCE))
     p = float(two_proportion_pvalue(k1, n1, k2, n2))
-    return {
-        "diff": json_float(diff),
-        "ci_low": json_float(low),
-        "ci_high": json_float(high),
-        "p_value": json_float(p),
-        "significant": bool(low > 0 or high < 0),
-    }
+    return Change(
+        diff=json_float(diff),
+        ci_low=json_float(low),
+        ci_high=json_float(high),
+        p_value=json_float(p),
+        significant=bool(low > 0 or high < 0),
+    )
+
+
+def difference(now: Counts, prev: Counts) -> dict[str, Any]:
+    """{"diff", "ci_low", "ci_high", "p_value", "significant"}: the JSON form of difference_of."""
+    return difference_of(now, prev).to_json()
 
 
 def single_counts(k: int, n: int) -> Counts:
@@ -59,18 +68,21 @@ def overall_counts(t: np.ndarray) -> Counts:
     return single_counts(count_of(t, "overall.4", "overall.5"), count_of(t, *(f"overall.{s}" for s in range(1, 6))))
 
 
-def change(t_now: np.ndarray, t_prev: np.ndarray) -> dict[str, Any]:
+def changes_of(t_now: np.ndarray, t_prev: np.ndarray) -> Changes:
     """Change of overall, service index, each element, each flag and each
     channel share from the previous period to this one."""
     t_now, t_prev = check_tally(t_now), check_tally(t_prev)
     flags_now, flags_prev = flag_counts(t_now), flag_counts(t_prev)
     ch_now, ch_prev = channel_counts(t_now), channel_counts(t_prev)
-    return {
-        "overall": difference(overall_counts(t_now), overall_counts(t_prev)),
-        "service_index": difference(pooled_counts(t_now, "service"), pooled_counts(t_prev, "service")),
-        "elements": {e: difference(pooled_counts(t_now, e), pooled_counts(t_prev, e)) for e in ELEMENTS},
-        "flags": {
-            f: difference(single_counts(*flags_now[f]), single_counts(*flags_prev[f])) for f in flags_now
-        },
-        "channels": {c: difference(single_counts(*ch_now[c]), single_counts(*ch_prev[c])) for c in ch_now},
-    }
+    return Changes(
+        overall=difference_of(overall_counts(t_now), overall_counts(t_prev)),
+        service_index=difference_of(pooled_counts(t_now, "service"), pooled_counts(t_prev, "service")),
+        elements={e: difference_of(pooled_counts(t_now, e), pooled_counts(t_prev, e)) for e in ELEMENTS},
+        flags={f: difference_of(single_counts(*flags_now[f]), single_counts(*flags_prev[f])) for f in flags_now},
+        channels={c: difference_of(single_counts(*ch_now[c]), single_counts(*ch_prev[c])) for c in ch_now},
+    )
+
+
+def change(t_now: np.ndarray, t_prev: np.ndarray) -> dict[str, Any]:
+    """{"overall", "service_index", "elements", "flags", "channels"}: the JSON form of changes_of."""
+    return changes_of(t_now, t_prev).to_json()

@@ -1,6 +1,8 @@
 """Red flags and channel shares from one tally vector (DOMAIN §4).
 
 Flags are "lower is better" rates: their targets are maxima (0 = "none").
+`flags_of` and `channels_of` return the typed model (analysis.model); `flag_rates`
+and `channel_shares` are their JSON forms.
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .rates import check_tally, count_of, make_rate, resolve
+from .model import Rate
+from .rates import check_tally, count_of, rate, resolve
 from .sipas import CHOICE_CODES, FLAG_IDS
 
 # flag -> (numerator slots, denominator slots).  Denominators are the people
@@ -36,15 +39,19 @@ def flag_counts(t: np.ndarray) -> dict[str, tuple[int, int]]:
     return {f: (count_of(t, *num), count_of(t, *den)) for f, (num, den) in FLAG_SLOTS.items()}
 
 
-def flag_rates(
-    t: np.ndarray, targets: Mapping[str, float | None] | None = None, interval: str = "wilson"
-) -> dict[str, dict[str, Any]]:
+def flags_of(t: np.ndarray, targets: Mapping[str, float | None] | None = None, interval: str = "wilson") -> dict[str, Rate]:
     """The six flags as Rates judged against their maxima."""
     goals = resolve(targets)
     return {
-        f: make_rate(k, n, target=goals.get(f), lower_is_better=True, interval=interval)
+        f: rate(k, n, target=goals.get(f), lower_is_better=True, interval=interval)
         for f, (k, n) in flag_counts(t).items()
     }
+
+
+def flag_rates(
+    t: np.ndarray, targets: Mapping[str, float | None] | None = None, interval: str = "wilson"
+) -> dict[str, dict[str, Any]]:
+    return {f: r.to_json() for f, r in flags_of(t, targets, interval).items()}
 
 
 def channel_counts(t: np.ndarray) -> dict[str, tuple[int, int]]:
@@ -54,7 +61,11 @@ def channel_counts(t: np.ndarray) -> dict[str, tuple[int, int]]:
     return {c: (count_of(t, f"submit_channel.{c}"), answered) for c in CHANNELS}
 
 
-def channel_shares(t: np.ndarray, interval: str = "wilson") -> dict[str, dict[str, Any]]:
+def channels_of(t: np.ndarray, interval: str = "wilson") -> dict[str, Rate]:
     """Online and postal shares of submissions (no fixed target: the seeds ask
     for +10 % on last year, which `change` shows)."""
-    return {c: make_rate(k, n, interval=interval) for c, (k, n) in channel_counts(t).items()}
+    return {c: rate(k, n, interval=interval) for c, (k, n) in channel_counts(t).items()}
+
+
+def channel_shares(t: np.ndarray, interval: str = "wilson") -> dict[str, dict[str, Any]]:
+    return {c: r.to_json() for c, r in channels_of(t, interval).items()}

@@ -31,9 +31,10 @@ from typing import Any, Sequence
 import numpy as np
 from scipy import stats
 
+from .model import FunnelBand, FunnelCurve
 from .sipas import MIN_RESPONSES
 
-DEFAULT_LEVELS: tuple[float, ...] = (0.95, 0.998)
+DEFAULT_LEVELS: tuple[float, float] = (0.95, 0.998)
 
 POSITIONS: tuple[str, ...] = ("above_998", "above_95", "inside", "below_95", "below_998", "insufficient")
 
@@ -127,6 +128,25 @@ def funnel_position(
     return str(position) if position.ndim == 0 else [str(p) for p in position.ravel()]
 
 
+def curve_of(
+    target_p: float,
+    n_max: int,
+    points: int = 50,
+    levels: Sequence[float] = DEFAULT_LEVELS,
+    n_min: int = MIN_RESPONSES,
+) -> FunnelCurve:
+    """Limits at about `points` sample sizes, log-spaced from n_min (or 1 when
+    n_max is smaller) to n_max, for drawing the funnel."""
+    n_max = max(int(n_max), 1)
+    start = n_min if n_max > n_min else 1
+    ns = np.unique(np.round(np.geomspace(start, n_max, num=max(points, 2))).astype(int))
+    bands = {
+        label: FunnelBand(low=tuple(float(v) for v in low), high=tuple(float(v) for v in high))
+        for label, (low, high) in funnel_limits(target_p, ns, levels).items()
+    }
+    return FunnelCurve(center=float(target_p), n=tuple(int(v) for v in ns), bands=bands)
+
+
 def funnel_curve(
     target_p: float,
     n_max: int,
@@ -134,13 +154,6 @@ def funnel_curve(
     levels: Sequence[float] = DEFAULT_LEVELS,
     n_min: int = MIN_RESPONSES,
 ) -> dict[str, Any]:
-    """Limits at about `points` sample sizes, log-spaced from n_min (or 1 when
-    n_max is smaller) to n_max, for drawing the funnel.  JSON-ready:
-    {"n": [...], "95": {"low": [...], "high": [...]}, "99.8": {...}}."""
-    n_max = max(int(n_max), 1)
-    start = n_min if n_max > n_min else 1
-    ns = np.unique(np.round(np.geomspace(start, n_max, num=max(points, 2))).astype(int))
-    curve: dict[str, Any] = {"center": float(target_p), "n": [int(v) for v in ns]}
-    for label, (low, high) in funnel_limits(target_p, ns, levels).items():
-        curve[label] = {"low": [float(v) for v in low], "high": [float(v) for v in high]}
-    return curve
+    """The JSON form of curve_of:
+    {"center", "n": [...], "95": {"low": [...], "high": [...]}, "99.8": {...}}."""
+    return curve_of(target_p, n_max, points, levels, n_min).to_json()

@@ -1,38 +1,33 @@
 """The `Rate` result shared by every published proportion, and the status rule.
 
-A Rate is a plain JSON-ready dict:
+A Rate (analysis.model.Rate) holds value, ci_low, ci_high, n, count,
+insufficient, status and target; its JSON form is the dict
 
     {"value", "ci_low", "ci_high", "n", "count", "insufficient", "status", "target"}
 
 value and the bounds are fractions 0–1, and None when n < MIN_RESPONSES
 (DOMAIN §5: a rate on fewer than 30 answers is "insufficient data", not a
 number).  `count` is the numerator (satisfied answers, flag occurrences).
+
+Naming in this package: `rate`, `criteria_of`, `overall_of`, ... return the
+typed model; the older names (`make_rate`, `criterion_rates`, `overall`, ...)
+return its JSON form and stay the documented public API (docs/ANALYSIS.md §4).
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, TypedDict
+from dataclasses import fields
+from typing import Any, Mapping, TypeVar
 
 import numpy as np
 
 from .intervals import proportion_interval
+from .model import Rate, Status
 from .sipas import CONFIDENCE, DEFAULT_TARGETS, MIN_RESPONSES
 from .tally import TALLY_WIDTH, slot
 
-
-class Rate(TypedDict, total=False):
-    value: float | None
-    ci_low: float | None
-    ci_high: float | None
-    n: int
-    count: int
-    insufficient: bool
-    status: str | None
-    target: float | None
-
-
-STATUSES: tuple[str, ...] = ("meets", "possibly_below", "below")
+STATUSES: tuple[Status, ...] = ("meets", "possibly_below", "below")
 
 
 def status(
@@ -41,7 +36,7 @@ def status(
     ci_high: float | None,
     target: float | None,
     lower_is_better: bool = False,
-) -> str | None:
+) -> Status | None:
     """Performance against a target, judged with the interval (DOMAIN §5).
 
     Satisfaction (target is a minimum): "below" when even the upper bound is
@@ -61,7 +56,7 @@ def status(
     return "possibly_below" if value < target else "meets"
 
 
-def make_rate(
+def rate(
     count: float,
     n: int,
     *,
@@ -70,8 +65,8 @@ def make_rate(
     interval: str = "wilson",
     estimate: tuple[float, float, float] | None = None,
     min_responses: int = MIN_RESPONSES,
-) -> dict[str, Any]:
-    """Build a Rate for `count` of `n`.  `estimate` = (value, low, high)
+) -> Rate:
+    """The Rate of `count` of `n`.  `estimate` = (value, low, high)
     replaces the single-proportion interval (pooled indices bring their own
     cluster interval, while `n` stays the number of respondents)."""
     n = int(n)
@@ -82,16 +77,33 @@ def make_rate(
             lo, hi = proportion_interval(count, n, interval, CONFIDENCE)
             estimate = (count / n, float(lo), float(hi))
         value, low, high = (json_float(x) for x in estimate)
-    return {
-        "value": value,
-        "ci_low": low,
-        "ci_high": high,
-        "n": n,
-        "count": int(round(count)),
-        "insufficient": insufficient,
-        "status": None if insufficient else status(value, low, high, target, lower_is_better),
-        "target": json_float(target),
-    }
+    return Rate(
+        value=value,
+        ci_low=low,
+        ci_high=high,
+        n=n,
+        count=int(round(count)),
+        insufficient=insufficient,
+        status=None if insufficient else status(value, low, high, target, lower_is_better),
+        target=json_float(target),
+    )
+
+
+def make_rate(
+    count: float,
+    n: int,
+    *,
+    target: float | None = None,
+    lower_is_better: bool = False,
+    interval: str = "wilson",
+    estimate: tuple[float, float, float] | None = None,
+    min_responses: int = MIN_RESPONSES,
+) -> dict[str, Any]:
+    """The JSON form of `rate(...)` (same arguments)."""
+    return rate(
+        count, n, target=target, lower_is_better=lower_is_better, interval=interval, estimate=estimate,
+        min_responses=min_responses,
+    ).to_json()
 
 
 def resolve(targets: Mapping[str, float | None] | None) -> Mapping[str, float | None]:
@@ -117,3 +129,11 @@ def json_float(x: float | None) -> float | None:
         return None
     x = float(x)
     return x if math.isfinite(x) else None
+
+
+R = TypeVar("R", bound=Rate)
+
+
+def extend(base: Rate, kind: type[R], **extra: Any) -> R:
+    """`base` as the richer rate `kind` (a pooled index, the overall rate...) with `extra` fields."""
+    return kind(**{f.name: getattr(base, f.name) for f in fields(Rate)}, **extra)

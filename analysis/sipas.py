@@ -10,6 +10,10 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Final, Mapping
 
+#: Ids of the standard questionnaires (DOMAIN §3): the full form and the kiosk's short form.
+FULL_FORM_ID: Final[str] = "sipas-full"
+KIOSK_FORM_ID: Final[str] = "sipas-kiosk"
+
 #: The 22 criteria (tiêu chí), in questionnaire order.
 CRITERIA: Final[tuple[str, ...]] = tuple(f"TC{i:02d}" for i in range(1, 23))
 

@@ -197,6 +197,7 @@ def build_database(url: str, data: dict[str, Any], workdir: Path) -> dict[str, A
     """Migrate, load definitions and the organisation, then the tallies and the month's raw rows."""
     from sqlalchemy import select
 
+    from analysis.sipas import FULL_FORM_ID, KIOSK_FORM_ID
     from surveyapp import create_app, migrate
     from surveyapp.db import get_engine, get_session
     from surveyapp.models import Counter, Procedure
@@ -218,8 +219,8 @@ def build_database(url: str, data: dict[str, Any], workdir: Path) -> dict[str, A
         counter_ids = dict(session.execute(select(Counter.code, Counter.id)).all())
         counter_unit = dict(session.execute(select(Counter.code, Counter.unit_id)).all())
         procedure_ids = dict(session.execute(select(Procedure.code, Procedure.id)).all())
-        full_record = current_definition(session, "sipas-full")[0]  # type: ignore[index]
-        kiosk_record = current_definition(session, "sipas-kiosk")[0]  # type: ignore[index]
+        full_record = current_definition(session, FULL_FORM_ID)[0]  # type: ignore[index]
+        kiosk_record = current_definition(session, KIOSK_FORM_ID)[0]  # type: ignore[index]
         timings["schema_s"] = time.perf_counter() - started
 
         cid = np.array([counter_ids[f"BENCH-Q{k:03d}"] for k in range(province.n_counters)])
@@ -229,7 +230,7 @@ def build_database(url: str, data: dict[str, Any], workdir: Path) -> dict[str, A
         dense: np.ndarray = data["dense"]
         groups = np.flatnonzero(dense[:, 0] > 0)
         month, counter, pslot, channel = province.group_parts(groups)
-        definitions = np.where(channel == CHANNELS.index("kiosk"), "sipas-kiosk", "sipas-full")
+        definitions = np.where(channel == CHANNELS.index("kiosk"), KIOSK_FORM_ID, FULL_FORM_ID)
         started = time.perf_counter()
         key_rows = list(zip(
             (MONTHS[m] for m in month.tolist()), uid[counter].tolist(), cid[counter].tolist(),
@@ -399,11 +400,12 @@ def product_timings(url: str, repeat: int, expected: dict[str, int]) -> dict[str
                     session.close()
             return call
 
+        # Each timing includes the one look-up of the unit that a report page makes.
         def report(session: Any) -> Any:
-            return reports.monthly_report(session, "BENCH", REPORT_MONTH)
+            return reports.monthly_report(session, unit_by_code(session, "BENCH"), REPORT_MONTH)
 
         def trend(session: Any) -> Any:
-            return reports.trend(session, "BENCH", REPORT_MONTH, 12)
+            return reports.trend(session, unit_by_code(session, "BENCH"), REPORT_MONTH, 12)
 
         def funnel(session: Any) -> Any:
             unit = unit_by_code(session, "BENCH")
@@ -416,10 +418,10 @@ def product_timings(url: str, repeat: int, expected: dict[str, int]) -> dict[str
 
         # Correctness first: the report must count exactly the generated responses.
         result = run(report)()
-        got = _report_n(result)
+        got = result.n_responses
         out["check"] = {"report_n": got, "expected_n": expected["month_n"], "ok": got == expected["month_n"]}
         points = run(trend)()
-        trend_n = sum(_trend_n(p) for p in points)
+        trend_n = sum(p.n_responses for p in points)
         out["check"]["trend_n"] = trend_n
         out["check"]["trend_expected_n"] = expected["total"]
         out["check"]["ok"] = out["check"]["ok"] and trend_n == expected["total"]
@@ -430,20 +432,6 @@ def product_timings(url: str, repeat: int, expected: dict[str, int]) -> dict[str
     return out
 
 
-def _report_n(report: dict[str, Any]) -> int | None:
-    for path in (("n_responses",), ("n",)):
-        value: Any = report
-        for part in path:
-            value = value.get(part) if isinstance(value, dict) else None
-        if isinstance(value, int):
-            return value
-    return None
-
-
-def _trend_n(point: dict[str, Any]) -> int:
-    return int(point.get("n_responses") or 0)
-
-
 def profile_report(url: str) -> str:
     """Where the time of one monthly_report goes (cProfile, top functions by cumulative time)."""
     import cProfile
@@ -452,15 +440,16 @@ def profile_report(url: str) -> str:
 
     from surveyapp import create_app
     from surveyapp.db import get_engine
+    from surveyapp.services.organisation.lookups import unit_by_code
     from surveyapp.services.reporting import reports
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": common.SECRET_KEY})
     with app.test_request_context("/"):
         session = app.extensions["sqlalchemy_sessionmaker"]()
-        reports.monthly_report(session, "BENCH", REPORT_MONTH)
+        reports.monthly_report(session, unit_by_code(session, "BENCH"), REPORT_MONTH)
         profiler = cProfile.Profile()
         profiler.enable()
-        reports.monthly_report(session, "BENCH", REPORT_MONTH)
+        reports.monthly_report(session, unit_by_code(session, "BENCH"), REPORT_MONTH)
         profiler.disable()
         session.close()
         get_engine().dispose()

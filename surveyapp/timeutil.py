@@ -1,4 +1,6 @@
-"""Reports count months in Vietnam's time (UTC+7, no daylight saving); storage is UTC."""
+"""Storage is UTC; people live in Vietnam's time (UTC+7, no daylight saving).
+
+Months (which month a moment belongs to) are in surveyapp/periods.py."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -11,11 +13,6 @@ def to_utc_naive(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=VIETNAM)
     return moment.astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def month_of(utc_naive: datetime) -> str:
-    """The YYYY-MM month in Vietnam of a naive UTC timestamp."""
-    return (utc_naive.replace(tzinfo=timezone.utc).astimezone(VIETNAM)).strftime("%Y-%m")
 
 
 def utc_now_naive() -> datetime:

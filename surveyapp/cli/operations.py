@@ -1,7 +1,6 @@
 """Operating the service: aggregates, backup and restore (docs/DEPLOY.md)."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import click
@@ -9,14 +8,13 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from surveyapp.db import get_engine, get_session
+from surveyapp.periods import is_month
 from surveyapp.services.operations import backup as backups
 from surveyapp.services.reporting.aggregates import RebuildSummary, all_months, compare_with_raw, rebuild_month
 
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
 
 def _month(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not MONTH.match(value):
+    if value is not None and not is_month(value):
         raise click.BadParameter(_("expected a month as YYYY-MM"))
     return value
 

@@ -15,7 +15,7 @@ from surveyapp.cli.common import fail_with_rows
 from surveyapp.db import discard_changes, get_session
 from surveyapp.services.organisation.lookups import unit_by_code
 from surveyapp.services.exports.report import report_csv, write_report_xlsx
-from surveyapp.services.reporting.reports import ReportError, monthly_report
+from surveyapp.services.reporting.reports import ReportError, monthly_report, resolve_scope
 from surveyapp.services.operations.response_import import import_responses
 from surveyapp.services.operations.tabular import ImportRejected
 from surveyapp.services.reporting.targets import effective_targets, set_targets
@@ -91,7 +91,8 @@ def report_command(unit_code: str, month: str, fmt: str, output: Path | None) ->
         raise SystemExit(1)
     session = get_session()
     try:
-        report = monthly_report(session, unit_code, month)
+        scope = resolve_scope(session, unit_code, month)
+        report = monthly_report(session, scope.unit, scope.month)
     except ReportError as exc:
         click.echo(_("No report: %(reason)s", reason=str(exc)), err=True)
         raise SystemExit(1) from None
@@ -100,7 +101,10 @@ def report_command(unit_code: str, month: str, fmt: str, output: Path | None) ->
         write_report_xlsx(session, report, output)
         click.echo(_("Report written to %(path)s.", path=str(output)), err=True)
         return
-    data = (json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8") if fmt == "json" else report_csv(session, report)
+    if fmt == "json":
+        data = (json.dumps(report.to_json(), ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")
+    else:
+        data = report_csv(session, report)
     if output is None:
         click.echo(data, nl=False)  # bytes: written as is (the CSV keeps its BOM)
     else:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from wtforms import IntegerField, StringField
 from wtforms.validators import AnyOf, NumberRange, Optional, Regexp
 
-from surveyapp.services.reporting.dashboard import CommentFilter, this_month
-from surveyapp.services.reporting.reports import MONTH_PATTERN
+from surveyapp.periods import MONTH_REGEX, this_month
+from surveyapp.services.reporting.dashboard import CommentFilter
 from surveyapp.web.forms import QueryForm, at_most, strip
 
 TAB_ENDPOINTS = ("report", "criteria", "comments")  # tabs that are views of their own name
@@ -23,7 +23,7 @@ SCORES = (1, 5)  # the overall score's scale
 
 class MonthSwitchForm(QueryForm):
     unit = StringField(default="")
-    month = StringField(default=this_month, validators=[Regexp(MONTH_PATTERN)])
+    month = StringField(default=this_month, validators=[Regexp(f"^{MONTH_REGEX}$")])
     tab = StringField(default="report", validators=[AnyOf((*TAB_ENDPOINTS, *BREAKDOWNS))])
 
 

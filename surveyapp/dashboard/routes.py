@@ -15,12 +15,14 @@ from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from analysis.model import Report, TrendPoint
 from surveyapp.auth import address_hash, can_see_unit, login_required, signed_in_user
 from surveyapp.dashboard.forms import BREAKDOWNS, CommentFilterForm, MonthSwitchForm
 from surveyapp.dashboard import views as v
 from surveyapp.db import get_session
-from surveyapp.i18n import current_lang
+from surveyapp.labels import question_labels
 from surveyapp.models import Unit, User
+from surveyapp.periods import is_month, shift_month, this_month
 from surveyapp.services.accounts import audit
 from surveyapp.services.reporting import dashboard as data
 from surveyapp.services.reporting import reports
@@ -58,8 +60,8 @@ def _page_context(unit: Unit, month: str, tab: str) -> dict[str, Any]:
     return {
         "unit": unit, "month": month, "tab": tab,
         "trail": [(u, can_see_unit(me, u)) for u in chain],
-        "prev_month": data.shift_month(month, -1),
-        "next_month": data.shift_month(month, 1) if month < data.this_month() else None,
+        "prev_month": shift_month(month, -1),
+        "next_month": shift_month(month, 1) if month < this_month() else None,
         "months": data.months_with_responses(get_session(), unit),
         "children": [c for c in unit.children if can_see_unit(me, c)],
     }
@@ -85,8 +87,8 @@ def _download(body: bytes, filename: str, mimetype: str) -> Response:
 def index():  # type: ignore[no-untyped-def]
     roots = scope_roots(get_session(), _me())
     if len(roots) == 1:
-        return redirect(url_for("dashboard.report", code=roots[0].code, month=data.this_month()))
-    return render_template("dashboard/choose_unit.html", roots=roots, month=data.this_month())
+        return redirect(url_for("dashboard.report", code=roots[0].code, month=this_month()))
+    return render_template("dashboard/choose_unit.html", roots=roots, month=this_month())
 
 
 @bp.get("/reports/go")
@@ -105,17 +107,17 @@ def go() -> ResponseReturnValue:
 @login_required
 def unit_latest(code: str):  # type: ignore[no-untyped-def]
     unit = _visible_unit(code)
-    return redirect(url_for("dashboard.report", code=unit.code, month=data.this_month()))
+    return redirect(url_for("dashboard.report", code=unit.code, month=this_month()))
 
 
 # ---------------------------------------------------------------- the monthly report
-def _month_picture(unit, month: str):  # type: ignore[no-untyped-def]
+def _month_picture(unit: Unit, month: str) -> tuple[Report, list[TrendPoint], dict[str, str]]:
     """The month's report, its 12-month trend and the question labels: what the overview and
     its printable version both show."""
     session = get_session()
-    result = reports.monthly_report(session, unit.code, month)
-    points = reports.trend(session, unit.code, month, months=12)
-    return result, points, data.question_labels(session, current_lang())
+    result = reports.monthly_report(session, unit, month)
+    points = reports.trend(session, unit, month, months=12)
+    return result, points, question_labels(session)
 
 
 @bp.get("/reports/<code>/<month:month>")
@@ -135,11 +137,11 @@ def report(code: str, month: str):  # type: ignore[no-untyped-def]
 def print_report(code: str, month: str):  # type: ignore[no-untyped-def]
     unit = _visible_unit(code)
     result, points, labels = _month_picture(unit, month)
-    counters = reports.breakdown(get_session(), unit.code, month, by="counter")
+    counters = reports.breakdown(get_session(), unit, month, by="counter")
     _audit_export(unit, month, "print")
     return render_template(
         "dashboard/print.html", report=result, trend=points, labels=labels, counters=counters,
-        criteria=v.ranked_criteria(result, labels), priorities=v.priorities(result, labels),
+        criteria=v.ranked_criteria(result.criteria, labels), priorities=v.priorities(result, labels),
         charts=v.overview_charts(result, points, labels), chain=unit_chain(unit), unit=unit, month=month,
         issued=datetime.now(VIETNAM).date(),
     )
@@ -150,7 +152,7 @@ def print_report(code: str, month: str):  # type: ignore[no-untyped-def]
 def report_csv_export(code: str, month: str):  # type: ignore[no-untyped-def]
     unit = _visible_unit(code)
     session = get_session()
-    body = report_csv(session, reports.monthly_report(session, unit.code, month))
+    body = report_csv(session, reports.monthly_report(session, unit, month))
     _audit_export(unit, month, "csv")
     return _download(body, f"bao-cao-{unit.code}-{month}.csv", "text/csv; charset=utf-8")
 
@@ -160,7 +162,7 @@ def report_csv_export(code: str, month: str):  # type: ignore[no-untyped-def]
 def report_xlsx_export(code: str, month: str):  # type: ignore[no-untyped-def]
     unit = _visible_unit(code)
     session = get_session()
-    result = reports.monthly_report(session, unit.code, month)
+    result = reports.monthly_report(session, unit, month)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "report.xlsx"
         write_report_xlsx(session, result, path)
@@ -198,7 +200,7 @@ def breakdown(code: str, month: str, by: str):  # type: ignore[no-untyped-def]
         abort(404)
     unit = _visible_unit(code)
     session = get_session()
-    rows = reports.breakdown(session, unit.code, month, by=by)
+    rows = reports.breakdown(session, unit, month, by=by)
     return render_template(
         "dashboard/breakdown.html", rows=v.worst_first(rows), by=by, charts=v.breakdown_chart(rows, by),
         **_page_context(unit, month, by),
@@ -214,13 +216,13 @@ def counter(code: str, month: str, counter_code: str):  # type: ignore[no-untype
     # A counter outside the unit's subtree is "not found" here, whatever its own scope.
     if found is None or not found.unit.path.startswith(unit.path):
         abort(404)
-    rows = reports.breakdown(session, unit.code, month, by="counter")
-    row = next((r for r in rows if r["key"] == found.code), None)
-    labels = data.question_labels(session, current_lang())
+    rows = reports.breakdown(session, unit, month, by="counter")
+    row = next((r for r in rows if r.key == found.code), None)
+    labels = question_labels(session)
     page = data.comments_page(session, unit, month, data.CommentFilter(counter_code=found.code), per_page=20)
     return render_template(
         "dashboard/counter.html", counter=found, row=row, labels=labels,
-        criteria=v.ranked_criteria(row, labels) if row else [], comments=page,
+        criteria=v.ranked_criteria(row.criteria, labels) if row else [], comments=page,
         **_page_context(unit, month, "counter"),
     )
 
@@ -230,12 +232,12 @@ def counter(code: str, month: str, counter_code: str):  # type: ignore[no-untype
 def criteria(code: str, month: str):  # type: ignore[no-untyped-def]
     unit = _visible_unit(code)
     session = get_session()
-    result = reports.monthly_report(session, unit.code, month)
-    labels = data.question_labels(session, current_lang())
-    ranked = v.ranked_criteria(result, labels)
+    result = reports.monthly_report(session, unit, month)
+    labels = question_labels(session)
+    ranked = v.ranked_criteria(result.criteria, labels)
     return render_template(
         "dashboard/criteria.html", report=result, criteria=ranked, labels=labels,
-        expectations=v.ranked_expectations(result, labels), charts=v.criteria_chart(ranked),
+        expectations=v.ranked_expectations(result.expectations, labels), charts=v.criteria_chart(ranked),
         **_page_context(unit, month, "criteria"),
     )
 

@@ -13,13 +13,14 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request, send_file
 from werkzeug.exceptions import HTTPException
 
+from analysis.sipas import KIOSK_FORM_ID
 from surveyapp.db import get_session
 from surveyapp.kiosk.auth import current_device, device_required
 from surveyapp.kiosk.errors import api_error, http_error
 from surveyapp.models import Counter, KioskDevice
 from surveyapp.services.survey.definitions import current_definition
 from surveyapp.services.kiosk.devices import note_seen, redeem_pairing_code
-from surveyapp.services.kiosk.intake import KIOSK_FORM, IntakeLimits, intake_batch, json_int
+from surveyapp.services.kiosk.intake import IntakeLimits, intake_batch, json_int
 from surveyapp.timeutil import utc_now_naive
 
 bp = Blueprint("kiosk_api", __name__, url_prefix="/api")
@@ -90,7 +91,7 @@ def _settings() -> dict[str, int]:
 def definition() -> Response:
     session = get_session()
     device: KioskDevice = current_device()
-    found = current_definition(session, KIOSK_FORM)
+    found = current_definition(session, KIOSK_FORM_ID)
     if found is None:
         return api_error(503, "definition_not_loaded")
     record, _parsed = found

@@ -133,7 +133,7 @@ def test_management_and_account_forms_need_the_csrf_token_when_enabled(app, as_a
 
 # ---------------------------------------------------------------- GET forms of the reports
 def test_the_month_switch_falls_back_to_this_month_and_the_overview_for_a_malformed_link(as_commune):
-    from surveyapp.services.reporting.dashboard import this_month
+    from surveyapp.periods import this_month
 
     going = as_commune.get(f"/reports/go?unit={COMMUNE}&month=2026-13&tab=nonsense")
     assert going.status_code == 302 and going.headers["Location"] == f"/reports/{COMMUNE}/{this_month()}"

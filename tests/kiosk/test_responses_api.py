@@ -8,8 +8,10 @@ from sqlalchemy import func, select
 
 from surveyapp.models import Response
 from surveyapp.services.kiosk import intake as kiosk_intake
+from surveyapp.services.organisation.lookups import unit_by_code
 from surveyapp.services.reporting.reports import breakdown
-from surveyapp.timeutil import month_of, to_utc_naive
+from surveyapp.periods import month_of
+from surveyapp.timeutil import to_utc_naive
 from tests.kiosk.helpers import COMPLETE, auth, item, pair
 
 
@@ -46,13 +48,14 @@ def test_a_response_carries_channel_kiosk_the_counter_and_the_tablets_month(clie
 def test_kiosk_responses_feed_the_same_reports(client, headers, db):
     send(client, headers, [item(), item({"overall": 2, "E1": 1, "trips": "3", "slip": "no", "harassment": "some"})])
     month = month_of(to_utc_naive(datetime.now(timezone.utc)))
-    kiosk = {row["key"]: row for row in breakdown(db, "DEMO-TTHCC", month, by="channel")}["kiosk"]
+    centre = unit_by_code(db, "DEMO-TTHCC")
+    kiosk = {row.key: row.to_json() for row in breakdown(db, centre, month, by="channel")}["kiosk"]
     assert kiosk["n_responses"] == 2
     assert kiosk["overall"]["distribution"] == {"1": 0, "2": 1, "3": 0, "4": 0, "5": 1}
     assert (kiosk["elements"]["E1"]["n"], kiosk["elements"]["E1"]["count"]) == (2, 1)  # one satisfied of two
     assert kiosk["flags"]["trips_3plus"]["count"] == 1
-    by_counter = {row["key"]: row for row in breakdown(db, "DEMO-TTHCC", month, by="counter")}
-    assert by_counter["TT-Q01"]["n_responses"] == 2
+    by_counter = {row.key: row for row in breakdown(db, centre, month, by="counter")}
+    assert by_counter["TT-Q01"].n_responses == 2
 
 
 def test_replaying_the_same_batch_stores_nothing_twice(client, headers, db):

@@ -11,6 +11,7 @@ from surveyapp.models import Counter, Response, Unit, response_tally
 from surveyapp.services.reporting import reports
 from surveyapp.services.reporting.aggregates import compare_with_raw, recompute_from_raw, stored_tallies, summed_tallies
 from surveyapp.services.operations.demo import load_demo
+from surveyapp.services.organisation.lookups import unit_by_code
 from surveyapp.services.operations.response_import import import_responses
 from tests.survey.helpers import full_answers
 
@@ -106,5 +107,5 @@ def test_workers_add_to_their_own_shard_of_a_group_and_reports_sum_them(client, 
     assert int(vector[slot("n")]) == 3 and int(vector[slot("overall.5")]) == 1
     assert compare_with_raw(db) == []
     month = key[0]
-    report = reports.monthly_report(db, "DEMO", month)
-    assert report["n_responses"] == 3 and report["overall"]["count"] == 2
+    report = reports.monthly_report(db, unit_by_code(db, "DEMO"), month)
+    assert report.n_responses == 3 and report.overall.count == 2

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from scipy.stats import binom
 
+from surveyapp.services.organisation.lookups import unit_by_code
 from surveyapp.services.reporting.reports import breakdown, comments, expectations, monthly_report, trend
 from tests.imports.helpers import full_row, kiosk_row, write_csv
 from tests.reports import reference as ref
@@ -42,6 +43,11 @@ def rows(runner, tmp_path: Path) -> list[dict]:
     return data
 
 
+def report_of(db, code: str, month: str) -> dict:  # type: ignore[no-untyped-def]
+    """The report's JSON (docs/REPORT.md), as the CLI prints it."""
+    return monthly_report(db, unit_by_code(db, code), month).to_json()
+
+
 def of(rows: list[dict], month: str, units: tuple[str, ...] | None = None) -> list[dict]:
     return [r for r in rows if r["submitted_at"].startswith(month) and (units is None or r["unit"] in units)]
 
@@ -62,7 +68,7 @@ def test_the_reference_reproduces_the_published_check_values() -> None:
 
 
 def test_a_units_report_matches_an_independent_count(db, rows) -> None:
-    report = monthly_report(db, "DEMO-P-ANPHU", "2026-10")
+    report = report_of(db, "DEMO-P-ANPHU", "2026-10")
     mine = of(rows, "2026-10", ("DEMO-P-ANPHU",))
     assert report["unit"]["code"] == "DEMO-P-ANPHU" and report["month"] == "2026-10"
     assert report["n_responses"] == len(mine) == 64
@@ -77,7 +83,7 @@ def test_a_units_report_matches_an_independent_count(db, rows) -> None:
 
 
 def test_pooled_indices_have_honest_intervals_wider_than_a_naive_one(db, rows) -> None:
-    report = monthly_report(db, "DEMO", "2026-10")
+    report = report_of(db, "DEMO", "2026-10")
     for measure in [report["service_index"], *report["elements"].values()]:
         assert measure["ci_low"] < measure["value"] < measure["ci_high"]
         naive_low, naive_high = ref.wilson(measure["count"], measure["items"])
@@ -85,7 +91,7 @@ def test_pooled_indices_have_honest_intervals_wider_than_a_naive_one(db, rows) -
 
 
 def test_the_subtree_report_pools_every_unit_below(db, rows) -> None:
-    report = monthly_report(db, "DEMO", "2026-10")
+    report = report_of(db, "DEMO", "2026-10")
     everyone = of(rows, "2026-10")
     assert report["n_responses"] == len(everyone) == 64 + 45 + 12
     assert_rate(report["overall"], ref.overall(everyone))
@@ -97,7 +103,7 @@ def test_the_subtree_report_pools_every_unit_below(db, rows) -> None:
 
 
 def test_children_are_reported_with_their_funnel_position(db, rows) -> None:
-    report = monthly_report(db, "DEMO", "2026-10")
+    report = report_of(db, "DEMO", "2026-10")
     children = {c["code"]: c for c in report["children"]}
     assert set(children) == {"DEMO-TTHCC", "DEMO-P-ANPHU", "DEMO-X-BINHMINH", "DEMO-X-TANLAP", "DEMO-P-HOABINH", "DEMO-X-DONGSON"}
     for code in PLAN:
@@ -123,7 +129,7 @@ def test_children_are_reported_with_their_funnel_position(db, rows) -> None:
 
 
 def test_fewer_than_30_responses_show_as_insufficient_not_as_a_number(db, rows) -> None:
-    report = monthly_report(db, "DEMO-X-TANLAP", "2026-10")
+    report = report_of(db, "DEMO-X-TANLAP", "2026-10")
     assert report["n_responses"] == 12
     for measure in [report["overall"], report["service_index"], *report["criteria"].values(), *report["flags"].values()]:
         assert measure["value"] is None and measure["ci_low"] is None and measure["ci_high"] is None
@@ -131,7 +137,7 @@ def test_fewer_than_30_responses_show_as_insufficient_not_as_a_number(db, rows) 
 
 
 def test_the_change_against_the_previous_month_uses_newcombes_interval(db, rows) -> None:
-    report = monthly_report(db, "DEMO-P-ANPHU", "2026-10")
+    report = report_of(db, "DEMO-P-ANPHU", "2026-10")
     now, before = ref.overall(of(rows, "2026-10", ("DEMO-P-ANPHU",))), ref.overall(of(rows, "2026-09", ("DEMO-P-ANPHU",)))
     diff, low, high = ref.newcombe(now["count"], now["n"], before["count"], before["n"])
     change = report["change"]["overall"]
@@ -139,30 +145,30 @@ def test_the_change_against_the_previous_month_uses_newcombes_interval(db, rows)
     assert change["significant"] == (low > 0 or high < 0)
     assert report["previous_month"] == "2026-09"
     # Xã Tân Lập had 3 responses in September: no comparison is possible.
-    tanlap = next(c for c in monthly_report(db, "DEMO", "2026-10")["children"] if c["code"] == "DEMO-X-TANLAP")
+    tanlap = next(c for c in report_of(db, "DEMO", "2026-10")["children"] if c["code"] == "DEMO-X-TANLAP")
     assert tanlap["change"]["overall"]["diff"] is None
 
 
 def test_response_rates_use_the_imported_dossier_volumes(db, rows, runner, tmp_path: Path) -> None:
-    assert monthly_report(db, "DEMO", "2026-10")["response_rate"] is None
+    assert report_of(db, "DEMO", "2026-10")["response_rate"] is None
     volumes = tmp_path / "volumes.csv"
     volumes.write_text("unit,month,dossiers\nDEMO-P-ANPHU,2026-10,256\n", encoding="utf-8")
     assert runner.invoke(args=["import-volumes", str(volumes)]).exit_code == 0
-    anphu = monthly_report(db, "DEMO-P-ANPHU", "2026-10")["response_rate"]
+    anphu = report_of(db, "DEMO-P-ANPHU", "2026-10")["response_rate"]
     assert (anphu["value"], anphu["count"], anphu["n"], anphu["complete"]) == (64 / 256, 64, 256, True)
     assert (anphu["ci_low"], anphu["ci_high"]) == pytest.approx(ref.wilson(64, 256), abs=1e-12)
     # Only An Phú's volume is known: the province's rate covers An Phú alone, and says so.
-    province = monthly_report(db, "DEMO", "2026-10")
+    province = report_of(db, "DEMO", "2026-10")
     assert (province["response_rate"]["value"], province["response_rate"]["complete"]) == (64 / 256, False)
     assert next(c for c in province["children"] if c["code"] == "DEMO-P-ANPHU")["response_rate"]["value"] == 64 / 256
     volumes.write_text("unit,month,dossiers\nDEMO,2026-10,1210\n", encoding="utf-8")
     assert runner.invoke(args=["import-volumes", str(volumes)]).exit_code == 0
-    province = monthly_report(db, "DEMO", "2026-10")["response_rate"]
+    province = report_of(db, "DEMO", "2026-10")["response_rate"]
     assert (province["value"], province["complete"]) == (121 / 1210, True)
 
 
 def test_the_report_is_valid_json_and_holds_the_contract_keys(db, rows) -> None:
-    report = json.loads(json.dumps(monthly_report(db, "DEMO", "2026-10"), allow_nan=False))
+    report = json.loads(json.dumps(report_of(db, "DEMO", "2026-10"), allow_nan=False))
     for key in ("unit", "month", "n_responses", "service_index", "overall", "elements", "criteria", "flags", "children", "change"):
         assert key in report
     assert list(report["elements"]) == ref.ELEMENTS and list(report["criteria"]) == ref.CRITERIA
@@ -172,16 +178,17 @@ def test_the_report_is_valid_json_and_holds_the_contract_keys(db, rows) -> None:
 
 
 def test_breakdowns_trend_expectations_and_comments_for_the_dashboard(db, rows) -> None:
-    by_counter = breakdown(db, "DEMO", "2026-10", by="counter")
+    province = unit_by_code(db, "DEMO")
+    by_counter = [row.to_json() for row in breakdown(db, province, "2026-10", by="counter")]
     assert {(r["key"], r["n_responses"]) for r in by_counter} == {("AP-Q01", 64), ("BM-Q01", 45), ("TL-Q01", 12)}
-    by_channel = {r["key"]: r["n_responses"] for r in breakdown(db, "DEMO", "2026-10", by="channel")}
+    by_channel = {r.key: r.n_responses for r in breakdown(db, province, "2026-10", by="channel")}
     october = of(rows, "2026-10")
     assert by_channel == {c: sum(r["channel"] == c for r in october) for c in {r["channel"] for r in october}}
-    points = trend(db, "DEMO", "2026-10", months=3)
-    assert [(p["month"], p["n_responses"]) for p in points] == [("2026-08", 0), ("2026-09", 93), ("2026-10", 121)]
-    shares = expectations(db, "DEMO", "2026-10")
+    points = trend(db, province, "2026-10", months=3)
+    assert [(p.month, p.n_responses) for p in points] == [("2026-08", 0), ("2026-09", 93), ("2026-10", 121)]
+    shares = expectations(db, province, "2026-10")
     full = [r for r in october if r["survey"] == "sipas-full"]
-    assert shares["time"]["n"] == len(full)
-    assert shares["time"]["count"] == sum("time" in r["expect"].split(";") for r in full)
-    texts = comments(db, "DEMO", "2026-10")
+    assert shares["time"].n == len(full)
+    assert shares["time"].count == sum("time" in r["expect"].split(";") for r in full)
+    texts = comments(db, province, "2026-10")
     assert sorted(c["comment"] for c in texts) == sorted(r["comment"] for r in october if r.get("comment"))

@@ -35,7 +35,7 @@ def test_a_deeper_group_key_beats_an_ancestors_specific_key(db) -> None:
 def test_report_targets_and_status_follow_the_units_overrides(db) -> None:
     set_targets(db, unit_by_code(db, "DEMO"), {"overall": 0.8})
     set_targets(db, unit_by_code(db, "DEMO-P-ANPHU"), {"overall": 0.75})
-    report = monthly_report(db, "DEMO", "2026-11")
+    report = monthly_report(db, unit_by_code(db, "DEMO"), "2026-11").to_json()
     assert report["overall"]["target"] == 0.8 and report["targets"]["overall"] == 0.8
     children = {c["code"]: c for c in report["children"]}
     assert children["DEMO-P-ANPHU"]["overall"]["target"] == 0.75

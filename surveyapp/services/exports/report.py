@@ -1,8 +1,9 @@
 """The monthly report as files officials open in Excel: CSV (UTF-8 with BOM) and XLSX.
 
-Both are flat renderings of the JSON report (docs/REPORT.md): one row per measure with its
-value, interval, n, count, status and target. Fractions stay fractions (0.8524) so the
-numbers are exact; the XLSX shows them with a percent format.
+Both are flat serialisations of the typed report (analysis.model.Report; docs/REPORT.md): one
+row per measure with its value, interval, n, count, status and target. Fractions stay
+fractions (0.8524) so the numbers are exact; the XLSX shows them with a percent format.
+Labels come from surveyapp.labels, like the dashboard's.
 """
 from __future__ import annotations
 
@@ -15,31 +16,19 @@ from typing import Any, Iterator
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from analysis.model import Change, Rate, Report
 from analysis.sipas import CRITERIA, ELEMENTS, EXPECT_CODES, FLAG_IDS
-from surveyapp.i18n import current_lang
-from surveyapp.services.survey.definitions import question_labels
+from surveyapp.labels import STATUS_LABELS, channel_label, flag_label, question_labels, status_label
 
 COLUMNS: tuple[str, ...] = ("section", "id", "label", "value", "ci_low", "ci_high", "n", "count", "status", "target", "position")
 FRACTION_COLUMNS = ("value", "ci_low", "ci_high", "target")
-FULL_FORM = "sipas-full"
-
-FLAG_LABELS = {
-    "trips_3plus": _l("Had to come 3 times or more"),
-    "no_slip": _l("No appointment slip"),
-    "harassment": _l("Trouble or harassment by officials"),
-    "extra_payment": _l("Paid more than the official fees"),
-    "late": _l("Result returned late"),
-    "late_without_apology": _l("Late without an apology slip"),
-}
-CHANNEL_LABELS = {"online": _l("Submitted online"), "postal": _l("Submitted by post")}
-STATUS_LABELS = {"meets": _l("meets target"), "possibly_below": _l("possibly below target"), "below": _l("below target")}
 
 
 @dataclass(frozen=True)
 class Row:
     section: str
-    id: str
-    label: str
+    id: str | None
+    label: str | None
     value: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
@@ -53,65 +42,57 @@ class Row:
         return [getattr(self, c) for c in COLUMNS]
 
 
-def _labels(session: Session) -> dict[str, str]:
-    """Criterion, element and expectation labels from the questionnaire, in the current language."""
-    return question_labels(session, current_lang(), FULL_FORM)
-
-
-def _rate_row(section: str, key: str, label: str, rate: dict[str, Any] | None) -> Row:
-    rate = rate or {}
+def _rate_row(section: str, key: str | None, label: str | None, rate: Rate, position: str | None = None) -> Row:
     return Row(
         section, key, label,
-        value=rate.get("value"), ci_low=rate.get("ci_low"), ci_high=rate.get("ci_high"),
-        n=rate.get("n"), count=rate.get("count"), status=rate.get("status"), target=rate.get("target"),
+        value=rate.value, ci_low=rate.ci_low, ci_high=rate.ci_high,
+        n=rate.n, count=rate.count, status=rate.status, target=rate.target, position=position,
     )
 
 
-def report_rows(session: Session, report: dict[str, Any]) -> Iterator[Row]:
+def report_rows(session: Session, report: Report) -> Iterator[Row]:
     """Every measure of the report as a row, in reading order (section ids are stable)."""
-    labels = _labels(session)
-    yield Row("summary", "n_responses", _("Responses"), n=report["n_responses"], count=report["n_responses"])
-    yield _rate_row("summary", "service_index", _("Service index (SIPAS)"), report["service_index"])
-    yield _rate_row("summary", "overall", _("Overall satisfaction"), report["overall"])
-    mean = report["overall"].get("mean")
-    yield Row("summary", "overall_mean", _("Mean overall score (1–5)"), value=mean, n=report["overall"]["n"])
-    for score, count in report["overall"].get("distribution", {}).items():
-        yield Row("overall_distribution", score, _("Overall score %(score)s", score=score), n=report["overall"]["n"], count=count)
-    if report.get("response_rate"):
-        yield _rate_row("summary", "response_rate", _("Response rate"), report["response_rate"])
+    labels = question_labels(session)
+    yield Row("summary", "n_responses", _("Responses"), n=report.n_responses, count=report.n_responses)
+    yield _rate_row("summary", "service_index", _("Service index (SIPAS)"), report.service_index)
+    yield _rate_row("summary", "overall", _("Overall satisfaction"), report.overall)
+    yield Row("summary", "overall_mean", _("Mean overall score (1–5)"), value=report.overall.mean, n=report.overall.n)
+    for score, count in report.overall.distribution.items():
+        yield Row("overall_distribution", score, _("Overall score %(score)s", score=score), n=report.overall.n, count=count)
+    if report.response_rate is not None:
+        yield _rate_row("summary", "response_rate", _("Response rate"), report.response_rate)
     for element in ELEMENTS:
-        yield _rate_row("element", element, labels.get(element, element), report["elements"][element])
+        yield _rate_row("element", element, labels.get(element, element), report.elements[element])
     for criterion in CRITERIA:
-        yield _rate_row("criterion", criterion, labels.get(criterion, criterion), report["criteria"][criterion])
+        yield _rate_row("criterion", criterion, labels.get(criterion, criterion), report.criteria[criterion])
     for flag in FLAG_IDS:
-        yield _rate_row("flag", flag, str(FLAG_LABELS[flag]), report["flags"][flag])
-    for channel, rate in report.get("channels", {}).items():
-        yield _rate_row("channel", channel, str(CHANNEL_LABELS.get(channel, channel)), rate)
+        yield _rate_row("flag", flag, flag_label(flag), report.flags[flag])
+    for channel, rate in report.channels.items():
+        yield _rate_row("channel", channel, channel_label(channel), rate)
     for code in EXPECT_CODES:
-        share = report["expectations"][code]
-        yield Row("expectation", code, labels.get(f"expect.{code}", code), value=share["share"], n=share["n"], count=share["count"])
-    change = report["change"]
-    for key, label in (("overall", _("Overall satisfaction")), ("service_index", _("Service index (SIPAS)"))):
-        yield _change_row(key, label, change[key])
+        share = report.expectations[code]
+        yield Row("expectation", code, labels.get(f"expect.{code}", code), value=share.share, n=share.n, count=share.count)
+    change = report.change
+    yield _change_row("overall", _("Overall satisfaction"), change.overall)
+    yield _change_row("service_index", _("Service index (SIPAS)"), change.service_index)
     for element in ELEMENTS:
-        yield _change_row(element, labels.get(element, element), change["elements"][element])
+        yield _change_row(element, labels.get(element, element), change.elements[element])
     for flag in FLAG_IDS:
-        yield _change_row(flag, str(FLAG_LABELS[flag]), change["flags"][flag])
-    for child in report["children"]:
-        row = _rate_row("child", child["code"], child["name"], child["overall"])
-        yield Row(**{**row.__dict__, "position": (child.get("funnel") or {}).get("position")})
+        yield _change_row(flag, flag_label(flag), change.flags[flag])
+    for child in report.children:
+        yield _rate_row("child", child.code, child.name, child.overall, position=child.funnel.position)
 
 
-def _change_row(key: str, label: str, diff: dict[str, Any]) -> Row:
-    return Row("change", key, label, value=diff.get("diff"), ci_low=diff.get("ci_low"), ci_high=diff.get("ci_high"),
-               status=None if diff.get("significant") is None else ("significant" if diff["significant"] else "not_significant"))
+def _change_row(key: str, label: str, diff: Change) -> Row:
+    status = None if diff.significant is None else ("significant" if diff.significant else "not_significant")
+    return Row("change", key, label, value=diff.diff, ci_low=diff.ci_low, ci_high=diff.ci_high, status=status)
 
 
-def report_csv(session: Session, report: dict[str, Any]) -> bytes:
+def report_csv(session: Session, report: Report) -> bytes:
     """UTF-8 with a BOM so Excel reads the Vietnamese labels; plain decimal points."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["unit", report["unit"]["code"], report["unit"]["name"], "month", report["month"]])
+    writer.writerow(["unit", report.unit.code, report.unit.name, "month", report.month])
     writer.writerow(COLUMNS)
     for row in report_rows(session, report):
         writer.writerow(["" if v is None else v for v in row.cells()])
@@ -130,7 +111,7 @@ SHEET_OF_SECTION = {
 }
 
 
-def write_report_xlsx(session: Session, report: dict[str, Any], path: Path) -> None:
+def write_report_xlsx(session: Session, report: Report, path: Path) -> None:
     """Sheets Summary, Criteria, Red flags, Sub-units (names translated; Vietnamese by
     default). Fractions are numbers with a percent format; n and count are integers."""
     from openpyxl import Workbook
@@ -143,7 +124,7 @@ def write_report_xlsx(session: Session, report: dict[str, Any], path: Path) -> N
     for index, (key, title) in enumerate(SHEETS.items()):
         sheet = workbook.active if index == 0 else workbook.create_sheet()
         sheet.title = str(title)[:31]
-        sheet.append([_("Unit"), report["unit"]["code"], report["unit"]["name"], _("Month"), report["month"]])
+        sheet.append([_("Unit"), report.unit.code, report.unit.name, _("Month"), report.month])
         sheet.append(headers)
         for cell in sheet[2]:
             cell.font = Font(bold=True)
@@ -152,8 +133,8 @@ def write_report_xlsx(session: Session, report: dict[str, Any], path: Path) -> N
     for row in report_rows(session, report):
         sheet = sheets[SHEET_OF_SECTION[row.section]]
         cells = row.cells()
-        if row.status in STATUS_LABELS:
-            cells[COLUMNS.index("status")] = str(STATUS_LABELS[row.status])
+        if row.status is not None and row.status in STATUS_LABELS:
+            cells[COLUMNS.index("status")] = status_label(row.status)
         sheet.append(cells)
         if row.id != "overall_mean":
             for column in FRACTION_COLUMNS:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from analysis.sipas import KIOSK_FORM_ID
 from surveyapp.definitions import Definition
 from surveyapp.definitions.answers import ValidatedAnswers, validate_answers
 from surveyapp.models import KioskDevice, Response, SurveyDefinitionRecord
@@ -27,7 +28,6 @@ from surveyapp.services.organisation.lookups import procedure_by_code
 from surveyapp.services.survey.submission import Outcome, submit_response
 from surveyapp.timeutil import to_utc_naive, utc_now_naive
 
-KIOSK_FORM = "sipas-kiosk"
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 ITEM_FIELDS = {"id", "answered_at", "language", "definition_version", "complete", "answers"}
 LANGUAGES = ("vi", "en")
@@ -137,12 +137,12 @@ def _parse_moment(text: Any, limits: IntakeLimits, errors: list[dict[str, Any]])
 
 def _definition_for(session: Session, version: Any, errors: list[dict[str, Any]]):  # type: ignore[no-untyped-def]
     if version is None:
-        return current_definition(session, KIOSK_FORM)
+        return current_definition(session, KIOSK_FORM_ID)
     number = json_int(version)
     if number is None or abs(number) > 2**31:
         errors.append(_error("definition_version", "invalid"))
         return None
-    found = definition_version(session, KIOSK_FORM, number)
+    found = definition_version(session, KIOSK_FORM_ID, number)
     if found is None:
         errors.append(_error("definition_version", "unknown_version"))
     return found

@@ -19,7 +19,8 @@ from surveyapp.models import Counter, Procedure, Response, Unit
 from surveyapp.services.reporting.aggregates import record_tallies
 from surveyapp.services.survey.definitions import current_definition
 from surveyapp.services.organisation.imports import import_counters, import_procedures, import_units
-from surveyapp.timeutil import month_of, utc_now_naive
+from surveyapp.periods import Month, month_of
+from surveyapp.timeutil import utc_now_naive
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo_data"
 WEAK_COUNTERS = {"TL-Q01": -1.4, "AP-Q02": -0.5}
@@ -41,22 +42,13 @@ def is_empty(session: Session) -> bool:
     return (session.scalar(select(func.count()).select_from(Unit)) or 0) == 0
 
 
-def recent_months(today: datetime, count: int) -> list[tuple[int, int]]:
-    year, month = today.year, today.month
-    months = []
-    for _ in range(count):
-        months.append((year, month))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return list(reversed(months))
-
-
 def load_demo(session: Session, *, today: datetime | None = None, months: int = 6, seed: int = 2026) -> int:
     """Import the demo organisation and generate responses; returns the number of responses."""
     import_units(session, DEMO_DIR / "units.csv")
     import_counters(session, DEMO_DIR / "counters.csv")
     import_procedures(session, DEMO_DIR / "procedures.csv")
-    full = current_definition(session, "sipas-full")
-    kiosk = current_definition(session, "sipas-kiosk")
+    full = current_definition(session, sipas.FULL_FORM_ID)
+    kiosk = current_definition(session, sipas.KIOSK_FORM_ID)
     if full is None or kiosk is None:
         raise RuntimeError("definitions are not loaded: run init-db first")
     rng = np.random.default_rng(seed)
@@ -64,10 +56,12 @@ def load_demo(session: Session, *, today: datetime | None = None, months: int = 
     procedures = list(session.scalars(select(Procedure).order_by(Procedure.code)))
     now = today or utc_now_naive()
     rows: list[dict] = []
-    for index, (year, month) in enumerate(recent_months(now, months)):
+    current = Month(now.year, now.month)
+    for index, period in enumerate(current.last_months(months)):
         trend = 0.06 * index  # a province that slowly improves
-        start = datetime(year, month, 1, 1, 0)
-        end = datetime(year + (month == 12), month % 12 + 1, 1) if (year, month) != (now.year, now.month) else now
+        start = datetime(period.year, period.number, 1, 1, 0)
+        following = period.shift(1)
+        end = datetime(following.year, following.number, 1) if period != current else now
         for counter in counters:
             quality = 0.45 + WEAK_COUNTERS.get(counter.code, 0.0) + rng.normal(0, 0.15) + trend
             volume = int(rng.integers(35, 75) * (end - start).total_seconds() / (30 * 86400)) + 1

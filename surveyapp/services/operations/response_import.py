@@ -35,7 +35,8 @@ from surveyapp.models import Counter, Procedure, Response, SurveyDefinitionRecor
 from surveyapp.services.reporting.aggregates import record_tallies
 from surveyapp.services.survey.definitions import definition_of
 from surveyapp.services.operations.tabular import ImportRejected, RowError, read_table
-from surveyapp.timeutil import month_of, to_utc_naive
+from surveyapp.periods import month_of
+from surveyapp.timeutil import to_utc_naive
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("submitted_at", "unit", "channel", "survey")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("response_id", "counter", "survey_version", "procedure")

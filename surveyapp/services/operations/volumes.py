@@ -1,7 +1,6 @@
 """Monthly dossier volumes (from the one-stop software): import and look-up (docs/IMPORT.md)."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from surveyapp.models import DossierVolume, Unit
+from surveyapp.periods import month_from_cell
 from surveyapp.services.operations.tabular import ImportRejected, RowError, read_table
 
-MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 MAX_DOSSIERS = 10_000_000
 
 
@@ -41,7 +40,7 @@ def import_volumes(session: Session, path: Path) -> VolumeImportSummary:
         elif row["unit"] not in units:
             errors.append(RowError(number, "unit", _l("unknown unit %(code)s", code=row["unit"])))
             ok = False
-        month = _month_text(row["month"])
+        month = month_from_cell(row["month"])
         if month is None:
             errors.append(RowError(number, "month", _l("a month looks like 2026-11 (YYYY-MM)")))
             ok = False
@@ -70,15 +69,6 @@ def import_volumes(session: Session, path: Path) -> VolumeImportSummary:
             updated += 1
     session.flush()
     return VolumeImportSummary(created=created, updated=updated)
-
-
-def _month_text(text: str) -> str | None:
-    """YYYY-MM; an XLSX date cell (read as 2026-11-01T00:00:00) is taken as its month."""
-    if MONTH_PATTERN.match(text):
-        return text
-    if len(text) >= 10 and MONTH_PATTERN.match(text[:7]) and text[7] == "-" and text[10:] in ("", "T00:00:00"):
-        return text[:7]
-    return None
 
 
 def volumes_in(session: Session, unit_ids: list[int], month: str) -> dict[int, int]:

@@ -1,7 +1,8 @@
-"""Data the dashboard needs besides the report itself: labels, filtered comments, counters.
+"""Data the dashboard needs besides the report itself: filtered comments, counters, months.
 
 Only lookups and record lists here; every rate and interval comes from
-surveyapp.services.reporting.reports (which uses the `analysis` package).
+surveyapp.services.reporting.reports (which uses the `analysis` package), labels come from
+surveyapp.labels and months from surveyapp.periods.
 """
 from __future__ import annotations
 
@@ -14,26 +15,8 @@ from sqlalchemy.orm import Session
 
 from surveyapp.models import Counter, Response, Unit
 from surveyapp.services.organisation.lookups import unit_by_code
-from surveyapp.services.survey import definitions
-from surveyapp.timeutil import month_of, utc_now_naive
 
-FULL_FORM = "sipas-full"
 COMMENTS_PER_PAGE = 50
-
-
-def this_month() -> str:
-    """The current month in Vietnam's time, the default of every report page."""
-    return month_of(utc_now_naive())
-
-
-def shift_month(month: str, delta: int) -> str:
-    year, number = int(month[:4]), int(month[5:7]) - 1 + delta
-    return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
-
-
-def question_labels(session: Session, lang: str) -> dict[str, str]:
-    """Element titles, criterion texts and expectation options of the full questionnaire."""
-    return definitions.question_labels(session, lang, FULL_FORM)
 
 
 def counters_under(session: Session, unit: Unit) -> list[Counter]:

@@ -2,13 +2,17 @@
 
 The database side only counts: responses of the unit's subtree for the wanted months are
 turned into tally vectors (analysis.tally) per group, and every number of the report comes
-from the `analysis` package. `load_tallies` is the single place that reads responses, so it
-can later be replaced by stored per-unit, per-month aggregates without touching the rest.
+from the `analysis` package as the typed model of analysis/model.py (a `Report`, `TrendPoint`s,
+`GroupReport`s); their `to_json()` is the JSON of docs/REPORT.md. `load_tallies` is the single
+place that reads responses, so it can later be replaced by stored per-unit, per-month
+aggregates without touching the rest.
+
+Every function takes the `Unit` its caller has already looked up (and checked the official may
+see): a page or a CLI command looks its unit up once.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Sequence
 
 import numpy as np
@@ -16,18 +20,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis import ResponseArrays, build_report, empty_tally, tally, to_jsonable
-from analysis import trend as analysis_trend
-from analysis.indices import criterion_rates, expectations as analysis_expectations, response_rate
-from analysis.report import core_measures
+from analysis import ResponseArrays, empty_tally, tally
+from analysis.indices import criteria_of, expectations_of, response_rate_of
+from analysis.model import ExpectationShare, GroupReport, Report, ResponseRate, TrendPoint
+from analysis.report import compute_report, measures_of, trend_points
 from analysis.targets import resolve_targets
 from surveyapp.models import Counter, Procedure, Response, SurveyDefinitionRecord, Unit
+from surveyapp.periods import is_month, months_ending, previous_month
 from surveyapp.services.reporting.aggregates import responses_per_unit, subtree_sums
 from surveyapp.services.organisation.lookups import unit_by_code
 from surveyapp.services.reporting.targets import effective_overrides
 from surveyapp.services.operations.volumes import volumes_in
 
-MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 GROUPINGS: tuple[str, ...] = ("child", "counter", "procedure", "channel")
 OWN = "own"  # group key of responses filed at the unit itself, not under a child
 
@@ -46,24 +50,18 @@ class Scope:
 
 
 def resolve_scope(session: Session, unit_code: str, month: str) -> Scope:
-    if not MONTH_PATTERN.match(month or ""):
-        raise ReportError(str(_l("a month looks like 2026-11 (YYYY-MM)")))
+    """For a command line naming a unit and a month: the month checked first, then the unit
+    looked up (the one look-up of the command)."""
+    check_month(month)
     unit = unit_by_code(session, unit_code)
     if unit is None:
         raise ReportError(str(_l("unknown unit %(code)s", code=unit_code)))
     return Scope(unit, month)
 
 
-def previous_month(month: str) -> str:
-    year, number = int(month[:4]), int(month[5:7])
-    return f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
-
-
-def months_ending(month: str, count: int) -> list[str]:
-    months = [month]
-    while len(months) < count:
-        months.append(previous_month(months[-1]))
-    return list(reversed(months))
+def check_month(month: str) -> None:
+    if not is_month(month):
+        raise ReportError(str(_l("a month looks like 2026-11 (YYYY-MM)")))
 
 
 # ------------------------------------------------------------------ the one reader
@@ -145,14 +143,13 @@ def _sum(tallies: Tallies, month: str, groups: Iterable[GroupKey] | None = None)
 
 
 # ------------------------------------------------------------------ the monthly report
-def monthly_report(session: Session, unit_code: str, month: str) -> dict[str, Any]:
+def monthly_report(session: Session, unit: Unit, month: str) -> Report:
     """The monthly report of a unit's subtree with children, change and response rates."""
-    scope = resolve_scope(session, unit_code, month)
-    unit = scope.unit
+    check_month(month)
     prev = previous_month(month)
     tallies = load_tallies(session, unit, [month, prev], group_by="child")
     children = list(unit.children)
-    report = build_report(
+    report = compute_report(
         unit={"code": unit.code, "name": unit.name},
         month=month,
         tally_now=_sum(tallies, month),
@@ -168,19 +165,26 @@ def monthly_report(session: Session, unit_code: str, month: str) -> dict[str, An
             for child in children
         ],
         targets=effective_overrides(unit),
+        previous_month=prev,
     )
-    report["previous_month"] = prev
     rates = _response_rates(session, unit, month, [unit, *children])
-    report["response_rate"] = rates[unit.id]
-    for entry, child in zip(report["children"], children):
-        entry["response_rate"] = rates[child.id]
-        # Children carry the criteria too, so a drill-down never needs a second report.
-        goals = resolve_targets(effective_overrides(child))
-        entry["criteria"] = to_jsonable(criterion_rates(_sum(tallies, month, [child.id]), goals))
-    return report
+    return replace(
+        report,
+        response_rate=rates[unit.id],
+        children=tuple(
+            # Children carry the criteria too, so a drill-down never needs a second report.
+            replace(
+                entry,
+                response_rate=rates[child.id],
+                with_response_rate=True,
+                criteria=criteria_of(_sum(tallies, month, [child.id]), resolve_targets(effective_overrides(child))),
+            )
+            for entry, child in zip(report.children, children)
+        ),
+    )
 
 
-def _response_rates(session: Session, root: Unit, month: str, wanted: list[Unit]) -> dict[int, dict[str, Any] | None]:
+def _response_rates(session: Session, root: Unit, month: str, wanted: list[Unit]) -> dict[int, ResponseRate | None]:
     """Responses / dossiers for each wanted unit of `root`'s subtree.
 
     A volume row of unit U counts the dossiers of U's whole subtree. For a unit, the covered
@@ -192,7 +196,7 @@ def _response_rates(session: Session, root: Unit, month: str, wanted: list[Unit]
     units = {pk: path for pk, path in session.execute(select(Unit.id, Unit.path).where(Unit.path.startswith(root.path, autoescape=True)))}
     volumes = {units[uid]: n for uid, n in volumes_in(session, list(units), month).items()}
     counts = responses_per_unit(session, root.path, month) if volumes else {}
-    out: dict[int, dict[str, Any] | None] = {}
+    out: dict[int, ResponseRate | None] = {}
     for unit in wanted:
         covering = [p for p in volumes if p.startswith(unit.path)]
         covering = [p for p in covering if not any(p != q and p.startswith(q) for q in covering)]
@@ -201,31 +205,34 @@ def _response_rates(session: Session, root: Unit, month: str, wanted: list[Unit]
             continue
         dossiers = sum(volumes[p] for p in covering)
         responses = sum(n for path, n in counts.items() if any(path.startswith(p) for p in covering))
-        rate = response_rate(responses, dossiers)
-        if rate is not None:
-            rate["complete"] = covering == [unit.path]  # the unit's own volume covers it all
-        out[unit.id] = to_jsonable(rate)
+        rate = response_rate_of(responses, dossiers)
+        # complete: the unit's own volume covers it all
+        out[unit.id] = None if rate is None else replace(rate, complete=covering == [unit.path])
     return out
 
 
 # ------------------------------------------------------------------ dashboard helpers
-def breakdown(session: Session, unit_code: str, month: str, by: str = "counter") -> list[dict[str, Any]]:
+def breakdown(session: Session, unit: Unit, month: str, by: str = "counter") -> list[GroupReport]:
     """Per counter, procedure or channel of the subtree: the core measures and criteria."""
     if by not in ("counter", "procedure", "channel"):
         raise ValueError(f"unknown grouping {by!r}")
-    scope = resolve_scope(session, unit_code, month)
-    tallies = load_tallies(session, scope.unit, [month], group_by=by)
-    goals = resolve_targets(effective_overrides(scope.unit))
+    check_month(month)
+    tallies = load_tallies(session, unit, [month], group_by=by)
+    goals = resolve_targets(effective_overrides(unit))
     labels = _labels(session, by, [group for (_m, group) in tallies])
     rows = []
     for (_m, group), t in tallies.items():
         code, name = labels.get(group, (None, None))
-        entry = {"key": group if by == "channel" else code, "name": name}
-        entry.update(core_measures(t, goals))
-        entry["criteria"] = criterion_rates(t, goals)
-        rows.append(entry)
-    rows.sort(key=lambda e: (e["key"] is None, str(e["key"])))
-    return to_jsonable(rows)
+        rows.append(
+            GroupReport(
+                **measures_of(t, goals).core_fields(),
+                key=group if by == "channel" else code,
+                name=name,
+                criteria=criteria_of(t, goals),
+            )
+        )
+    rows.sort(key=lambda row: (row.key is None, str(row.key)))
+    return rows
 
 
 def _labels(session: Session, by: str, groups: list[GroupKey]) -> dict[GroupKey, tuple[str | None, str | None]]:
@@ -239,28 +246,28 @@ def _labels(session: Session, by: str, groups: list[GroupKey]) -> dict[GroupKey,
     return {}
 
 
-def trend(session: Session, unit_code: str, end_month: str, months: int = 12) -> list[dict[str, Any]]:
+def trend(session: Session, unit: Unit, end_month: str, months: int = 12) -> list[TrendPoint]:
     """One point per month (overall, service index, n) for the `months` ending at `end_month`."""
-    scope = resolve_scope(session, unit_code, end_month)
+    check_month(end_month)
     wanted = months_ending(end_month, months)
-    tallies = load_tallies(session, scope.unit, wanted)
-    return analysis_trend({m: _sum(tallies, m) for m in wanted}, effective_overrides(scope.unit))
+    tallies = load_tallies(session, unit, wanted)
+    return trend_points({m: _sum(tallies, m) for m in wanted}, effective_overrides(unit))
 
 
-def expectations(session: Session, unit_code: str, month: str) -> dict[str, dict[str, Any]]:
+def expectations(session: Session, unit: Unit, month: str) -> dict[str, ExpectationShare]:
     """Share of respondents naming each improvement area."""
-    scope = resolve_scope(session, unit_code, month)
-    return to_jsonable(analysis_expectations(_sum(load_tallies(session, scope.unit, [month]), month)))
+    check_month(month)
+    return expectations_of(_sum(load_tallies(session, unit, [month]), month))
 
 
-def comments(session: Session, unit_code: str, month: str, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+def comments(session: Session, unit: Unit, month: str, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
     """Free-text comments of the subtree for the month, newest first (no respondent data)."""
-    scope = resolve_scope(session, unit_code, month)
+    check_month(month)
     query = (
         select(Response.comment, Response.submitted_at, Unit.code, Unit.name, Response.answers)
         .join(Unit, Unit.id == Response.unit_id)
         .where(
-            Unit.path.startswith(scope.unit.path, autoescape=True),
+            Unit.path.startswith(unit.path, autoescape=True),
             Response.month == month,
             Response.comment.is_not(None),
             Response.comment != "",

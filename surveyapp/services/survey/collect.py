@@ -8,6 +8,7 @@ from typing import Mapping, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from analysis.sipas import FULL_FORM_ID
 from surveyapp.definitions import Definition
 from surveyapp.definitions.answers import AnswerError, validate_answers
 from surveyapp.models import Counter, Procedure, SurveyDefinitionRecord, SurveyToken, Unit
@@ -15,8 +16,6 @@ from surveyapp.services.survey.definitions import current_definition
 from surveyapp.services.organisation.lookups import counter_by_code, procedure_by_code, unit_chain
 from surveyapp.services.survey.submission import Outcome, submit_response
 from surveyapp.services.survey.tokens import find_token
-
-FULL_FORM = "sipas-full"
 
 
 class LinkState(enum.Enum):
@@ -40,7 +39,7 @@ class SurveyTarget:
 
 
 def _with_definition(session: Session, target: SurveyTarget) -> SurveyTarget:
-    found = current_definition(session, FULL_FORM)
+    found = current_definition(session, FULL_FORM_ID)
     if found is None:
         target.state = LinkState.NOT_READY
     else:

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
+from analysis.sipas import FULL_FORM_ID
 from surveyapp.definitions import Definition, DefinitionError, load_definitions_dir
 from surveyapp.definitions.loader import Problem
 from surveyapp.models import SurveyDefinitionRecord
@@ -111,7 +112,7 @@ def count_definitions(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(SurveyDefinitionRecord)) or 0
 
 
-def question_labels(session: Session, lang: str, definition_id: str = "sipas-full") -> dict[str, str]:
+def question_labels(session: Session, lang: str, definition_id: str = FULL_FORM_ID) -> dict[str, str]:
     """Element titles, item labels and `expect.<code>` option labels of a questionnaire, for
     reports and exports that show ids as words."""
     labels: dict[str, str] = {}

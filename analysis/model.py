@@ -1,0 +1,420 @@
+"""The typed shape of the monthly report: every number the report publishes, as frozen dataclasses.
+
+`analysis` computes these objects (the `*_of` functions of rates, indices, flags, changes and
+funnel, and `report.compute_report` / `report.trend_points`); the app passes them on to the
+dashboard, which reads their attributes, and to the exports. The JSON of docs/ANALYSIS.md §5 and
+docs/REPORT.md is one serialisation of them: every class has `to_json()`, which gives exactly
+the dict the report has always had, keys in the same order (a golden test holds the bytes).
+
+Only the standard library here, so `from analysis.model import Report` is free.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+from typing import Any, Literal, Mapping, cast
+
+#: A measure's performance against its target (analysis.rates.status); None: no target or no value.
+Status = Literal["meets", "possibly_below", "below"]
+
+#: Where a sub-unit's overall satisfaction falls on the parent's funnel plot (analysis.funnel).
+Position = Literal["above_998", "above_95", "inside", "below_95", "below_998", "insufficient"]
+
+JsonDict = dict[str, Any]
+
+
+# ---------------------------------------------------------------- rates
+@dataclass(frozen=True)
+class Rate:
+    """A published proportion: value and 95 % interval (None when n < MIN_RESPONSES), n and the
+    numerator `count`, its status against `target`."""
+
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int
+    count: int
+    insufficient: bool
+    status: Status | None
+    target: float | None
+
+    def _rate_json(self) -> JsonDict:
+        return {
+            "value": self.value,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "n": self.n,
+            "count": self.count,
+            "insufficient": self.insufficient,
+            "status": self.status,
+            "target": self.target,
+        }
+
+    def to_json(self) -> JsonDict:
+        return self._rate_json()
+
+
+@dataclass(frozen=True)
+class PooledRate(Rate):
+    """An index pooled over respondents (an element or the service index): n = respondents with
+    an answered item (the clusters), count = satisfied items, items = answered items, n_eff =
+    the effective sample size behind the cluster-adjusted interval."""
+
+    items: int
+    n_eff: float | None
+
+    def to_json(self) -> JsonDict:
+        return {**self._rate_json(), "items": self.items, "n_eff": self.n_eff}
+
+
+@dataclass(frozen=True)
+class OverallRate(Rate):
+    """Share of 4–5 on the overall question, with the 1–5 mean and the answers per score."""
+
+    mean: float | None
+    distribution: Mapping[str, int]  # "1".."5" -> answers
+
+    def to_json(self) -> JsonDict:
+        return {**self._rate_json(), "mean": self.mean, "distribution": dict(self.distribution)}
+
+
+@dataclass(frozen=True)
+class ResponseRate(Rate):
+    """Responses (count) over dossiers returned (n): a census ratio, never insufficient.
+
+    complete: the app's answer to "does the unit's own volume cover its whole subtree"
+    (docs/REPORT.md); None where nobody asked (analysis alone), and then not serialised."""
+
+    complete: bool | None = None
+
+    def to_json(self) -> JsonDict:
+        out = self._rate_json()
+        if self.complete is not None:
+            out["complete"] = self.complete
+        return out
+
+
+@dataclass(frozen=True)
+class ExpectationShare:
+    """Respondents naming one improvement area among those whose form offered the question."""
+
+    count: int
+    n: int
+    share: float | None
+    insufficient: bool
+
+    def to_json(self) -> JsonDict:
+        return {"count": self.count, "n": self.n, "share": self.share, "insufficient": self.insufficient}
+
+
+# ---------------------------------------------------------------- changes
+@dataclass(frozen=True)
+class Change:
+    """This period minus the previous one (Newcombe interval, pooled z-test); all None when either
+    period has fewer than MIN_RESPONSES respondents."""
+
+    diff: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None
+    significant: bool | None
+
+    def _change_json(self) -> JsonDict:
+        return {
+            "diff": self.diff,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "p_value": self.p_value,
+            "significant": self.significant,
+        }
+
+    def to_json(self) -> JsonDict:
+        return self._change_json()
+
+
+@dataclass(frozen=True)
+class AdjustedChange(Change):
+    """A sub-unit's change with its Benjamini–Hochberg adjustment across the sub-units."""
+
+    q_value: float | None
+    significant_bh: bool | None
+
+    def to_json(self) -> JsonDict:
+        return {**self._change_json(), "q_value": self.q_value, "significant_bh": self.significant_bh}
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Every change the report shows for its unit."""
+
+    overall: Change
+    service_index: Change
+    elements: Mapping[str, Change]
+    flags: Mapping[str, Change]
+    channels: Mapping[str, Change]
+
+    def to_json(self) -> JsonDict:
+        return {
+            "overall": self.overall.to_json(),
+            "service_index": self.service_index.to_json(),
+            "elements": _json_map(self.elements),
+            "flags": _json_map(self.flags),
+            "channels": _json_map(self.channels),
+        }
+
+
+@dataclass(frozen=True)
+class ChildChanges:
+    """A sub-unit's change: overall satisfaction only, adjusted for the many sub-units tested."""
+
+    overall: AdjustedChange
+
+    def to_json(self) -> JsonDict:
+        return {"overall": self.overall.to_json()}
+
+
+# ---------------------------------------------------------------- funnel
+@dataclass(frozen=True)
+class ChildFunnel:
+    """A sub-unit on the parent's funnel: its position, and the limits for its n by level label
+    ("95", "99.8"); None when the parent has no rate (or the sub-unit no answers)."""
+
+    position: Position | None
+    limits: Mapping[str, tuple[float, float]] | None
+
+    def to_json(self) -> JsonDict:
+        limits = None if self.limits is None else {label: [low, high] for label, (low, high) in self.limits.items()}
+        return {"position": self.position, "limits": limits}
+
+
+@dataclass(frozen=True)
+class FunnelBand:
+    low: tuple[float, ...]
+    high: tuple[float, ...]
+
+    def to_json(self) -> JsonDict:
+        return {"low": list(self.low), "high": list(self.high)}
+
+
+@dataclass(frozen=True)
+class FunnelCurve:
+    """The funnel's limits at log-spaced sample sizes `n`, one band per level label."""
+
+    center: float
+    n: tuple[int, ...]
+    bands: Mapping[str, FunnelBand]
+
+    def to_json(self) -> JsonDict:
+        return {"center": self.center, "n": list(self.n), **_json_map(self.bands)}
+
+
+@dataclass(frozen=True)
+class FunnelSummary:
+    """What a funnel plot of the sub-units needs: the centre line, the levels and the curve."""
+
+    measure: str
+    center: float
+    levels: tuple[str, ...]
+    curve: FunnelCurve
+
+    def to_json(self) -> JsonDict:
+        return {"measure": self.measure, "center": self.center, "levels": list(self.levels), "curve": self.curve.to_json()}
+
+
+# ---------------------------------------------------------------- the report
+@dataclass(frozen=True)
+class MethodNotes:
+    """Plain-language notes on the methods behind the numbers (published with the report)."""
+
+    confidence: float
+    min_responses: int
+    satisfied: str
+    single_rate_interval: str
+    pooled_index_interval: str
+    change_interval: str
+    change_test: str
+    funnel: str
+    status: str
+    tally_version: int
+
+    def to_json(self) -> JsonDict:
+        return {
+            "confidence": self.confidence,
+            "min_responses": self.min_responses,
+            "satisfied": self.satisfied,
+            "single_rate_interval": self.single_rate_interval,
+            "pooled_index_interval": self.pooled_index_interval,
+            "change_interval": self.change_interval,
+            "change_test": self.change_test,
+            "funnel": self.funnel,
+            "status": self.status,
+            "tally_version": self.tally_version,
+        }
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    code: str | None
+    name: str | None
+
+    def to_json(self) -> JsonDict:
+        return {"code": self.code, "name": self.name}
+
+
+@dataclass(frozen=True)
+class CoreMeasures:
+    """The measures shown for every group of responses: a unit, a sub-unit, a counter..."""
+
+    n_responses: int
+    service_index: PooledRate
+    overall: OverallRate
+    elements: Mapping[str, PooledRate]  # E1..E5
+    flags: Mapping[str, Rate]  # analysis.sipas.FLAG_IDS
+
+    def core_fields(self) -> dict[str, Any]:
+        """The core measures as keyword arguments, to build a richer report around them."""
+        return {f.name: getattr(self, f.name) for f in fields(CoreMeasures)}
+
+    def _core_json(self) -> JsonDict:
+        return {
+            "n_responses": self.n_responses,
+            "service_index": self.service_index.to_json(),
+            "overall": self.overall.to_json(),
+            "elements": _json_map(self.elements),
+            "flags": _json_map(self.flags),
+        }
+
+
+@dataclass(frozen=True)
+class ChildReport(CoreMeasures):
+    """A direct sub-unit in its parent's report (its whole subtree pooled), judged against its
+    own targets and placed on the parent's funnel.
+
+    response_rate and criteria are filled in two ways, and the JSON keeps each one's layout:
+    analysis alone gives a response rate only for a child whose dossiers it was given (key
+    before "funnel", absent otherwise) and never criteria; the app's monthly report gives every
+    child its volume-based response rate (possibly null) and its criteria (both after
+    "funnel")."""
+
+    code: str | None
+    name: str | None
+    change: ChildChanges
+    funnel: ChildFunnel
+    response_rate: ResponseRate | None = None
+    #: whether the report speaks of the child's response rate at all (null: dossiers unknown)
+    with_response_rate: bool = False
+    criteria: Mapping[str, Rate] | None = None
+
+    def to_json(self) -> JsonDict:
+        out: JsonDict = {"code": self.code, "name": self.name, **self._core_json(), "change": self.change.to_json()}
+        if self.criteria is None:
+            if self.with_response_rate:
+                out["response_rate"] = _json_or_none(self.response_rate)
+            out["funnel"] = self.funnel.to_json()
+            return out
+        out["funnel"] = self.funnel.to_json()
+        out["response_rate"] = _json_or_none(self.response_rate)
+        out["criteria"] = _json_map(self.criteria)
+        return out
+
+
+@dataclass(frozen=True)
+class Report(CoreMeasures):
+    """The monthly report of a unit's subtree (docs/ANALYSIS.md §5, docs/REPORT.md).
+
+    previous_month is set by the app, which knows which month the comparison used; it is
+    serialised last, and only when set."""
+
+    unit: UnitRef
+    month: str
+    criteria: Mapping[str, Rate]  # TC01..TC22
+    channels: Mapping[str, Rate]  # submission channel shares: online, postal
+    expectations: Mapping[str, ExpectationShare]
+    response_rate: ResponseRate | None
+    targets: Mapping[str, float | None]
+    change: Changes
+    children: tuple[ChildReport, ...]
+    funnel: FunnelSummary | None
+    method: MethodNotes
+    previous_month: str | None = None
+
+    def to_json(self) -> JsonDict:
+        out: JsonDict = {
+            "unit": self.unit.to_json(),
+            "month": self.month,
+            **self._core_json(),
+            "criteria": _json_map(self.criteria),
+            "channels": _json_map(self.channels),
+            "expectations": _json_map(self.expectations),
+            "response_rate": _json_or_none(self.response_rate),
+            "targets": dict(self.targets),
+            "change": self.change.to_json(),
+            "children": [child.to_json() for child in self.children],
+            "funnel": _json_or_none(self.funnel),
+            "method": self.method.to_json(),
+        }
+        if self.previous_month is not None:
+            out["previous_month"] = self.previous_month
+        return _plain(out)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One month of the 12-month chart."""
+
+    month: str
+    n_responses: int
+    overall: OverallRate
+    service_index: PooledRate
+
+    def to_json(self) -> JsonDict:
+        return _plain({
+            "month": self.month,
+            "n_responses": self.n_responses,
+            "overall": self.overall.to_json(),
+            "service_index": self.service_index.to_json(),
+        })
+
+
+@dataclass(frozen=True)
+class GroupReport(CoreMeasures):
+    """The measures of one group of a unit's responses (a counter, a procedure, a channel):
+    key = the group's code, None for responses without one."""
+
+    key: str | None
+    name: str | None
+    criteria: Mapping[str, Rate]
+
+    def to_json(self) -> JsonDict:
+        return _plain({"key": self.key, "name": self.name, **self._core_json(), "criteria": _json_map(self.criteria)})
+
+
+# ---------------------------------------------------------------- serialisation helpers
+def _json_map(items: Mapping[str, Any]) -> JsonDict:
+    return {key: item.to_json() for key, item in items.items()}
+
+
+def _json_or_none(item: Any) -> JsonDict | None:
+    return None if item is None else item.to_json()
+
+
+def _plain(out: JsonDict) -> JsonDict:
+    """The outermost serialisation step: nothing but JSON types, never NaN."""
+    return cast(JsonDict, to_jsonable(out))
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Recursively convert numpy scalars/arrays and tuples to plain Python, and NaN/inf to None
+    (duck-typed, so this module needs no numpy)."""
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_jsonable(v) for v in obj]
+    if hasattr(obj, "tolist"):  # numpy arrays and scalars
+        obj = obj.tolist()
+        if isinstance(obj, list):
+            return [to_jsonable(v) for v in obj]
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj

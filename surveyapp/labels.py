@@ -1,0 +1,89 @@
+"""The words shown for the report's ids: items, elements, flags, channels, statuses, funnel positions.
+
+The dashboard, its print view and the exports (CSV, XLSX) all take their labels from here, so a
+label is changed in one place (and translated once: every text is a Babel msgid, see
+docs/DEVELOPING.md). The questionnaire's own wording (element titles, criterion texts,
+expectation options) lives in survey_definitions/ and is read through `question_labels`.
+"""
+from __future__ import annotations
+
+from typing import Mapping
+
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+from sqlalchemy.orm import Session
+
+from analysis.sipas import FULL_FORM_ID
+from surveyapp.i18n import current_lang
+from surveyapp.services.survey import definitions
+
+FLAG_LABELS: Mapping[str, LazyString] = {
+    "trips_3plus": _l("Had to come 3 times or more"),
+    "no_slip": _l("No appointment slip"),
+    "harassment": _l("Trouble or harassment by officials"),
+    "extra_payment": _l("Paid more than the official fees"),
+    "late": _l("Result returned late"),
+    "late_without_apology": _l("Late without an apology slip"),
+}
+
+#: How citizens submitted their dossier (the `submit_channel` answer; the report's channel shares).
+SUBMISSION_CHANNEL_LABELS: Mapping[str, LazyString] = {
+    "online": _l("Submitted online"),
+    "postal": _l("Submitted by post"),
+}
+
+#: How a response reached us (`Response.channel`; the breakdown by channel).
+RESPONSE_CHANNEL_LABELS: Mapping[str, LazyString] = {
+    "qr": _l("QR code"),
+    "kiosk": _l("Kiosk"),
+    "paper": _l("Paper form"),
+    "import": _l("Imported"),
+    "online": _l("Online"),
+    "web": _l("Web"),
+}
+
+STATUS_LABELS: Mapping[str, LazyString] = {
+    "meets": _l("meets target"),
+    "possibly_below": _l("possibly below target"),
+    "below": _l("below target"),
+}
+
+INSUFFICIENT_LABEL = _l("insufficient data")
+
+# Templates need `%%` in a msgid (Jinja's newstyle gettext always %-formats); position_label
+# un-doubles them, so templates and Python share the msgids.
+POSITION_LABELS: Mapping[str, LazyString] = {
+    "below_998": _l("below 99.8%% limit"),
+    "below_95": _l("below 95%% limit"),
+    "above_998": _l("above 99.8%% limit"),
+    "above_95": _l("above 95%% limit"),
+    "inside": _l("within limits"),
+}
+
+
+def flag_label(flag: str) -> str:
+    return str(FLAG_LABELS.get(flag, flag))
+
+
+def channel_label(channel: str) -> str:
+    """A channel's name: the submission channels' words first (both vocabularies share `online`)."""
+    return str(SUBMISSION_CHANNEL_LABELS.get(channel, RESPONSE_CHANNEL_LABELS.get(channel, channel)))
+
+
+def status_label(status: str) -> str:
+    """A status against the target, or "insufficient" (too few answers to judge)."""
+    if status == "insufficient":
+        return str(INSUFFICIENT_LABEL)
+    return str(STATUS_LABELS.get(status, status))
+
+
+def position_label(position: str | None) -> str:
+    """A sub-unit's place on the funnel; no position (no rate, too few answers): insufficient data."""
+    label = POSITION_LABELS.get(position or "")
+    return str(INSUFFICIENT_LABEL) if label is None else str(label) % {}
+
+
+def question_labels(session: Session, lang: str | None = None) -> dict[str, str]:
+    """Element titles (`E1`), criterion texts (`TC01`) and expectation options (`expect.info`) of
+    the full questionnaire, in `lang` (by default the current language)."""
+    return definitions.question_labels(session, lang or current_lang(), FULL_FORM_ID)
