@@ -13,7 +13,7 @@ import numpy as np
 from .flags import channel_counts, flag_counts
 from .intervals import cluster_ratio_interval, newcombe_difference, two_proportion_pvalue
 from .model import Change, Changes
-from .rates import json_float, check_tally, count_of
+from .rates import check_tally, count_of, json_float
 from .sipas import CONFIDENCE, ELEMENTS, MIN_RESPONSES
 from .tally import POOL_STATS
 

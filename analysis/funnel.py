@@ -26,7 +26,8 @@ level — the rule funnel_position applies.  Limits are clipped to [0, 1].
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from scipy import stats

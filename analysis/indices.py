@@ -6,7 +6,8 @@ their JSON forms, the documented public API.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 

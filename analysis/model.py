@@ -12,8 +12,9 @@ Only the standard library here, so `from analysis.model import Report` is free.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Literal, Mapping, cast
+from typing import Any, Literal, cast
 
 #: A measure's performance against its target (analysis.rates.status); None: no target or no value.
 Status = Literal["meets", "possibly_below", "below"]

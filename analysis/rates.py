@@ -17,8 +17,9 @@ return its JSON form and stay the documented public API (docs/ANALYSIS.md §4).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import fields
-from typing import Any, Mapping, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, replace
-from typing import Any, Iterable, Mapping, Sequence, cast
+from typing import Any, cast
 
 import numpy as np
 

@@ -7,8 +7,9 @@ never has to look at Python objects.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -81,7 +82,7 @@ class ResponseArrays:
         return getattr(self, item)
 
     @classmethod
-    def empty(cls, n: int = 0) -> "ResponseArrays":
+    def empty(cls, n: int = 0) -> ResponseArrays:
         """n responses with nothing answered (fill the arrays in place)."""
         return cls(
             criteria=np.zeros((n, len(CRITERIA)), np.int8),
@@ -93,7 +94,7 @@ class ResponseArrays:
         )
 
     @classmethod
-    def from_records(cls, records: Iterable[Mapping[str, Any]]) -> "ResponseArrays":
+    def from_records(cls, records: Iterable[Mapping[str, Any]]) -> ResponseArrays:
         """Encode answer dicts keyed by questionnaire ids.
 
         Scores may be int, digit strings, or None/"na" (not applicable).  Choice
@@ -135,13 +136,13 @@ class ResponseArrays:
         return out
 
     @classmethod
-    def concatenate(cls, parts: Sequence["ResponseArrays"]) -> "ResponseArrays":
+    def concatenate(cls, parts: Sequence[ResponseArrays]) -> ResponseArrays:
         """Stack several batches into one (row order preserved)."""
         if not parts:
             return cls.empty(0)
         return cls(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(cls)})
 
-    def take(self, index: np.ndarray | Sequence[int]) -> "ResponseArrays":
+    def take(self, index: np.ndarray | Sequence[int]) -> ResponseArrays:
         """Subset by a boolean mask or integer positions."""
         idx = np.asarray(index)
         return type(self)(**{f.name: getattr(self, f.name)[idx] for f in fields(self)})

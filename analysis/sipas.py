@@ -7,8 +7,9 @@ never reorder.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Final, Mapping
+from typing import Final
 
 #: Ids of the standard questionnaires (DOMAIN §3): the full form and the kiosk's short form.
 FULL_FORM_ID: Final[str] = "sipas-full"

@@ -27,7 +27,7 @@ Slot naming scheme (stable; new slots are only ever appended):
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -124,7 +124,7 @@ def tally(
     return out[0] if g is None else out
 
 
-def _pool_sums(arrays: ResponseArrays, acc: "_Accumulator", out: np.ndarray) -> None:
+def _pool_sums(arrays: ResponseArrays, acc: _Accumulator, out: np.ndarray) -> None:
     """Per respondent y (satisfied) and m (answered) items per element and for
     the whole service, then the sums of y, m, y², m², ym and the cluster count."""
     crit = arrays.criteria

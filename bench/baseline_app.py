@@ -18,7 +18,7 @@ import os
 import sqlite3
 import threading
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask, redirect, request
 
@@ -111,7 +111,7 @@ def create_app() -> Flask:
             if value:
                 answers[key] = int(value) if key == "overall" else value
         answers["expect"] = form.getlist("expect")
-        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        now = datetime.now(UTC).replace(tzinfo=None)
         local = now + timedelta(hours=7)
         conn = db.connection()
         conn.execute(

@@ -33,8 +33,9 @@ import os
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -202,8 +203,8 @@ def build_database(url: str, data: dict[str, Any], workdir: Path) -> dict[str, A
     from surveyapp.db import get_engine, get_session
     from surveyapp.models import Counter, Procedure
     from surveyapp.models.operations import SLOT_COLUMNS, TALLY_KEY
-    from surveyapp.services.survey.definitions import current_definition, sync_definitions
     from surveyapp.services.organisation.imports import import_counters, import_procedures, import_units
+    from surveyapp.services.survey.definitions import current_definition, sync_definitions
 
     province: Province = data["province"]
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": common.SECRET_KEY})
@@ -383,8 +384,8 @@ def product_timings(url: str, repeat: int, expected: dict[str, int]) -> dict[str
     from analysis.tally import slot
     from surveyapp import create_app
     from surveyapp.db import get_engine
-    from surveyapp.services.reporting import reports
     from surveyapp.services.organisation.lookups import unit_by_code
+    from surveyapp.services.reporting import reports
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": common.SECRET_KEY})
     out: dict[str, Any] = {}

@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from bench import common
@@ -79,7 +79,7 @@ def render(status: dict[str, Any] | None, total_s: float | None) -> str:
     add("# Benchmarks")
     add("")
     add("Written by `make bench` (`bench/run_all.py`); every number below comes from `bench/results/*.json` of the")
-    finished = (common.load_result("run_all") or {}).get("finished") or f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC"
+    finished = (common.load_result("run_all") or {}).get("finished") or f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     add(f"last run (finished {finished}). The scripts are in `bench/`; each runs alone too.")
     add("These are benchmarks, not tests: nothing here fails a build.")
     add("")
@@ -283,7 +283,7 @@ def main() -> None:
         status = run_steps()
         total = time.monotonic() - started
         common.save_result("run_all", {"status": status, "total_s": round(total, 1),
-                                       "finished": f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC"})
+                                       "finished": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"})
     else:
         previous = common.load_result("run_all")
         if previous:

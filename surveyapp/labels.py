@@ -7,7 +7,7 @@ expectation options) lives in survey_definitions/ and is read through `question_
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString

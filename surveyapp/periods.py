@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from surveyapp.timeutil import VIETNAM, utc_now_naive
 
@@ -38,7 +38,7 @@ class Month:
     @classmethod
     def of(cls, moment: datetime) -> Month:
         """The month in Vietnam of a naive UTC timestamp (how every moment is stored)."""
-        local = moment.replace(tzinfo=timezone.utc).astimezone(VIETNAM)
+        local = moment.replace(tzinfo=UTC).astimezone(VIETNAM)
         return cls(local.year, local.month)
 
     def __str__(self) -> str:

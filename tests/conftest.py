@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -16,9 +17,9 @@ from flask.testing import FlaskClient
 
 from surveyapp import create_app, migrate
 from surveyapp.db import get_engine, get_session
-from surveyapp.services.survey.definitions import sync_definitions
 from surveyapp.services.operations.demo import DEMO_DIR
 from surveyapp.services.organisation.imports import import_counters, import_procedures, import_units
+from surveyapp.services.survey.definitions import sync_definitions
 from tests import databases
 
 

@@ -12,8 +12,9 @@ Roles: `admin` (everything, and accounts), `manager` (reads and manages its unit
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from werkzeug.local import LocalProxy

@@ -10,8 +10,7 @@ from surveyapp.auth.forms import AccountForm, AuditFilterForm, NewAccountForm
 from surveyapp.auth.routes import bp
 from surveyapp.db import get_session
 from surveyapp.models import ROLES, Unit, User
-from surveyapp.services.accounts import accounts
-from surveyapp.services.accounts import audit
+from surveyapp.services.accounts import accounts, audit
 from surveyapp.services.accounts.accounts import AccountError
 from surveyapp.web.forms import form_for, show_refusal, status_of
 

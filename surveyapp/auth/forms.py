@@ -15,7 +15,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 from surveyapp.models import ROLES
 from surveyapp.services.accounts import audit
 from surveyapp.services.accounts.accounts import (
-    BAD_USERNAME, FULL_NAME_LIMIT, MIN_PASSWORD_LENGTH, SHORT_PASSWORD, USERNAME_PATTERN,
+    BAD_USERNAME,
+    FULL_NAME_LIMIT,
+    MIN_PASSWORD_LENGTH,
+    SHORT_PASSWORD,
+    USERNAME_PATTERN,
 )
 from surveyapp.web.forms import QueryForm, at_most, strip
 

@@ -13,8 +13,7 @@ from flask_babel import gettext as _
 from surveyapp.auth import address_hash, end_session, signed_in_user, start_session
 from surveyapp.auth.forms import LoginForm
 from surveyapp.db import get_session
-from surveyapp.services.accounts import audit
-from surveyapp.services.accounts import throttle
+from surveyapp.services.accounts import audit, throttle
 from surveyapp.services.accounts.accounts import LoginOutcome, authenticate
 
 bp = Blueprint("auth", __name__)

@@ -5,8 +5,7 @@ from flask_babel import gettext as _
 
 from surveyapp.db import get_session
 from surveyapp.models import ROLES
-from surveyapp.services.accounts import accounts
-from surveyapp.services.accounts import audit
+from surveyapp.services.accounts import accounts, audit
 from surveyapp.services.accounts.accounts import AccountError
 
 

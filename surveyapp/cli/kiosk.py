@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import click
-from flask_babel import format_datetime, gettext as _
+from flask_babel import format_datetime
+from flask_babel import gettext as _
 
 from surveyapp.db import get_session
 from surveyapp.services.kiosk.devices import create_pairing_code, list_devices, revoke_device

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import click
 from flask_babel import gettext as _
@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from surveyapp.cli.common import fail_with_rows
 from surveyapp.db import get_session
-from surveyapp.services.organisation.imports import ImportSummary, import_counters, import_procedures, import_units
 from surveyapp.services.operations.tabular import ImportRejected
+from surveyapp.services.organisation.imports import ImportSummary, import_counters, import_procedures, import_units
 
 FileArg = click.Path(exists=True, dir_okay=False, path_type=Path)
 

@@ -13,13 +13,13 @@ from flask_babel import gettext as _
 
 from surveyapp.cli.common import fail_with_rows
 from surveyapp.db import discard_changes, get_session
-from surveyapp.services.organisation.lookups import unit_by_code
 from surveyapp.services.exports.report import report_csv, write_report_xlsx
-from surveyapp.services.reporting.reports import ReportError, monthly_report, resolve_scope
 from surveyapp.services.operations.response_import import import_responses
 from surveyapp.services.operations.tabular import ImportRejected
-from surveyapp.services.reporting.targets import effective_targets, set_targets
 from surveyapp.services.operations.volumes import import_volumes
+from surveyapp.services.organisation.lookups import unit_by_code
+from surveyapp.services.reporting.reports import ReportError, monthly_report, resolve_scope
+from surveyapp.services.reporting.targets import effective_targets, set_targets
 
 FileArg = click.Path(exists=True, dir_okay=False, path_type=Path)
 

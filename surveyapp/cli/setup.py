@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from surveyapp import migrate
 from surveyapp.db import get_engine, get_session
 from surveyapp.definitions import DefinitionError
-from surveyapp.services.survey.definitions import sync_definitions
 from surveyapp.services.operations.demo import is_empty, load_demo
+from surveyapp.services.survey.definitions import sync_definitions
 
 
 @click.command("init-db")

@@ -17,19 +17,19 @@ from flask_babel import gettext as _
 
 from analysis.model import Report, TrendPoint
 from surveyapp.auth import address_hash, can_see_unit, login_required, signed_in_user
-from surveyapp.dashboard.forms import BREAKDOWNS, CommentFilterForm, MonthSwitchForm
 from surveyapp.dashboard import views as v
+from surveyapp.dashboard.forms import BREAKDOWNS, CommentFilterForm, MonthSwitchForm
 from surveyapp.db import get_session
 from surveyapp.labels import question_labels
 from surveyapp.models import Unit, User
-from surveyapp.periods import is_month, shift_month, this_month
+from surveyapp.periods import shift_month, this_month
 from surveyapp.services.accounts import audit
+from surveyapp.services.accounts.accounts import scope_roots
+from surveyapp.services.exports.report import report_csv, write_report_xlsx
+from surveyapp.services.exports.responses import raw_csv, write_raw_xlsx
+from surveyapp.services.organisation.lookups import counter_by_code, unit_by_code, unit_chain
 from surveyapp.services.reporting import dashboard as data
 from surveyapp.services.reporting import reports
-from surveyapp.services.accounts.accounts import scope_roots
-from surveyapp.services.organisation.lookups import counter_by_code, unit_by_code, unit_chain
-from surveyapp.services.exports.responses import raw_csv, write_raw_xlsx
-from surveyapp.services.exports.report import report_csv, write_report_xlsx
 from surveyapp.timeutil import VIETNAM
 
 bp = Blueprint("dashboard", __name__)

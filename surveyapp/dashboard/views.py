@@ -6,8 +6,9 @@ orders and labels them. Labels come from surveyapp.labels.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Mapping, Sequence
+from typing import Any, Literal
 
 from flask_babel import gettext as _
 

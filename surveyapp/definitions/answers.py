@@ -6,8 +6,9 @@ caller turns into messages in the respondent's language.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from surveyapp.definitions.model import Definition, Item
 

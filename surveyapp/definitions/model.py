@@ -88,7 +88,7 @@ class Definition:
         return tuple(item.id for item in self.items)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Definition":
+    def from_dict(cls, data: dict[str, Any]) -> Definition:
         """Build from the parsed (already validated) file contents."""
         scales = data["scales"]
         sections = []

@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 
 from surveyapp.auth import address_hash, require_role, signed_in_user
 from surveyapp.db import get_session
-from surveyapp.services.accounts import audit
 from surveyapp.kiosk.forms import CHOOSE_COUNTER, PairingCodeForm
 from surveyapp.models import Counter
+from surveyapp.services.accounts import audit
 from surveyapp.services.kiosk.devices import PairingCode, all_counters, create_pairing_code, list_devices, revoke_device
 from surveyapp.services.organisation.lookups import counter_by_code
 from surveyapp.web.forms import status_of

@@ -18,9 +18,9 @@ from surveyapp.db import get_session
 from surveyapp.kiosk.auth import current_device, device_required
 from surveyapp.kiosk.errors import api_error, http_error
 from surveyapp.models import Counter, KioskDevice
-from surveyapp.services.survey.definitions import current_definition
 from surveyapp.services.kiosk.devices import note_seen, redeem_pairing_code
 from surveyapp.services.kiosk.intake import IntakeLimits, intake_batch, json_int
+from surveyapp.services.survey.definitions import current_definition
 from surveyapp.timeutil import utc_now_naive
 
 bp = Blueprint("kiosk_api", __name__, url_prefix="/api")

@@ -1,8 +1,9 @@
 """Bearer authentication of kiosk devices, and their per-device rate limit."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
 from flask import current_app, g, request
 

@@ -15,7 +15,14 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from surveyapp.services.organisation.codes import (
-    BAD_CODE, BAD_PROCEDURE_CODE, CODE_PATTERN, NAME_LIMIT, PROCEDURE_CODE_PATTERN, PROCEDURE_NAME_LIMIT, REQUIRED, too_long,
+    BAD_CODE,
+    BAD_PROCEDURE_CODE,
+    CODE_PATTERN,
+    NAME_LIMIT,
+    PROCEDURE_CODE_PATTERN,
+    PROCEDURE_NAME_LIMIT,
+    REQUIRED,
+    too_long,
 )
 from surveyapp.web.forms import strip
 

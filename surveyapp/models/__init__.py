@@ -2,8 +2,8 @@
 from surveyapp.models.accounts import ROLES, AuditEvent, LoginAttempt, User
 from surveyapp.models.base import Base
 from surveyapp.models.kiosk import KioskDevice, KioskPairingCode
-from surveyapp.models.organisation import Counter, Procedure, Unit
 from surveyapp.models.operations import RateLimitWindow, response_tally
+from surveyapp.models.organisation import Counter, Procedure, Unit
 from surveyapp.models.survey import Response, SurveyDefinitionRecord, SurveyToken
 from surveyapp.models.volume import DossierVolume
 

@@ -6,7 +6,6 @@ cannot be used to impersonate a tablet or to pair a new one.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -24,11 +23,11 @@ class KioskDevice(Base):
     counter_id: Mapped[int] = mapped_column(ForeignKey("counter.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     paired_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    last_seen_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime)
     # What the tablet last reported: responses still queued on it, and its app version.
-    backlog: Mapped[Optional[int]] = mapped_column(Integer)
-    app_version: Mapped[Optional[str]] = mapped_column(String(32))
-    revoked_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    backlog: Mapped[int | None] = mapped_column(Integer)
+    app_version: Mapped[str | None] = mapped_column(String(32))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     counter: Mapped[Counter] = relationship()
 
@@ -47,7 +46,7 @@ class KioskPairingCode(Base):
     counter_id: Mapped[int] = mapped_column(ForeignKey("counter.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
-    used_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
-    device_id: Mapped[Optional[int]] = mapped_column(ForeignKey("kiosk_device.id"))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("kiosk_device.id"))
 
     counter: Mapped[Counter] = relationship()

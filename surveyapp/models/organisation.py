@@ -1,7 +1,7 @@
 """Units (a tree of any depth), counters and the procedure catalogue."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,15 +21,15 @@ class Unit(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(255))
-    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("unit.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     path: Mapped[str] = mapped_column(String(1024), index=True, default="/")
     # Overrides of the default report targets ({"overall": 0.9, ...}); None inherits the
     # nearest ancestor's (surveyapp.services.reporting.targets, docs/REPORT.md).
-    targets: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON, nullable=True)
+    targets: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
-    parent: Mapped[Optional["Unit"]] = relationship(remote_side=[id], back_populates="children")
-    children: Mapped[list["Unit"]] = relationship(back_populates="parent", order_by="Unit.code")
-    counters: Mapped[list["Counter"]] = relationship(back_populates="unit", order_by="Counter.code")
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.code")
+    counters: Mapped[list[Counter]] = relationship(back_populates="unit", order_by="Counter.code")
 
     @property
     def depth(self) -> int:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -38,19 +38,19 @@ class Response(Base):
     definition_id: Mapped[str] = mapped_column(String(64))
     definition_version: Mapped[int] = mapped_column(Integer)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
-    counter_id: Mapped[Optional[int]] = mapped_column(ForeignKey("counter.id"), index=True)
-    procedure_id: Mapped[Optional[int]] = mapped_column(ForeignKey("procedure.id"), index=True)
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"), index=True)
+    procedure_id: Mapped[int | None] = mapped_column(ForeignKey("procedure.id"), index=True)
     channel: Mapped[str] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(8), default="vi")
     submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # Calendar month in Vietnam's time (UTC+7), the unit of every report.
     month: Mapped[str] = mapped_column(String(7))
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
-    comment: Mapped[Optional[str]] = mapped_column(Text)
+    comment: Mapped[str | None] = mapped_column(Text)
 
     unit: Mapped[Unit] = relationship()
-    counter: Mapped[Optional[Counter]] = relationship()
-    procedure: Mapped[Optional[Procedure]] = relationship()
+    counter: Mapped[Counter | None] = relationship()
+    procedure: Mapped[Procedure | None] = relationship()
 
 
 class SurveyToken(Base):
@@ -65,9 +65,9 @@ class SurveyToken(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     counter_id: Mapped[int] = mapped_column(ForeignKey("counter.id"), index=True)
-    procedure_id: Mapped[Optional[int]] = mapped_column(ForeignKey("procedure.id"))
+    procedure_id: Mapped[int | None] = mapped_column(ForeignKey("procedure.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    used_on: Mapped[Optional[date]] = mapped_column(Date)
+    used_on: Mapped[date | None] = mapped_column(Date)
 
     counter: Mapped[Counter] = relationship()
-    procedure: Mapped[Optional[Procedure]] = relationship()
+    procedure: Mapped[Procedure | None] = relationship()

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _, refresh
+from flask_babel import gettext as _
+from flask_babel import refresh
 
 from surveyapp.db import discard_changes, get_session
 from surveyapp.extensions import csrf
 from surveyapp.i18n import current_lang
-from surveyapp.services.survey.collect import LinkState, SurveyTarget, collect, counter_target, token_target
 from surveyapp.services.organisation.lookups import all_procedures, counter_by_code
+from surveyapp.services.survey.collect import LinkState, SurveyTarget, collect, counter_target, token_target
 from surveyapp.services.survey.qr import qr_svg
 from surveyapp.survey.forms import SurveyForm
 from surveyapp.survey.messages import error_message

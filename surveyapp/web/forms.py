@@ -8,7 +8,8 @@ raise an error naming the field. `show_refusal` puts that reason on the form.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Protocol, TypeVar
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 from flask import request
 from flask_babel import LazyString

@@ -7,8 +7,8 @@ app's packaging (pyproject.toml) exists yet.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pytest

@@ -150,8 +150,9 @@ def test_sign_in_form_is_protected_by_csrf_when_enabled(app, client):
 
 
 def test_passwords_are_hashed_with_scrypt_by_default():
-    from surveyapp.services.accounts.accounts import hash_password
     from werkzeug.security import check_password_hash
+
+    from surveyapp.services.accounts.accounts import hash_password
 
     hashed = hash_password("correct horse battery")  # outside an app: the production default
     assert hashed.startswith("scrypt:") and check_password_hash(hashed, "correct horse battery")

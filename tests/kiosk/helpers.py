@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask
@@ -34,7 +34,7 @@ def auth(token: str) -> dict[str, str]:
 
 
 def item(answers: dict[str, Any] | None = None, when: datetime | None = None, **fields: Any) -> dict[str, Any]:
-    moment = when or datetime.now(timezone.utc)
+    moment = when or datetime.now(UTC)
     return {
         "id": uuid.uuid4().hex,
         "answered_at": moment.isoformat(),

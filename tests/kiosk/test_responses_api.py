@@ -1,16 +1,16 @@
 """Submitting batches: stored once with channel kiosk, per-item errors, limits, rate limit."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
 
 from surveyapp.models import Response
+from surveyapp.periods import month_of
 from surveyapp.services.kiosk import intake as kiosk_intake
 from surveyapp.services.organisation.lookups import unit_by_code
 from surveyapp.services.reporting.reports import breakdown
-from surveyapp.periods import month_of
 from surveyapp.timeutil import to_utc_naive
 from tests.kiosk.helpers import COMPLETE, auth, item, pair
 
@@ -47,7 +47,7 @@ def test_a_response_carries_channel_kiosk_the_counter_and_the_tablets_month(clie
 
 def test_kiosk_responses_feed_the_same_reports(client, headers, db):
     send(client, headers, [item(), item({"overall": 2, "E1": 1, "trips": "3", "slip": "no", "harassment": "some"})])
-    month = month_of(to_utc_naive(datetime.now(timezone.utc)))
+    month = month_of(to_utc_naive(datetime.now(UTC)))
     centre = unit_by_code(db, "DEMO-TTHCC")
     kiosk = {row.key: row.to_json() for row in breakdown(db, centre, month, by="channel")}["kiosk"]
     assert kiosk["n_responses"] == 2
@@ -112,8 +112,8 @@ def test_malformed_items_get_per_item_errors_and_good_items_are_still_stored(cli
     unknown = item({**COMPLETE, "colour": "blue"})
     typed = item({**COMPLETE, "E1": {"nested": True}, "slip": True})
     not_an_object = "hello"
-    too_old = item(when=datetime.now(timezone.utc) - timedelta(days=40))
-    future = item(when=datetime.now(timezone.utc) + timedelta(hours=2))
+    too_old = item(when=datetime.now(UTC) - timedelta(days=40))
+    future = item(when=datetime.now(UTC) + timedelta(hours=2))
     naive = {**item(), "answered_at": "2026-01-01T10:00:00"}
     bad_id = {**item(), "id": "short"}
     extra = {**item(), "mood": "happy"}

@@ -4,8 +4,14 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from surveyapp.services.organisation.lookups import (
+    all_procedures,
+    counter_by_code,
+    procedure_by_code,
+    unit_by_code,
+    unit_chain,
+)
 from surveyapp.settings import PROJECT_ROOT
-from surveyapp.services.organisation.lookups import all_procedures, counter_by_code, procedure_by_code, unit_by_code, unit_chain
 
 LOOKUPS = PROJECT_ROOT / "surveyapp/services/organisation/lookups.py"
 

@@ -8,11 +8,11 @@ from sqlalchemy import func, select
 
 from analysis.tally import slot
 from surveyapp.models import Counter, Response, Unit, response_tally
+from surveyapp.services.operations.demo import load_demo
+from surveyapp.services.operations.response_import import import_responses
+from surveyapp.services.organisation.lookups import unit_by_code
 from surveyapp.services.reporting import reports
 from surveyapp.services.reporting.aggregates import compare_with_raw, recompute_from_raw, stored_tallies, summed_tallies
-from surveyapp.services.operations.demo import load_demo
-from surveyapp.services.organisation.lookups import unit_by_code
-from surveyapp.services.operations.response_import import import_responses
 from tests.survey.helpers import full_answers
 
 IMPORT_CSV = """submitted_at,unit,counter,channel,survey,overall,E1,E2,E3,E4,E5,trips,slip,harassment

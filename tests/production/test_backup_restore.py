@@ -9,8 +9,8 @@ from sqlalchemy.engine import make_url
 
 from surveyapp.db import get_engine
 from surveyapp.models import Response
-from surveyapp.services.reporting.aggregates import compare_with_raw
 from surveyapp.services.operations.demo import load_demo
+from surveyapp.services.reporting.aggregates import compare_with_raw
 from tests import databases
 
 

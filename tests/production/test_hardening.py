@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from surveyapp.logs import JsonFormatter
-from surveyapp.services.survey.tokens import mint_tokens
 from surveyapp.services.organisation.lookups import counter_by_code
+from surveyapp.services.survey.tokens import mint_tokens
 from tests.survey.helpers import full_answers
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "surveyapp" / "templates"

@@ -2,8 +2,9 @@
 (counting in Python, the Wilson and Newcombe formulas written out), to check the app against."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from math import sqrt
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 Z = 1.959963984540054  # two-sided 95 %
 CRITERIA = [f"TC{i:02d}" for i in range(1, 23)]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from analysis import sipas
-from surveyapp.settings import PROJECT_ROOT
 from surveyapp.definitions import DefinitionError, load_definition_file, load_definitions_dir
+from surveyapp.settings import PROJECT_ROOT
 
 SHIPPED = PROJECT_ROOT / "survey_definitions"
 

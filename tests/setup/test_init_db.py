@@ -6,9 +6,9 @@ import shutil
 from sqlalchemy import func, inspect, select
 
 from surveyapp import create_app
-from surveyapp.settings import PROJECT_ROOT
 from surveyapp.db import get_engine, get_session
 from surveyapp.models import SurveyDefinitionRecord
+from surveyapp.settings import PROJECT_ROOT
 
 
 def test_init_db_twice_on_an_empty_database(tmp_path):

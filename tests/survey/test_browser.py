@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from analysis import sipas
-from surveyapp.settings import PROJECT_ROOT
 from surveyapp.models import Response
+from surveyapp.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.browser
 

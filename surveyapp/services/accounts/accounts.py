@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from enum import Enum
 
 from flask import current_app, has_app_context
-from flask_babel import LazyString, lazy_gettext as _l
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash

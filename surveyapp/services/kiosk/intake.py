@@ -23,8 +23,8 @@ from analysis.sipas import KIOSK_FORM_ID
 from surveyapp.definitions import Definition
 from surveyapp.definitions.answers import ValidatedAnswers, validate_answers
 from surveyapp.models import KioskDevice, Response, SurveyDefinitionRecord
-from surveyapp.services.survey.definitions import current_definition, definition_version
 from surveyapp.services.organisation.lookups import procedure_by_code
+from surveyapp.services.survey.definitions import current_definition, definition_version
 from surveyapp.services.survey.submission import Outcome, submit_response
 from surveyapp.timeutil import to_utc_naive, utc_now_naive
 

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from analysis import sipas
 from surveyapp.models import Counter, Procedure, Response, Unit
+from surveyapp.periods import Month, month_of
+from surveyapp.services.organisation.imports import import_counters, import_procedures, import_units
 from surveyapp.services.reporting.aggregates import record_tallies
 from surveyapp.services.survey.definitions import current_definition
-from surveyapp.services.organisation.imports import import_counters, import_procedures, import_units
-from surveyapp.periods import Month, month_of
 from surveyapp.timeutil import utc_now_naive
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo_data"

@@ -9,12 +9,14 @@ because an imported response is never silently overwritten.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from flask_babel import LazyString, lazy_gettext as _l
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -32,10 +34,10 @@ from surveyapp.definitions.answers import (
 )
 from surveyapp.definitions.model import Item
 from surveyapp.models import Counter, Procedure, Response, SurveyDefinitionRecord, Unit
+from surveyapp.periods import month_of
+from surveyapp.services.operations.tabular import ImportRejected, RowError, read_table
 from surveyapp.services.reporting.aggregates import record_tallies
 from surveyapp.services.survey.definitions import definition_of
-from surveyapp.services.operations.tabular import ImportRejected, RowError, read_table
-from surveyapp.periods import month_of
 from surveyapp.timeutil import to_utc_naive
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("submitted_at", "unit", "channel", "survey")
@@ -80,7 +82,7 @@ class _Lookups:
     types_by_definition: dict[int, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, session: Session, comment_limit: int | None) -> "_Lookups":
+    def load(cls, session: Session, comment_limit: int | None) -> _Lookups:
         definitions: dict[str, dict[int, tuple[SurveyDefinitionRecord, Definition]]] = {}
         for record in session.scalars(select(SurveyDefinitionRecord)):
             definitions.setdefault(record.definition_id, {})[record.version] = (record, definition_of(record))

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import LazyString, lazy_gettext as _l
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 PROCEDURE_CODE_PATTERN = re.compile(r"^\d\.\d{6}$")

@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 from surveyapp.models import Counter, Procedure, Unit
 from surveyapp.services.operations.tabular import ImportRejected, RowError, read_table
 from surveyapp.services.organisation.codes import (
-    BAD_CODE, BAD_PROCEDURE_CODE, CODE_PATTERN, NAME_LIMIT, PROCEDURE_CODE_PATTERN, PROCEDURE_NAME_LIMIT, REQUIRED, too_long,
+    BAD_CODE,
+    BAD_PROCEDURE_CODE,
+    CODE_PATTERN,
+    NAME_LIMIT,
+    PROCEDURE_CODE_PATTERN,
+    PROCEDURE_NAME_LIMIT,
+    REQUIRED,
+    too_long,
 )
 
 

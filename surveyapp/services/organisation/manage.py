@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask_babel import LazyString, lazy_gettext as _l
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -17,7 +18,14 @@ from surveyapp.models import Counter, Procedure, Response, Unit, User
 from surveyapp.services.accounts.accounts import EDITOR_ROLES, scope_path
 from surveyapp.services.operations.tabular import RowError, read_table
 from surveyapp.services.organisation.codes import (
-    BAD_CODE, BAD_PROCEDURE_CODE, CODE_PATTERN, NAME_LIMIT, PROCEDURE_CODE_PATTERN, PROCEDURE_NAME_LIMIT, REQUIRED, too_long,
+    BAD_CODE,
+    BAD_PROCEDURE_CODE,
+    CODE_PATTERN,
+    NAME_LIMIT,
+    PROCEDURE_CODE_PATTERN,
+    PROCEDURE_NAME_LIMIT,
+    REQUIRED,
+    too_long,
 )
 from surveyapp.services.organisation.imports import rebuild_unit_paths
 from surveyapp.services.organisation.lookups import counter_by_code, procedure_by_code, unit_by_code

@@ -12,8 +12,9 @@ see): a page or a CLI command looks its unit up once.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 from flask_babel import lazy_gettext as _l
@@ -27,10 +28,10 @@ from analysis.report import compute_report, measures_of, trend_points
 from analysis.targets import resolve_targets
 from surveyapp.models import Counter, Procedure, Response, SurveyDefinitionRecord, Unit
 from surveyapp.periods import is_month, months_ending, previous_month
-from surveyapp.services.reporting.aggregates import responses_per_unit, subtree_sums
-from surveyapp.services.organisation.lookups import unit_by_code
-from surveyapp.services.reporting.targets import effective_overrides
 from surveyapp.services.operations.volumes import volumes_in
+from surveyapp.services.organisation.lookups import unit_by_code
+from surveyapp.services.reporting.aggregates import responses_per_unit, subtree_sums
+from surveyapp.services.reporting.targets import effective_overrides
 
 GROUPINGS: tuple[str, ...] = ("child", "counter", "procedure", "channel")
 OWN = "own"  # group key of responses filed at the unit itself, not under a child

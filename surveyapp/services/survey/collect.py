@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,8 +12,8 @@ from analysis.sipas import FULL_FORM_ID
 from surveyapp.definitions import Definition
 from surveyapp.definitions.answers import AnswerError, validate_answers
 from surveyapp.models import Counter, Procedure, SurveyDefinitionRecord, SurveyToken, Unit
-from surveyapp.services.survey.definitions import current_definition
 from surveyapp.services.organisation.lookups import counter_by_code, procedure_by_code, unit_chain
+from surveyapp.services.survey.definitions import current_definition
 from surveyapp.services.survey.submission import Outcome, submit_response
 from surveyapp.services.survey.tokens import find_token
 

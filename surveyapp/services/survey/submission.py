@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from surveyapp.definitions.answers import ValidatedAnswers
 from surveyapp.models import Counter, Procedure, Response, SurveyDefinitionRecord, SurveyToken
-from surveyapp.services.reporting.aggregates import record_tallies
 from surveyapp.periods import month_of
+from surveyapp.services.reporting.aggregates import record_tallies
 from surveyapp.timeutil import VIETNAM, utc_now_naive
 
 
