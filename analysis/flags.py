@@ -40,7 +40,9 @@ def flag_counts(t: np.ndarray) -> dict[str, tuple[int, int]]:
     return {f: (count_of(t, *num), count_of(t, *den)) for f, (num, den) in FLAG_SLOTS.items()}
 
 
-def flags_of(t: np.ndarray, targets: Mapping[str, float | None] | None = None, interval: str = "wilson") -> dict[str, Rate]:
+def flags_of(
+    t: np.ndarray, targets: Mapping[str, float | None] | None = None, interval: str = "wilson"
+) -> dict[str, Rate]:
     """The six flags as Rates judged against their maxima."""
     goals = resolve(targets)
     return {

@@ -220,7 +220,12 @@ class FunnelSummary:
     curve: FunnelCurve
 
     def to_json(self) -> JsonDict:
-        return {"measure": self.measure, "center": self.center, "levels": list(self.levels), "curve": self.curve.to_json()}
+        return {
+            "measure": self.measure,
+            "center": self.center,
+            "levels": list(self.levels),
+            "curve": self.curve.to_json(),
+        }
 
 
 # ---------------------------------------------------------------- the report

@@ -167,7 +167,9 @@ def _children(
         k, n, _ = overall_counts(t)
         overall_k.append(int(k))
         overall_n.append(int(n))
-        measured.append((child, measures_of(t, child_goals, interval), difference_of(overall_counts(t), overall_counts(t_prev))))
+        measured.append(
+            (child, measures_of(t, child_goals, interval), difference_of(overall_counts(t), overall_counts(t_prev)))
+        )
 
     # One vectorised call for all children (scipy's per-call overhead would
     # dominate a province with hundreds of communes).
@@ -177,7 +179,7 @@ def _children(
     pvalues = np.array([_nan_if_none(change.p_value) for _, _, change in measured], dtype=float)
     rejected, adjusted = benjamini_hochberg(pvalues, FDR_Q)
     reports: list[ChildReport] = []
-    for (child, measures, change), funnel, rej, q in zip(measured, funnels, rejected, adjusted):
+    for (child, measures, change), funnel, rej, q in zip(measured, funnels, rejected, adjusted, strict=True):
         tested = not math.isnan(q)
         overall_change = AdjustedChange(
             **asdict(change), q_value=float(q) if tested else None, significant_bh=bool(rej) if tested else None
@@ -236,7 +238,12 @@ def trend_points(
     for month in sorted(tallies_by_month):
         t = check_tally(tallies_by_month[month])
         points.append(
-            TrendPoint(month=month, n_responses=count_of(t, "n"), overall=overall_of(t, goals), service_index=service_of(t, goals))
+            TrendPoint(
+                month=month,
+                n_responses=count_of(t, "n"),
+                overall=overall_of(t, goals),
+                service_index=service_of(t, goals),
+            )
         )
     return points
 

@@ -211,7 +211,7 @@ def _check_groups(group: np.ndarray | None, n_groups: int | None, n: int) -> tup
 def tally_to_dict(t: np.ndarray) -> dict[str, int]:
     """Named counts (plain ints) of one tally vector, e.g. for JSON storage."""
     t = _as_vector(t)
-    return {name: int(v) for name, v in zip(TALLY_SLOTS, t)}
+    return {name: int(v) for name, v in zip(TALLY_SLOTS, t, strict=True)}
 
 
 def tally_from_dict(counts: Mapping[str, int]) -> np.ndarray:

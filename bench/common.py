@@ -191,9 +191,9 @@ class Server:
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             wait_http(self.base + ready_path, timeout=60)
-        except Exception:
+        except Exception as error:
             self.stop()
-            raise RuntimeError(f"gunicorn did not start; log:\n{self.log_path.read_text()[-3000:]}")
+            raise RuntimeError(f"gunicorn did not start; log:\n{self.log_path.read_text()[-3000:]}") from error
 
     def stop(self) -> None:
         if self.proc.poll() is None:

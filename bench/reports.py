@@ -214,7 +214,7 @@ def build_database(url: str, data: dict[str, Any], workdir: Path) -> dict[str, A
         migrate.upgrade(get_engine())
         session = get_session()
         sync_definitions(session, Path(app.config["DEFINITIONS_DIR"]))
-        for path, importer in zip(write_organisation(workdir, province), (import_units, import_counters, import_procedures)):
+        for path, importer in zip(write_organisation(workdir, province), (import_units, import_counters, import_procedures), strict=True):
             importer(session, path)
         session.commit()
         counter_ids = dict(session.execute(select(Counter.code, Counter.id)).all())
@@ -235,10 +235,10 @@ def build_database(url: str, data: dict[str, Any], workdir: Path) -> dict[str, A
         started = time.perf_counter()
         key_rows = list(zip(
             (MONTHS[m] for m in month.tolist()), uid[counter].tolist(), cid[counter].tolist(),
-            pid_of_slot[counter, pslot].tolist(), (CHANNELS[c] for c in channel.tolist()), definitions.tolist(),
+            pid_of_slot[counter, pslot].tolist(), (CHANNELS[c] for c in channel.tolist()), definitions.tolist(), strict=True,
         ))
         values = dense[groups].tolist()
-        rows = [k + tuple(v) for k, v in zip(key_rows, values)]
+        rows = [k + tuple(v) for k, v in zip(key_rows, values, strict=True)]
         columns = list(TALLY_KEY) + list(SLOT_COLUMNS)
         raw = get_engine().raw_connection()
         try:
@@ -275,7 +275,7 @@ def build_database(url: str, data: dict[str, Any], workdir: Path) -> dict[str, A
             rows_raw = list(zip(
                 (f"bench{lo + i:012d}" for i in range(n_raw)), (d.id for d in defs), (d.definition_id for d in defs),
                 (d.version for d in defs), cu, cc, pp, (CHANNELS[c] for c in m_channel.tolist()),
-                ["vi"] * n_raw, [submitted] * n_raw, [REPORT_MONTH] * n_raw, ["{}"] * n_raw,
+                ["vi"] * n_raw, [submitted] * n_raw, [REPORT_MONTH] * n_raw, ["{}"] * n_raw, strict=True,
             ))
             if get_engine().dialect.name == "postgresql":
                 text_block = "".join("\t".join(map(str, row)) + "\t\\N\n" for row in rows_raw)

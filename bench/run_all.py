@@ -139,7 +139,7 @@ def render(status: dict[str, Any] | None, total_s: float | None) -> str:
         add("| database | clients | product req/s | p50 ms | p99 ms | errors | baseline req/s | p50 ms | p99 ms | errors | product / baseline | load avg after |")
         add("|---|---|---|---|---|---|---|---|---|---|---|---|")
         for run in submission["runs"]:
-            for prod, base in zip(run["product"], run["baseline"]):
+            for prod, base in zip(run["product"], run["baseline"], strict=True):
                 ratio = prod.get("ratio_to_baseline")
                 add(f"| {run['database']} | {prod['connections']} | {prod['rps']:,.0f} | {prod['p50_ms']:.1f} | {prod['p99_ms']:.1f} | {prod['errors']} "
                     f"| {base['rps']:,.0f} | {base['p50_ms']:.1f} | {base['p99_ms']:.1f} | {base['errors']} | {ratio:.2f} | {prod.get('loadavg_after', '?')} |")

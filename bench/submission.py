@@ -177,7 +177,7 @@ def bench_database(kind: str, url_product: str, url_baseline: str, workdir: Path
     with common.Server("bench.baseline_app:create_app()", {"BASELINE_DATABASE_URL": url_baseline}, "/healthz", log_name=f"baseline-{kind}") as server:
         out["baseline"] = load_series(f"{kind} baseline", server, bodies, duration)
 
-    for product, baseline in zip(out["product"], out["baseline"]):
+    for product, baseline in zip(out["product"], out["baseline"], strict=True):
         product["ratio_to_baseline"] = round(product["rps"] / baseline["rps"], 3) if baseline["rps"] else None
     return out
 

@@ -343,5 +343,7 @@ def markdown_table() -> str:
     rows = ["| variable | type | default | meaning |", "|---|---|---|---|"]
     for setting in SETTINGS:
         if setting.env:
-            rows.append(f"| `{setting.name}` | {setting.kind.label} | {setting.documented_default} | {setting.meaning} |")
+            rows.append(
+                f"| `{setting.name}` | {setting.kind.label} | {setting.documented_default} | {setting.meaning} |"
+            )
     return "\n".join(rows) + "\n"

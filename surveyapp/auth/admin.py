@@ -38,8 +38,14 @@ def users() -> ResponseReturnValue:
             session.rollback()
             show_refusal(form, refusal)
         else:
-            audit.record(session, "user_created", user=_me(), target=user.username,
-                         detail={"role": user.role, "unit": user.unit.code if user.unit else None}, address_hash=address_hash())
+            audit.record(
+                session,
+                "user_created",
+                user=_me(),
+                target=user.username,
+                detail={"role": user.role, "unit": user.unit.code if user.unit else None},
+                address_hash=address_hash(),
+            )
             flash(_("Account %(name)s created.", name=user.username), "success")
             return redirect(url_for("auth.users"))
     return render_template("auth/users.html", users=accounts.all_users(session), units=_all_units(), roles=ROLES,
@@ -68,14 +74,20 @@ def edit_user(user_id: int) -> ResponseReturnValue:
             session.rollback()
             show_refusal(form, refusal)
         else:
-            audit.record(session, "user_updated", user=me, target=user.username,
-                         detail={"role": user.role, "unit": user.unit.code if user.unit else None, "active": user.active},
-                         address_hash=address_hash())
+            audit.record(
+                session,
+                "user_updated",
+                user=me,
+                target=user.username,
+                detail={"role": user.role, "unit": user.unit.code if user.unit else None, "active": user.active},
+                address_hash=address_hash(),
+            )
             if user.id == me.id and new_password:
                 start_session(user)  # keep the administrator signed in after changing their own password
             flash(_("Account %(name)s saved.", name=user.username), "success")
             return redirect(url_for("auth.users"))
-    return render_template("auth/user_edit.html", user=user, units=_all_units(), roles=ROLES, form=form), status_of(form)
+    page = render_template("auth/user_edit.html", user=user, units=_all_units(), roles=ROLES, form=form)
+    return page, status_of(form)
 
 
 @bp.get("/admin/audit")

@@ -51,7 +51,9 @@ def login() -> ResponseReturnValue:
 
     if result.outcome is LoginOutcome.THROTTLED:
         audit.record(session, "login_throttled", username=username, address_hash=address_hash())
-        message = _("Too many failed sign-ins. Please wait %(seconds)d seconds and try again.", seconds=result.retry_after)
+        message = _(
+            "Too many failed sign-ins. Please wait %(seconds)d seconds and try again.", seconds=result.retry_after
+        )
         response = current_app.make_response(
             (render_template("auth/login.html", form=form, next_url=next_url, error=message), 429)
         )

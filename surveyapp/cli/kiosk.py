@@ -14,7 +14,9 @@ from surveyapp.services.organisation.lookups import counter_by_code
 
 @click.command("pair-kiosk")
 @click.option("--counter", "counter_code", required=True, help="Counter code the tablet will serve.")
-@click.option("--hours", type=click.IntRange(1, 24 * 7), default=24, show_default=True, help="Hours the code stays valid.")
+@click.option(
+    "--hours", type=click.IntRange(1, 24 * 7), default=24, show_default=True, help="Hours the code stays valid."
+)
 def pair_kiosk(counter_code: str, hours: int) -> None:
     """Print a one-time pairing code for a counter's tablet (typed once at /kiosk/)."""
     session = get_session()
@@ -25,7 +27,9 @@ def pair_kiosk(counter_code: str, hours: int) -> None:
     click.echo(pairing.code)
     # flask_babel reads naive datetimes as UTC and shows them in Vietnam's time.
     expires = format_datetime(pairing.record.expires_at, "dd/MM/yyyy HH:mm")
-    click.echo(_("One-time code for counter %(code)s, valid until %(when)s.", code=counter.code, when=expires), err=True)
+    click.echo(
+        _("One-time code for counter %(code)s, valid until %(when)s.", code=counter.code, when=expires), err=True
+    )
 
 
 @click.command("kiosk-devices")
@@ -42,11 +46,18 @@ def kiosk_devices(active: bool) -> None:
         seen = format_datetime(device.last_seen_at, "dd/MM/yyyy HH:mm") if device.last_seen_at else "-"
         state = _("revoked") if device.revoked else _("active")
         rows.append(
-            (str(device.id), device.counter.code, seen, str(device.backlog if device.backlog is not None else "-"), device.app_version or "-", state)
+            (
+                str(device.id),
+                device.counter.code,
+                seen,
+                str(device.backlog if device.backlog is not None else "-"),
+                device.app_version or "-",
+                state,
+            )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     for row in rows:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
 @click.command("revoke-kiosk")

@@ -65,9 +65,13 @@ def ranked_criteria(criteria: Mapping[str, Rate], labels: Mapping[str, str]) -> 
     return sorted(rows, key=lambda r: _value_key(r.rate))
 
 
-def ranked_expectations(expectations: Mapping[str, ExpectationShare], labels: Mapping[str, str]) -> list[RankedExpectation]:
+def ranked_expectations(
+    expectations: Mapping[str, ExpectationShare], labels: Mapping[str, str]
+) -> list[RankedExpectation]:
     rows = [
-        RankedExpectation(id=code, label=labels.get(f"expect.{code}", code), count=share.count, n=share.n, share=share.share)
+        RankedExpectation(
+            id=code, label=labels.get(f"expect.{code}", code), count=share.count, n=share.n, share=share.share
+        )
         for code, share in ((code, expectations[code]) for code in EXPECT_CODES)
     ]
     return sorted(rows, key=lambda r: -(r.share or 0.0))
@@ -116,29 +120,54 @@ def _interval_series(labels: list[str], rates: Sequence[Rate], target: float | N
 def overview_charts(report: Report, trend: Sequence[TrendPoint], labels: Mapping[str, str]) -> dict[str, Any]:
     charts: dict[str, Any] = {
         "elements": _interval_series(
-            [labels.get(e, e) for e in ELEMENTS], [report.elements[e] for e in ELEMENTS],
-            report.targets.get("E1"), _pct(_("Element indices with 95%% intervals")),
+            [labels.get(e, e) for e in ELEMENTS],
+            [report.elements[e] for e in ELEMENTS],
+            report.targets.get("E1"),
+            _pct(_("Element indices with 95%% intervals")),
         ),
         "trend": {
-            "kind": "trend", "months": [p.month for p in trend],
-            "value": [p.overall.value for p in trend], "low": [p.overall.ci_low for p in trend],
-            "high": [p.overall.ci_high for p in trend], "index": [p.service_index.value for p in trend],
-            "n": [p.n_responses for p in trend], "target": report.targets.get("overall"),
-            "text": {"value": _("Overall satisfaction"), "interval": _pct(_("95%% interval")), "index": _("Service index"),
-                     "target": _("Target")},
+            "kind": "trend",
+            "months": [p.month for p in trend],
+            "value": [p.overall.value for p in trend],
+            "low": [p.overall.ci_low for p in trend],
+            "high": [p.overall.ci_high for p in trend],
+            "index": [p.service_index.value for p in trend],
+            "n": [p.n_responses for p in trend],
+            "target": report.targets.get("overall"),
+            "text": {
+                "value": _("Overall satisfaction"),
+                "interval": _pct(_("95%% interval")),
+                "index": _("Service index"),
+                "target": _("Target"),
+            },
         },
     }
     funnel = report.funnel
     if funnel:
         charts["funnel"] = {
-            "kind": "funnel", "center": funnel.center, "curve": to_jsonable(funnel.curve.to_json()), "levels": list(funnel.levels),
+            "kind": "funnel",
+            "center": funnel.center,
+            "curve": to_jsonable(funnel.curve.to_json()),
+            "levels": list(funnel.levels),
             "points": [
-                {"code": c.code, "name": c.name, "n": c.overall.n, "rate": c.overall.value, "position": c.funnel.position}
-                for c in report.children if c.overall.value is not None
+                {
+                    "code": c.code,
+                    "name": c.name,
+                    "n": c.overall.n,
+                    "rate": c.overall.value,
+                    "position": c.funnel.position,
+                }
+                for c in report.children
+                if c.overall.value is not None
             ],
-            "text": {"center": _("Parent unit's rate"), "limit95": _pct(_("95%% limits")),
-                     "limit998": _pct(_("99.8%% limits")), "units": _("Sub-units"), "x": _("Responses (n)"),
-                     "y": _("Overall satisfaction")},
+            "text": {
+                "center": _("Parent unit's rate"),
+                "limit95": _pct(_("95%% limits")),
+                "limit998": _pct(_("99.8%% limits")),
+                "units": _("Sub-units"),
+                "x": _("Responses (n)"),
+                "y": _("Overall satisfaction"),
+            },
         }
     return charts
 
@@ -147,7 +176,11 @@ def breakdown_chart(rows: Sequence[GroupReport], by: str) -> dict[str, Any]:
     ordered = [r for r in rows if r.overall.value is not None]
     names = [str(r.key if by != "channel" else channel_label(str(r.key))) for r in ordered]
     target = ordered[0].overall.target if ordered else None
-    return {"breakdown": _interval_series(names, [r.overall for r in ordered], target, _pct(_("Overall satisfaction with 95%% intervals")))}
+    return {
+        "breakdown": _interval_series(
+            names, [r.overall for r in ordered], target, _pct(_("Overall satisfaction with 95%% intervals"))
+        )
+    }
 
 
 def criteria_chart(ranked: Sequence[RankedCriterion]) -> dict[str, Any]:

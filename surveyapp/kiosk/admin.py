@@ -21,7 +21,9 @@ from surveyapp.web.forms import status_of
 bp = Blueprint("kiosk_admin", __name__)
 
 
-def _page(form: PairingCodeForm, code: PairingCode | None = None, counter: Counter | None = None) -> ResponseReturnValue:
+def _page(
+    form: PairingCodeForm, code: PairingCode | None = None, counter: Counter | None = None
+) -> ResponseReturnValue:
     session = get_session()
     return (
         render_template(
@@ -55,7 +57,9 @@ def new_pairing_code() -> ResponseReturnValue:
         form.counter.errors = [str(CHOOSE_COUNTER)]
         return _page(form)
     pairing = create_pairing_code(session, counter)
-    audit.record(session, "kiosk_pairing_code_created", user=signed_in_user(), target=counter.code, address_hash=address_hash())
+    audit.record(
+        session, "kiosk_pairing_code_created", user=signed_in_user(), target=counter.code, address_hash=address_hash()
+    )
     return _page(form, code=pairing, counter=counter)
 
 
@@ -66,6 +70,12 @@ def revoke(device_id: int) -> ResponseReturnValue:
     device = revoke_device(session, device_id)
     if device is None:
         abort(404)
-    audit.record(session, "kiosk_device_revoked", user=signed_in_user(), target=f"{device.id} {device.counter.code}", address_hash=address_hash())
+    audit.record(
+        session,
+        "kiosk_device_revoked",
+        user=signed_in_user(),
+        target=f"{device.id} {device.counter.code}",
+        address_hash=address_hash(),
+    )
     flash(_("Device %(id)s (counter %(code)s) is revoked.", id=device.id, code=device.counter.code), "success")
     return redirect(url_for("kiosk_admin.devices"))

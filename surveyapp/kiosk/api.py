@@ -152,7 +152,10 @@ def responses() -> Response:
     # Every item got a final answer, so what stays queued is what was queued minus this batch.
     remaining = max(0, backlog - len(items)) if backlog is not None else None
     note_seen(session, device, remaining, body.get("app_version"))
-    counts = {status: sum(1 for r in results if r.status == status) for status in ("stored", "duplicate", "conflict", "rejected")}
+    counts = {
+        status: sum(1 for r in results if r.status == status)
+        for status in ("stored", "duplicate", "conflict", "rejected")
+    }
     return _no_store(
         jsonify(
             {

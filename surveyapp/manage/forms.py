@@ -63,13 +63,22 @@ class CounterForm(RecordForm):
 
 
 class ProcedureForm(RecordForm):
-    code = StringField(_l("Code"), filters=[strip], render_kw={"pattern": r"\d\.\d{6}", "placeholder": "1.001612"},
-                       validators=[DataRequired(message=REQUIRED), Regexp(PROCEDURE_CODE_PATTERN, message=BAD_PROCEDURE_CODE)])
+    code = StringField(
+        _l("Code"),
+        filters=[strip],
+        render_kw={"pattern": r"\d\.\d{6}", "placeholder": "1.001612"},
+        validators=[DataRequired(message=REQUIRED), Regexp(PROCEDURE_CODE_PATTERN, message=BAD_PROCEDURE_CODE)],
+    )
     name = _name_field(_l("Name"), PROCEDURE_NAME_LIMIT)
     field = _name_field(_l("Field"))
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("File"), render_kw={"accept": ",".join("." + e for e in UPLOAD_EXTENSIONS), "required": True},
-                     validators=[FileRequired(message=_l("Choose a file to import.")),
-                                 FileAllowed(UPLOAD_EXTENSIONS, message=_l("Only .csv and .xlsx files can be imported."))])
+    file = FileField(
+        _l("File"),
+        render_kw={"accept": ",".join("." + e for e in UPLOAD_EXTENSIONS), "required": True},
+        validators=[
+            FileRequired(message=_l("Choose a file to import.")),
+            FileAllowed(UPLOAD_EXTENSIONS, message=_l("Only .csv and .xlsx files can be imported.")),
+        ],
+    )

@@ -79,7 +79,10 @@ def _survey_reply(target: SurveyTarget) -> tuple[ResponseReturnValue, bool]:
             g.forced_lang = request.form["switch_lang"]
             refresh()
         elif not form.validate():
-            notice = _("Your session had expired, so nothing was sent yet. Your answers are still here: please press Send again.")
+            notice = _(
+                "Your session had expired, so nothing was sent yet. "
+                "Your answers are still here: please press Send again."
+            )
             status = 400
         else:
             result = collect(

@@ -60,7 +60,7 @@ def test_a_password_has_at_least_eight_characters(db):
 
 def test_managers_and_viewers_belong_to_an_existing_unit_and_roles_are_known(db):
     for role in ("manager", "viewer"):
-        assert _refusal(lambda: accounts.create_user(db, "no-unit", "long-enough", role)).field == "unit"
+        assert _refusal(lambda role=role: accounts.create_user(db, "no-unit", "long-enough", role)).field == "unit"
     assert _refusal(lambda: accounts.create_user(db, "lost", "long-enough", "viewer", "NO-SUCH-UNIT")).field == "unit"
     assert _refusal(lambda: accounts.create_user(db, "boss", "long-enough", "boss")).field == "role"
     assert db.scalar(select(User).where(User.username.in_(["no-unit", "lost", "boss"]))) is None
@@ -72,7 +72,7 @@ def test_an_administrator_cannot_remove_their_own_administrator_access(db):
     me = _user(db, "me-admin", "admin")
     _user(db, "other-admin", "admin")  # not the last one: the rule is about oneself
     for change in ({"role": "viewer", "unit_code": COMMUNE}, {"role": "manager", "unit_code": COMMUNE}, {"active": False}):
-        refusal = _refusal(lambda: accounts.update_user(db, me, changed_by=me, **_keep(me, **change)))
+        refusal = _refusal(lambda change=change: accounts.update_user(db, me, changed_by=me, **_keep(me, **change)))
         assert str(refusal.message) == "Không thể tự bỏ quyền quản trị của chính mình."
         db.rollback()
     db.expire_all()
@@ -102,7 +102,7 @@ def test_the_last_active_administrator_cannot_be_demoted_or_deactivated(db):
     db.commit()  # an inactive administrator does not count
     for change in ({"role": "viewer", "unit_code": COMMUNE}, {"active": False}):
         # changed_by None: the command line or a script, where the rule on oneself does not apply
-        refusal = _refusal(lambda: accounts.update_user(db, last, changed_by=None, **_keep(last, **change)))
+        refusal = _refusal(lambda change=change: accounts.update_user(db, last, changed_by=None, **_keep(last, **change)))
         assert str(refusal.message) == "Quản trị hệ thống cuối cùng đang hoạt động phải giữ quyền quản trị và trạng thái hoạt động."
         db.rollback()
     db.expire_all()

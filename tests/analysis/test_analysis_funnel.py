@@ -76,7 +76,7 @@ def test_positions_agree_with_the_plotted_limits(n: int, p0: float) -> None:
     k = np.arange(0, n + 1)
     positions = funnel_position(k, np.full_like(k, n), p0)
     limits = funnel_limits(p0, n)
-    for kk, pos in zip(k, positions):
+    for kk, pos in zip(k, positions, strict=True):
         rate = kk / n
         assert (pos == "below_998") == (rate < limits["99.8"][0])
         assert (pos in ("below_95", "below_998")) == (rate < limits["95"][0])

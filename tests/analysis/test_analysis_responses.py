@@ -79,7 +79,7 @@ def test_from_records_is_fast_enough_for_a_month_of_a_province(rng) -> None:
     n = 100_000
     scores = rng.integers(0, 6, (n, 22)).tolist()
     records = [
-        {**{c: (s or None) for c, s in zip(CRITERIA, row)}, "overall": 4, "trips": "1", "slip": "yes",
+        {**{c: (s or None) for c, s in zip(CRITERIA, row, strict=True)}, "overall": 4, "trips": "1", "slip": "yes",
          "ontime": "ontime", "harassment": "none", "submit_channel": "direct", "expect": ["time"]}
         for row in scores
     ]

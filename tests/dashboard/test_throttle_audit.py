@@ -16,7 +16,7 @@ def test_delay_grows_after_a_few_free_failures():
     assert [throttle.delay_after(n, free) for n in range(free)] == [0] * free
     delays = [throttle.delay_after(n, free) for n in range(free, free + 8)]
     assert delays[0] == throttle.FIRST_DELAY_SECONDS
-    assert all(b >= a for a, b in zip(delays, delays[1:])) and delays[-1] == throttle.MAX_DELAY_SECONDS
+    assert all(b >= a for a, b in zip(delays, delays[1:], strict=False)) and delays[-1] == throttle.MAX_DELAY_SECONDS
 
 
 def test_many_wrong_passwords_lock_the_account_for_a_while_even_with_the_right_one(client, db):

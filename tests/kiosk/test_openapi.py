@@ -63,7 +63,7 @@ def test_every_documented_operation_exists_and_every_api_route_is_documented(app
 
 
 def test_the_schemas_are_valid_json_schema(spec):
-    for name, schema in spec["components"]["schemas"].items():
+    for schema in spec["components"]["schemas"].values():
         Draft202012Validator.check_schema(schema)
 
 

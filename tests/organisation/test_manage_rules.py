@@ -77,7 +77,7 @@ def test_a_name_is_required_and_fits_its_column(db, admin):
 
 def test_a_procedure_code_has_the_national_catalogues_shape(db, admin):
     for code in ("1001612", "1.00161", "A.001612", "1.0016123"):
-        refusal = _refusal(lambda: manage.save_procedure(db, admin, code=code, name="Thủ tục", field="Hộ tịch", existing=None))
+        refusal = _refusal(lambda code=code: manage.save_procedure(db, admin, code=code, name="Thủ tục", field="Hộ tịch", existing=None))
         assert refusal.field == "code" and str(refusal.message) == "mã thủ tục có dạng 1.001612"
 
 

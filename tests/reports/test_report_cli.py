@@ -44,7 +44,7 @@ def test_csv_opens_in_excel_with_one_row_per_measure(runner, imported) -> None:
     assert lines[0][:2] == ["unit", "DEMO"]
     header = lines[1]
     assert header == ["section", "id", "label", "value", "ci_low", "ci_high", "n", "count", "status", "target", "position"]
-    rows = {(r[0], r[1]): dict(zip(header, r)) for r in lines[2:]}
+    rows = {(r[0], r[1]): dict(zip(header, r, strict=True)) for r in lines[2:]}
     report = json.loads(runner.invoke(args=["report", "--unit", "DEMO", "--month", "2026-11"]).stdout)
     assert float(rows[("summary", "overall")]["value"]) == report["overall"]["value"]
     assert rows[("criterion", "TC01")]["label"] == "Nơi ngồi chờ có đủ chỗ ngồi"

@@ -195,7 +195,7 @@ def table_rows(path: Path) -> list[tuple[list[str], dict[str, str]]]:
             continue
         names = re.findall(r"`([A-Z][A-Z0-9_]+)`", cells[0])
         if names and not set(cells) <= {"---"}:
-            rows.append((names, dict(zip(header, cells))))
+            rows.append((names, dict(zip(header, cells, strict=True))))
     return rows
 
 

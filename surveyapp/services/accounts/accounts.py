@@ -126,7 +126,9 @@ def set_password(user: User, password: str) -> None:
 
 
 def other_active_admins(session: Session, user: User) -> int:
-    query = select(func.count()).select_from(User).where(User.role == "admin", User.active.is_(True), User.id != user.id)
+    query = (
+        select(func.count()).select_from(User).where(User.role == "admin", User.active.is_(True), User.id != user.id)
+    )
     return int(session.scalar(query) or 0)
 
 

@@ -17,7 +17,17 @@ from sqlalchemy.orm import Session, aliased
 from analysis.sipas import CRITERIA, ELEMENTS
 from surveyapp.models import Counter, Procedure, Response, Unit
 
-CONTEXT_COLUMNS = ("month", "date", "unit_code", "unit_name", "counter_code", "procedure_code", "channel", "form", "language")
+CONTEXT_COLUMNS = (
+    "month",
+    "date",
+    "unit_code",
+    "unit_name",
+    "counter_code",
+    "procedure_code",
+    "channel",
+    "form",
+    "language",
+)
 ANSWER_COLUMNS = (
     "submit_channel", "receive_channel", "trips", "slip", "ontime", "apology", "harassment", "extra_payment",
     *CRITERIA, *ELEMENTS, "overall", "expect", "respondent_type", "gender", "age_group",
@@ -39,8 +49,15 @@ def raw_rows(session: Session, unit: Unit, month: str) -> Iterator[list[Any]]:
     for response, unit_code, unit_name, counter_code, procedure_code in session.execute(query):
         answers = response.answers or {}
         cells: list[Any] = [
-            response.month, response.submitted_at.date(), unit_code, unit_name, counter_code or "", procedure_code or "",
-            response.channel, response.definition_id, response.language,
+            response.month,
+            response.submitted_at.date(),
+            unit_code,
+            unit_name,
+            counter_code or "",
+            procedure_code or "",
+            response.channel,
+            response.definition_id,
+            response.language,
         ]
         for column in ANSWER_COLUMNS:
             value = answers.get(column, "")

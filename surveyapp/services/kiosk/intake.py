@@ -240,7 +240,11 @@ def intake_item(session: Session, device: KioskDevice, index: int, item: Any, li
         existing = _existing(session, client_id)
         if existing is None:
             raise
-        same = existing.channel == "kiosk" and existing.counter_id == counter_id and existing.answers == ready["validated"].answers
+        same = (
+            existing.channel == "kiosk"
+            and existing.counter_id == counter_id
+            and existing.answers == ready["validated"].answers
+        )
         return ItemResult(index, client_id, DUPLICATE if same else CONFLICT)
     assert result.outcome is Outcome.STORED
     return ItemResult(index, client_id, STORED)

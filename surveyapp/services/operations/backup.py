@@ -41,7 +41,9 @@ def pg_tool(name: str, pg_bin: str | None = None) -> str:
     candidates = []
     if pg_bin:
         candidates.append(str(Path(pg_bin) / name))
-    candidates += [str(Path(d) / name) for d in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version_key, reverse=True)]
+    candidates += [
+        str(Path(d) / name) for d in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version_key, reverse=True)
+    ]
     candidates += [found for found in [shutil.which(name)] if found]
     for candidate in candidates:
         if os.access(candidate, os.X_OK):
@@ -74,7 +76,17 @@ def backup(engine: Engine, output: Path, *, pg_bin: str | None = None) -> None:
             target.close()
             source.close()
         return
-    _run([pg_tool("pg_dump", pg_bin), "--format=custom", "--no-owner", "--no-privileges", "--file", str(output), _libpq_url(url)])
+    _run(
+        [
+            pg_tool("pg_dump", pg_bin),
+            "--format=custom",
+            "--no-owner",
+            "--no-privileges",
+            "--file",
+            str(output),
+            _libpq_url(url),
+        ]
+    )
 
 
 def restore(engine: Engine, backup_file: Path, *, force: bool = False, pg_bin: str | None = None) -> None:
@@ -101,7 +113,13 @@ def restore(engine: Engine, backup_file: Path, *, force: bool = False, pg_bin: s
     if not force and not is_empty(engine):
         raise DatabaseNotEmpty(make_url(url).database or "")
     engine.dispose()
-    command = [pg_tool("pg_restore", pg_bin), "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error"]
+    command = [
+        pg_tool("pg_restore", pg_bin),
+        "--no-owner",
+        "--no-privileges",
+        "--single-transaction",
+        "--exit-on-error",
+    ]
     if force:
         command += ["--clean", "--if-exists"]
     _run(command + ["--dbname", _libpq_url(url), str(backup_file)])

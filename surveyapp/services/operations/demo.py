@@ -113,7 +113,11 @@ def _full_answers(rng: np.random.Generator, quality: float) -> tuple[dict, str |
     answers["submit_channel"] = str(rng.choice(["direct", "online", "postal"], p=[0.68, 0.27, 0.05]))
     answers["receive_channel"] = str(rng.choice(["direct", "online", "postal"], p=[0.75, 0.15, 0.10]))
     answers.update(_facts(rng, mood))
-    ontime = str(rng.choice(["early", "ontime", "late", "pending"], p=[0.25, 0.6, 0.1, 0.05] if mood < -0.4 else [0.35, 0.6, 0.03, 0.02]))
+    ontime = str(
+        rng.choice(
+            ["early", "ontime", "late", "pending"], p=[0.25, 0.6, 0.1, 0.05] if mood < -0.4 else [0.35, 0.6, 0.03, 0.02]
+        )
+    )
     answers["ontime"] = ontime
     if ontime == "late":
         answers["apology"] = "yes" if rng.random() < 0.6 else "no"

@@ -120,7 +120,9 @@ def import_responses(
     table = read_table(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, open_columns=True)
     lookups = _Lookups.load(session, comment_limit)
     known_items = lookups.item_ids
-    errors = [RowError(1, c, _l("unknown column")) for c in table.header if c not in META_COLUMNS and c not in known_items]
+    errors = [
+        RowError(1, c, _l("unknown column")) for c in table.header if c not in META_COLUMNS and c not in known_items
+    ]
     if errors:
         raise ImportRejected(errors)
 
@@ -134,7 +136,11 @@ def import_responses(
         if uid:
             if uid in first_row_of_id:
                 errors.append(
-                    RowError(number, "response_id", _l("response_id %(id)s already appears in row %(row)s", id=uid, row=first_row_of_id[uid]))
+                    RowError(
+                        number,
+                        "response_id",
+                        _l("response_id %(id)s already appears in row %(row)s", id=uid, row=first_row_of_id[uid]),
+                    )
                 )
                 row = None
             else:
@@ -165,7 +171,15 @@ def import_responses(
             record_tallies(session, to_insert)  # monthly aggregates, same transaction
     except IntegrityError:
         # Another import stored one of these ids between our check and our insert.
-        raise ImportRejected([RowError(1, "response_id", _l("another import stored some of these responses meanwhile; run the import again"))]) from None
+        raise ImportRejected(
+            [
+                RowError(
+                    1,
+                    "response_id",
+                    _l("another import stored some of these responses meanwhile; run the import again"),
+                )
+            ]
+        ) from None
     return summary
 
 
@@ -205,7 +219,10 @@ def _check_row(
         if counter is None:
             bad("counter", _l("unknown counter %(code)s", code=counter_code))
         elif unit is not None and counter.unit_id != unit.id:
-            bad("counter", _l("counter %(counter)s does not belong to unit %(unit)s", counter=counter_code, unit=unit.code))
+            bad(
+                "counter",
+                _l("counter %(counter)s does not belong to unit %(unit)s", counter=counter_code, unit=unit.code),
+            )
 
     channel = values["channel"]
     if channel not in CHANNELS:
@@ -360,7 +377,11 @@ def _split_already_imported(
                 RowError(
                     row_number_of_id[row["uid"]],
                     "response_id",
-                    _l("response %(id)s was already imported with different content; imported responses are never changed", id=row["uid"]),
+                    _l(
+                        "response %(id)s was already imported with different content; "
+                        "imported responses are never changed",
+                        id=row["uid"],
+                    ),
                 )
             )
     return fresh, skipped

@@ -19,7 +19,9 @@ class RowError:
 
     def __str__(self) -> str:
         if self.column:
-            return str(_l("row %(row)s, column %(column)s: %(reason)s", row=self.row, column=self.column, reason=self.reason))
+            return str(
+                _l("row %(row)s, column %(column)s: %(reason)s", row=self.row, column=self.column, reason=self.reason)
+            )
         return str(_l("row %(row)s: %(reason)s", row=self.row, reason=self.reason))
 
 
@@ -37,7 +39,9 @@ class Table:
     rows: list[tuple[int, dict[str, str]]]  # (row number, values by column)
 
 
-def read_table(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = (), *, open_columns: bool = False) -> Table:
+def read_table(
+    path: Path, required: tuple[str, ...], optional: tuple[str, ...] = (), *, open_columns: bool = False
+) -> Table:
     """Read a CSV (UTF-8, optional BOM) or XLSX file whose first row names the columns.
 
     Raises ImportRejected when required columns are missing or unknown ones are present

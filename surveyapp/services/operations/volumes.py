@@ -46,12 +46,16 @@ def import_volumes(session: Session, path: Path) -> VolumeImportSummary:
             ok = False
         dossiers = row["dossiers"]
         if not dossiers.isdigit() or int(dossiers) > MAX_DOSSIERS:
-            errors.append(RowError(number, "dossiers", _l("must be a whole number from 0 to %(max)s", max=MAX_DOSSIERS)))
+            errors.append(
+                RowError(number, "dossiers", _l("must be a whole number from 0 to %(max)s", max=MAX_DOSSIERS))
+            )
             ok = False
         if ok and month is not None:
             key = (row["unit"], month)
             if key in seen:
-                errors.append(RowError(number, "month", _l("this unit and month already appear in row %(row)s", row=seen[key])))
+                errors.append(
+                    RowError(number, "month", _l("this unit and month already appear in row %(row)s", row=seen[key]))
+                )
             else:
                 seen[key] = number
                 parsed.append((units[row["unit"]], month, int(dossiers)))

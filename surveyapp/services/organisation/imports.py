@@ -44,7 +44,9 @@ def _check_name(number: int, column: str, value: str, errors: list[RowError], li
 
 def _check_unique(number: int, column: str, value: str, seen: dict[str, int], errors: list[RowError]) -> None:
     if value in seen:
-        errors.append(RowError(number, column, _l("code %(code)s already appears in row %(row)s", code=value, row=seen[value])))
+        errors.append(
+            RowError(number, column, _l("code %(code)s already appears in row %(row)s", code=value, row=seen[value]))
+        )
     else:
         seen[value] = number
 

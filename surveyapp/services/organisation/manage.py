@@ -116,7 +116,9 @@ def save_unit(session: Session, user: User, *, code: str, name: str, parent_code
     return unit
 
 
-def save_counter(session: Session, user: User, *, code: str, name: str, unit_code: str, existing: Counter | None) -> Counter:
+def save_counter(
+    session: Session, user: User, *, code: str, name: str, unit_code: str, existing: Counter | None
+) -> Counter:
     """Create (existing None) or edit a counter of a unit in the user's scope. The caller commits."""
     _require_editor(user)
     code, name, unit_code = code.strip(), name.strip(), unit_code.strip()
@@ -195,7 +197,9 @@ def import_scope_errors(session: Session, user: User, kind: str, path: Path) -> 
             if parent_code == (current.parent.code if current.parent else ""):
                 continue  # unchanged parent: renaming is fine, even for the manager's top unit
         if not parent_code:
-            errors.append(RowError(number, "parent_code", _l("Only an administrator can create or move a top-level unit.")))
+            errors.append(
+                RowError(number, "parent_code", _l("Only an administrator can create or move a top-level unit."))
+            )
         elif parent_code in units and not units[parent_code].path.startswith(prefix):
             errors.append(RowError(number, "parent_code", outside))
         elif current is not None and current.path == prefix:

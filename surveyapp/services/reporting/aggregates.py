@@ -58,9 +58,13 @@ def offers_expect(session: Session, definition_pks: Iterable[int]) -> dict[int, 
     wanted = set(definition_pks)
     missing = {pk for pk in wanted if (database, pk) not in _OFFERS_EXPECT}
     if missing:
-        rows = session.execute(select(SurveyDefinitionRecord.id, SurveyDefinitionRecord.body).where(SurveyDefinitionRecord.id.in_(missing)))
+        rows = session.execute(
+            select(SurveyDefinitionRecord.id, SurveyDefinitionRecord.body).where(SurveyDefinitionRecord.id.in_(missing))
+        )
         for pk, body in rows:
-            _OFFERS_EXPECT[(database, pk)] = any(i["id"] == "expect" for section in body["sections"] for i in section["items"])
+            _OFFERS_EXPECT[(database, pk)] = any(
+                i["id"] == "expect" for section in body["sections"] for i in section["items"]
+            )
     return {pk: _OFFERS_EXPECT.get((database, pk), False) for pk in wanted}
 
 
@@ -108,9 +112,9 @@ def add_tallies(session: Session, tallies: Mapping[GroupKey, np.ndarray], *, loc
     shard = os.getpid() % TALLY_SHARDS
     rows = []
     for key in sorted(tallies):
-        row: dict[str, Any] = dict(zip(TALLY_KEY, key))
+        row: dict[str, Any] = dict(zip(TALLY_KEY, key, strict=True))
         row["shard"] = shard
-        row.update(zip(SLOT_COLUMNS, (int(v) for v in tallies[key])))
+        row.update(zip(SLOT_COLUMNS, (int(v) for v in tallies[key]), strict=True))
         rows.append(row)
     if len(rows) > 1 and session.get_bind().dialect.name == "postgresql":
         # Bulk (imports, rebuilds): one statement with one JSON parameter instead of thousands
@@ -256,7 +260,9 @@ def _lock_months(session: Session, months: Iterable[str], *, exclusive: bool) ->
         return
     function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
     for month in sorted(set(months)):
-        session.execute(text(f"SELECT {function}(:namespace, hashtext(:month))"), {"namespace": ADVISORY_NAMESPACE, "month": month})
+        session.execute(
+            text(f"SELECT {function}(:namespace, hashtext(:month))"), {"namespace": ADVISORY_NAMESPACE, "month": month}
+        )
 
 
 @dataclass(frozen=True)
@@ -288,7 +294,9 @@ def _compare_month(session: Session, month: str) -> list[Mismatch]:
     return problems
 
 
-def subtree_sums(session: Session, unit_path: str, months: Sequence[str], by: str | None) -> list[tuple[str, Any, np.ndarray]]:
+def subtree_sums(
+    session: Session, unit_path: str, months: Sequence[str], by: str | None
+) -> list[tuple[str, Any, np.ndarray]]:
     """SQL sums of the tally slots of the units under `unit_path` (a Unit.path prefix) for the
     given months: rows (month, group value, vector). `by` is None, "path" (the unit's path),
     "counter_id", "procedure_id" (0 = none) or "channel". Reads only those months' rows."""

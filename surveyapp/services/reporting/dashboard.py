@@ -30,7 +30,9 @@ def counters_under(session: Session, unit: Unit) -> list[Counter]:
 
 
 def units_under(session: Session, unit: Unit) -> list[Unit]:
-    return list(session.scalars(select(Unit).where(Unit.path.startswith(unit.path, autoescape=True)).order_by(Unit.path)))
+    return list(
+        session.scalars(select(Unit).where(Unit.path.startswith(unit.path, autoescape=True)).order_by(Unit.path))
+    )
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,11 @@ def _escape_like(text: str) -> str:
 def months_with_responses(session: Session, unit: Unit) -> list[str]:
     """Months that have responses in the subtree, newest first (for the month picker)."""
     query = (
-        select(Response.month).join(Unit, Unit.id == Response.unit_id)
-        .where(Unit.path.startswith(unit.path, autoescape=True)).group_by(Response.month).order_by(Response.month.desc())
+        select(Response.month)
+        .join(Unit, Unit.id == Response.unit_id)
+        .where(Unit.path.startswith(unit.path, autoescape=True))
+        .group_by(Response.month)
+        .order_by(Response.month.desc())
     )
     return list(session.scalars(query))
 

@@ -1,1 +1,2 @@
-"""The citizen's path: survey links, submissions, one-time tokens, QR codes, the public rate limit, stored questionnaires."""
+"""The citizen's path: survey links, submissions, one-time tokens, QR codes, the public rate limit,
+stored questionnaires."""

@@ -63,7 +63,11 @@ def token_target(session: Session, token_text: str) -> SurveyTarget:
     if token.used_on is not None:
         return SurveyTarget(LinkState.USED, counter=token.counter)
     target = SurveyTarget(
-        LinkState.OPEN, counter=token.counter, units=unit_chain(token.counter.unit), procedure=token.procedure, token=token
+        LinkState.OPEN,
+        counter=token.counter,
+        units=unit_chain(token.counter.unit),
+        procedure=token.procedure,
+        token=token,
     )
     return _with_definition(session, target)
 
@@ -110,7 +114,9 @@ def collect(
         procedure=procedure,
         token=target.token,
     )
-    return CollectResult(stored=result.outcome is Outcome.STORED, token_used=result.outcome is Outcome.TOKEN_ALREADY_USED)
+    return CollectResult(
+        stored=result.outcome is Outcome.STORED, token_used=result.outcome is Outcome.TOKEN_ALREADY_USED
+    )
 
 
 def _find_procedure(session: Session, text: str) -> Procedure | None:

@@ -49,11 +49,18 @@ def submit_response(
     moment = submitted_at or utc_now_naive()
     if token is not None:
         # The conditional UPDATE is the lock: of two racing submissions only one matches.
-        spent = cast(CursorResult[Any], session.execute(
-            update(SurveyToken)
-            .where(SurveyToken.id == token.id, SurveyToken.used_on.is_(None))
-            .values(used_on=moment.replace(tzinfo=None).date() if moment.tzinfo is None else moment.astimezone(VIETNAM).date())
-        ))
+        spent = cast(
+            CursorResult[Any],
+            session.execute(
+                update(SurveyToken)
+                .where(SurveyToken.id == token.id, SurveyToken.used_on.is_(None))
+                .values(
+                    used_on=moment.replace(tzinfo=None).date()
+                    if moment.tzinfo is None
+                    else moment.astimezone(VIETNAM).date()
+                )
+            ),
+        )
         if spent.rowcount != 1:
             return SubmitResult(Outcome.TOKEN_ALREADY_USED)  # nothing was written
     response = Response(
