@@ -38,6 +38,7 @@ def _begin_before_sqlite_savepoint(connection: Connection, _name: str) -> None:
     # (so reads never hold a snapshot that a later write would find stale). A SAVEPOINT sent
     # before any of those would open a transaction of its own, and its RELEASE would commit
     # it: begin the request's or command's transaction first, so a savepoint stays inside it.
+    # SQLAlchemy types dbapi_connection as optional (None once detached); an open connection always has it.
     if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
         connection.exec_driver_sql("BEGIN")
 
@@ -104,6 +105,7 @@ def _fail_request_on_exception(app: Flask) -> None:
         g.db_outcome = FAILED
         return handle_user_exception(error)
 
+    # Flask types handle_user_exception as a method; wrapping it on the instance is the point (see above).
     app.handle_user_exception = fail_then_handle  # type: ignore[method-assign, assignment]
 
 
@@ -169,6 +171,7 @@ def transactional_command(callback: F) -> F:
         _end_command(succeeded=True)
         return result
 
+    # functools.wraps keeps the callback's signature at run time; mypy cannot see that `run` is an F.
     return run  # type: ignore[return-value]
 
 

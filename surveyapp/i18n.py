@@ -1,7 +1,7 @@
 """Language choice: Vietnamese by default, English on request; the CLI follows SURVEYAPP_LANG."""
 from __future__ import annotations
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_babel import Babel
 
 from surveyapp.settings import cli_language
@@ -16,10 +16,10 @@ def select_locale() -> str:
         if forced in languages:
             return forced
         chosen = request.args.get("lang")
-        if chosen in languages:
+        if chosen is not None and chosen in languages:
             return chosen
         cookie = request.cookies.get(LANG_COOKIE)
-        if cookie in languages:
+        if cookie is not None and cookie in languages:
             return cookie
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     cli_lang = cli_language()
@@ -30,7 +30,7 @@ def current_lang() -> str:
     return select_locale()
 
 
-def remember_language(response):  # type: ignore[no-untyped-def]
+def remember_language(response: Response) -> Response:
     """A `?lang=` switch sticks for the rest of the visit (a cookie, so it works without JS)."""
     chosen = request.args.get("lang") or g.get("forced_lang")
     if chosen in current_app.config["LANGUAGES"] and request.cookies.get(LANG_COOKIE) != chosen:

@@ -15,6 +15,7 @@ def add_commands(app: Flask, commands: list[click.Command]) -> None:
     for command in commands:
         if command.callback is not None and not getattr(command.callback, "__wrapped_appctx__", False):
             command.callback = with_appcontext(transactional_command(command.callback))
+            # A marker on the function object (so a command registered twice is wrapped once); not a typed attribute.
             command.callback.__wrapped_appctx__ = True  # type: ignore[attr-defined]
         app.cli.add_command(command)
 

@@ -84,7 +84,7 @@ def _download(body: bytes, filename: str, mimetype: str) -> Response:
 @bp.get("/reports")
 @bp.get("/reports/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     roots = scope_roots(get_session(), _me())
     if len(roots) == 1:
         return redirect(url_for("dashboard.report", code=roots[0].code, month=this_month()))
@@ -105,7 +105,7 @@ def go() -> ResponseReturnValue:
 
 @bp.get("/reports/<code>")
 @login_required
-def unit_latest(code: str):  # type: ignore[no-untyped-def]
+def unit_latest(code: str) -> ResponseReturnValue:
     unit = _visible_unit(code)
     return redirect(url_for("dashboard.report", code=unit.code, month=this_month()))
 
@@ -122,7 +122,7 @@ def _month_picture(unit: Unit, month: str) -> tuple[Report, list[TrendPoint], di
 
 @bp.get("/reports/<code>/<month:month>")
 @login_required
-def report(code: str, month: str):  # type: ignore[no-untyped-def]
+def report(code: str, month: str) -> str:
     unit = _visible_unit(code)
     result, points, labels = _month_picture(unit, month)
     return render_template(
@@ -134,7 +134,7 @@ def report(code: str, month: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/reports/<code>/<month:month>/print")
 @login_required
-def print_report(code: str, month: str):  # type: ignore[no-untyped-def]
+def print_report(code: str, month: str) -> str:
     unit = _visible_unit(code)
     result, points, labels = _month_picture(unit, month)
     counters = reports.breakdown(get_session(), unit, month, by="counter")
@@ -149,7 +149,7 @@ def print_report(code: str, month: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/reports/<code>/<month:month>.csv")
 @login_required
-def report_csv_export(code: str, month: str):  # type: ignore[no-untyped-def]
+def report_csv_export(code: str, month: str) -> Response:
     unit = _visible_unit(code)
     session = get_session()
     body = report_csv(session, reports.monthly_report(session, unit, month))
@@ -159,7 +159,7 @@ def report_csv_export(code: str, month: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/reports/<code>/<month:month>.xlsx")
 @login_required
-def report_xlsx_export(code: str, month: str):  # type: ignore[no-untyped-def]
+def report_xlsx_export(code: str, month: str) -> Response:
     unit = _visible_unit(code)
     session = get_session()
     result = reports.monthly_report(session, unit, month)
@@ -173,7 +173,7 @@ def report_xlsx_export(code: str, month: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/reports/<code>/<month:month>/responses.csv")
 @login_required
-def raw_csv_export(code: str, month: str):  # type: ignore[no-untyped-def]
+def raw_csv_export(code: str, month: str) -> Response:
     unit = _visible_unit(code)
     body = raw_csv(get_session(), unit, month)
     _audit_export(unit, month, "responses.csv")
@@ -182,7 +182,7 @@ def raw_csv_export(code: str, month: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/reports/<code>/<month:month>/responses.xlsx")
 @login_required
-def raw_xlsx_export(code: str, month: str):  # type: ignore[no-untyped-def]
+def raw_xlsx_export(code: str, month: str) -> Response:
     unit = _visible_unit(code)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "responses.xlsx"
@@ -195,7 +195,7 @@ def raw_xlsx_export(code: str, month: str):  # type: ignore[no-untyped-def]
 # ---------------------------------------------------------------- drill-downs
 @bp.get("/reports/<code>/<month:month>/by/<by>")
 @login_required
-def breakdown(code: str, month: str, by: str):  # type: ignore[no-untyped-def]
+def breakdown(code: str, month: str, by: str) -> str:
     if by not in BREAKDOWNS:
         abort(404)
     unit = _visible_unit(code)
@@ -209,7 +209,7 @@ def breakdown(code: str, month: str, by: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/reports/<code>/<month:month>/counters/<counter_code>")
 @login_required
-def counter(code: str, month: str, counter_code: str):  # type: ignore[no-untyped-def]
+def counter(code: str, month: str, counter_code: str) -> str:
     unit = _visible_unit(code)
     session = get_session()
     found = counter_by_code(session, counter_code)
@@ -229,7 +229,7 @@ def counter(code: str, month: str, counter_code: str):  # type: ignore[no-untype
 
 @bp.get("/reports/<code>/<month:month>/criteria")
 @login_required
-def criteria(code: str, month: str):  # type: ignore[no-untyped-def]
+def criteria(code: str, month: str) -> str:
     unit = _visible_unit(code)
     session = get_session()
     result = reports.monthly_report(session, unit, month)

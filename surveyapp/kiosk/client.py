@@ -7,6 +7,7 @@ working when the office network drops.
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, send_from_directory, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 
 from surveyapp.kiosk.strings import ui_strings
@@ -30,8 +31,8 @@ def _fresh(response: Response) -> Response:
 
 
 @bp.get("/kiosk")
-def kiosk_no_slash() -> Response:
-    return redirect(url_for("kiosk_client.index"), 308)  # type: ignore[return-value]
+def kiosk_no_slash() -> ResponseReturnValue:
+    return redirect(url_for("kiosk_client.index"), 308)
 
 
 @bp.get("/kiosk/")

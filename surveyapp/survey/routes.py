@@ -24,13 +24,13 @@ NOT_ITEM_FIELDS = {"csrf_token", "switch_lang"}
 
 
 @bp.route("/s/<counter_code>", methods=["GET", "POST"])
-def counter_survey(counter_code: str):  # type: ignore[no-untyped-def]
+def counter_survey(counter_code: str) -> ResponseReturnValue:
     target = counter_target(get_session(), counter_code, request.args.get("p"))
     return _survey_page(target)
 
 
 @bp.route("/t/<token>", methods=["GET", "POST"])
-def token_survey(token: str):  # type: ignore[no-untyped-def]
+def token_survey(token: str) -> ResponseReturnValue:
     target = token_target(get_session(), token)
     return _survey_page(target)
 
@@ -41,7 +41,7 @@ def thanks() -> str:
 
 
 @bp.get("/posters/<counter_code>")
-def poster(counter_code: str):  # type: ignore[no-untyped-def]
+def poster(counter_code: str) -> ResponseReturnValue:
     counter = counter_by_code(get_session(), counter_code)
     if counter is None:
         return render_template("survey/unknown_link.html"), 404

@@ -110,7 +110,7 @@ def _as_strings(value: Any) -> list[str] | None:
         return []
     if isinstance(value, list):
         strings = [_scalar(v) for v in value]
-        return None if any(v is None for v in strings) else strings  # type: ignore[return-value]
+        return None if any(v is None for v in strings) else [v for v in strings if v is not None]
     single = _scalar(value)
     return None if single is None else [single]
 
@@ -135,7 +135,9 @@ def _parse_moment(text: Any, limits: IntakeLimits, errors: list[dict[str, Any]])
     return utc
 
 
-def _definition_for(session: Session, version: Any, errors: list[dict[str, Any]]):  # type: ignore[no-untyped-def]
+def _definition_for(
+    session: Session, version: Any, errors: list[dict[str, Any]]
+) -> tuple[SurveyDefinitionRecord, Definition] | None:
     if version is None:
         return current_definition(session, KIOSK_FORM_ID)
     number = json_int(version)

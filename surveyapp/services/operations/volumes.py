@@ -63,13 +63,13 @@ def import_volumes(session: Session, path: Path) -> VolumeImportSummary:
         raise ImportRejected(errors)
     existing = {(v.unit_id, v.month): v for v in session.scalars(select(DossierVolume))}
     created = updated = 0
-    for unit_id, month, dossiers in parsed:
-        volume = existing.get((unit_id, month))
+    for unit_id, volume_month, volume_dossiers in parsed:
+        volume = existing.get((unit_id, volume_month))
         if volume is None:
-            session.add(DossierVolume(unit_id=unit_id, month=month, dossiers=dossiers))
+            session.add(DossierVolume(unit_id=unit_id, month=volume_month, dossiers=volume_dossiers))
             created += 1
         else:
-            volume.dossiers = dossiers
+            volume.dossiers = volume_dossiers
             updated += 1
     session.flush()
     return VolumeImportSummary(created=created, updated=updated)

@@ -76,7 +76,7 @@ def counters_in_scope(session: Session, user: User) -> list[Counter]:
 
 def response_counts_by_unit(session: Session) -> dict[int, int]:
     """Responses stored per unit (shown next to each unit; not a statistic, a record count)."""
-    return dict(session.execute(select(Response.unit_id, func.count()).group_by(Response.unit_id)).all())  # type: ignore[arg-type]
+    return dict(session.execute(select(Response.unit_id, func.count()).group_by(Response.unit_id)).all())
 
 
 def save_unit(session: Session, user: User, *, code: str, name: str, parent_code: str, existing: Unit | None) -> Unit:

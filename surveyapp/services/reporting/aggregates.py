@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, delete, func, select, text
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from analysis.responses import ResponseArrays
 from analysis.tally import TALLY_SLOTS, TALLY_WIDTH, tally
@@ -54,7 +54,7 @@ _OFFERS_EXPECT: dict[tuple[str, int], bool] = {}  # (database URL, definition pk
 def offers_expect(session: Session, definition_pks: Iterable[int]) -> dict[int, bool]:
     """Whether each stored definition's form offered the `expect` question (its respondents
     are the denominator of the expectation shares, answered or not)."""
-    database = str(session.get_bind().url)
+    database = str(session.get_bind().engine.url)
     wanted = set(definition_pks)
     missing = {pk for pk in wanted if (database, pk) not in _OFFERS_EXPECT}
     if missing:
@@ -155,7 +155,7 @@ def stored_tallies(session: Session, months: Iterable[str] | None = None) -> dic
         query = query.where(response_tally.c.month.in_(list(months)))
     out: dict[GroupKey, np.ndarray] = {}
     for row in session.execute(query):
-        out[tuple(row[: len(TALLY_KEY)])] = np.array([int(v) for v in row[len(TALLY_KEY) :]], dtype=np.int64)  # type: ignore[index]
+        out[tuple(row[: len(TALLY_KEY)])] = np.array([int(v) for v in row[len(TALLY_KEY) :]], dtype=np.int64)
     return out
 
 
@@ -182,7 +182,7 @@ def summed_tallies(
     return out
 
 
-def _raw_responses(session: Session, month: str | None):  # type: ignore[no-untyped-def]
+def _raw_responses(session: Session, month: str | None) -> Iterator[list[dict[str, Any]]]:
     query = select(
         Response.month,
         Response.unit_id,
@@ -300,7 +300,7 @@ def subtree_sums(
     """SQL sums of the tally slots of the units under `unit_path` (a Unit.path prefix) for the
     given months: rows (month, group value, vector). `by` is None, "path" (the unit's path),
     "counter_id", "procedure_id" (0 = none) or "channel". Reads only those months' rows."""
-    columns = [response_tally.c.month]
+    columns: list[ColumnElement[Any] | QueryableAttribute[Any]] = [response_tally.c.month]
     if by == "path":
         columns.append(Unit.path)
     elif by is not None:

@@ -90,6 +90,7 @@ def collect(
 ) -> CollectResult:
     """Validate and store one posted questionnaire; nothing is stored when anything is wrong."""
     assert target.state is LinkState.OPEN and target.definition is not None and target.record is not None
+    assert target.counter is not None  # an open link always names its counter
     fields = dict(submitted)
     # The link's procedure wins over whatever was posted; otherwise look the posted text up
     # once (code or exact name) and validate against that one result.
@@ -107,7 +108,7 @@ def collect(
     result = submit_response(
         session,
         record=target.record,
-        counter=target.counter,  # type: ignore[arg-type]
+        counter=target.counter,
         validated=validated,
         channel=channel,
         language=language,
