@@ -44,11 +44,6 @@ def difference_of(now: Counts, prev: Counts) -> Change:
     )
 
 
-def difference(now: Counts, prev: Counts) -> dict[str, Any]:
-    """{"diff", "ci_low", "ci_high", "p_value", "significant"}: the JSON form of difference_of."""
-    return difference_of(now, prev).to_json()
-
-
 def single_counts(k: int, n: int) -> Counts:
     return (float(k), float(n), int(n))
 

@@ -37,8 +37,6 @@ from .sipas import MIN_RESPONSES
 
 DEFAULT_LEVELS: tuple[float, float] = (0.95, 0.998)
 
-POSITIONS: tuple[str, ...] = ("above_998", "above_95", "inside", "below_95", "below_998", "insufficient")
-
 
 def level_label(level: float) -> str:
     """0.95 -> "95", 0.998 -> "99.8" (keys of the limits dict)."""

@@ -28,8 +28,6 @@ from .model import Rate, Status
 from .sipas import CONFIDENCE, DEFAULT_TARGETS, MIN_RESPONSES
 from .tally import TALLY_WIDTH, slot
 
-STATUSES: tuple[Status, ...] = ("meets", "possibly_below", "below")
-
 
 def status(
     value: float | None,

@@ -15,8 +15,6 @@ import numpy as np
 
 from .sipas import CHOICE_CODES, CRITERIA, ELEMENTS, EXPECT_CODES
 
-CHOICE_ITEMS: tuple[str, ...] = tuple(CHOICE_CODES)
-
 # Score look-up shared by criteria, kiosk element ratings and `overall`.  Strings
 # are accepted because HTML forms and JSON payloads deliver "4" as often as 4.
 _NOT_ANSWERED: tuple[Any, ...] = (None, "", "na", "NA", "n/a", 0, "0")

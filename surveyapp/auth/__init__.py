@@ -68,11 +68,6 @@ def require_role(*roles: str) -> Callable[[F], F]:
     return decorator
 
 
-def units_in_scope(user: User | None = None) -> list[Unit]:
-    user = user or signed_in_user()
-    return [] if user is None else accounts.scope_units(get_session(), user)
-
-
 def can_see_unit(user: User | None, unit: Unit | None) -> bool:
     return user is not None and unit is not None and accounts.unit_in_scope(user, unit)
 

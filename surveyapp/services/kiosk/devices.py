@@ -118,10 +118,6 @@ def list_devices(session: Session, include_revoked: bool = True) -> list[KioskDe
     return list(session.scalars(query))
 
 
-def device_by_id(session: Session, device_id: int) -> KioskDevice | None:
-    return session.get(KioskDevice, device_id)
-
-
 def revoke_device(session: Session, device_id: int) -> KioskDevice | None:
     """Refuse the device from now on; revoking twice keeps the first date."""
     device = session.get(KioskDevice, device_id)

@@ -7,10 +7,9 @@ surveyapp.labels and months from surveyapp.periods.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from surveyapp.models import Counter, Response, Unit
@@ -110,15 +109,3 @@ def months_with_responses(session: Session, unit: Unit) -> list[str]:
         .order_by(Response.month.desc())
     )
     return list(session.scalars(query))
-
-
-def response_count(session: Session, unit: Unit, month: str) -> int:
-    query = (
-        select(func.count()).select_from(Response).join(Unit, Unit.id == Response.unit_id)
-        .where(Unit.path.startswith(unit.path, autoescape=True), Response.month == month)
-    )
-    return int(session.scalar(query) or 0)
-
-
-def submitted_day(moment: datetime) -> str:
-    return moment.date().isoformat()

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
 from analysis.sipas import FULL_FORM_ID
@@ -106,10 +106,6 @@ def definition_version(
         )
     )
     return (record, definition_of(record)) if record else None
-
-
-def count_definitions(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(SurveyDefinitionRecord)) or 0
 
 
 def question_labels(session: Session, lang: str, definition_id: str = FULL_FORM_ID) -> dict[str, str]:
