@@ -1,6 +1,6 @@
 # surveyapp: two commands do everything on a fresh machine.
 #   make run   - virtual environment, install, migrate SQLite, load definitions + demo data, serve :5000
-#   make test  - install (plus Chromium for browser tests) and run the whole suite on SQLite and PostgreSQL
+#   make test  - install (plus Chromium for browser tests), lint, and run the whole suite on SQLite and PostgreSQL
 #   make serve - production-style: migrate DATABASE_URL, then gunicorn (docs/DEPLOY.md)
 #   make lint  - ruff and mypy as configured in pyproject.toml
 #   make wheel - dist/surveyapp-*.whl, a self-contained install (docs/DEVELOPING.md)
@@ -39,8 +39,8 @@ run: install
 	$(FLASK) load-demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-# Both databases: SQLite, then PostgreSQL on a throwaway server (scripts/run-tests.sh).
-test: install system-deps
+# Lint first (ruff, mypy), then both databases: SQLite, then PostgreSQL on a throwaway server (scripts/run-tests.sh).
+test: install system-deps lint
 	bash scripts/run-tests.sh
 
 # Style and types; both run even when the first fails, so one pass shows everything.
