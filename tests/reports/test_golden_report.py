@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from flask import Flask
+from flask.testing import FlaskCliRunner
 
 from analysis import build_report, tally, trend
 from surveyapp.db import get_session
@@ -115,7 +117,7 @@ def test_analysis_build_report_and_trend_are_byte_for_byte_as_recorded() -> None
 
 # ---------------------------------------------------------------- the app on the demo province
 @pytest.fixture
-def demo_province(app, runner, tmp_path: Path) -> None:
+def demo_province(app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> None:
     with app.app_context():
         load_demo(get_session(), today=TODAY, seed=2026)
         get_session().commit()  # as the load-demo command does at its end
@@ -157,6 +159,7 @@ def app_outputs(app, runner, tmp_path: Path) -> dict[str, bytes]:  # type: ignor
     with app.app_context():
         session = get_session()
         province = unit_by_code(session, "DEMO")
+        assert province is not None
         for by in ("counter", "procedure", "channel"):
             rows = reports.breakdown(session, province, "2026-10", by=by)
             outputs[f"breakdown-DEMO-2026-10-{by}.json"] = dumped([row.to_json() for row in rows])
@@ -165,6 +168,8 @@ def app_outputs(app, runner, tmp_path: Path) -> dict[str, bytes]:  # type: ignor
     return outputs
 
 
-def test_the_demo_provinces_report_files_are_byte_for_byte_as_recorded(app, runner, demo_province, tmp_path: Path) -> None:
+def test_the_demo_provinces_report_files_are_byte_for_byte_as_recorded(
+    app: Flask, runner: FlaskCliRunner, demo_province: None, tmp_path: Path,
+) -> None:
     check(app_outputs(app, runner, tmp_path))
 
