@@ -48,6 +48,12 @@ STATUS_LABELS: Mapping[str, LazyString] = {
     "below": _l("below target"),
 }
 
+#: Whether a month-on-month change is significant (the report's `change` rows).
+CHANGE_STATUS_LABELS: Mapping[str, LazyString] = {
+    "significant": _l("significant change"),
+    "not_significant": _l("no significant change"),
+}
+
 INSUFFICIENT_LABEL = _l("insufficient data")
 
 # Templates need `%%` in a msgid (Jinja's newstyle gettext always %-formats); position_label
@@ -71,10 +77,11 @@ def channel_label(channel: str) -> str:
 
 
 def status_label(status: str) -> str:
-    """A status against the target, or "insufficient" (too few answers to judge)."""
+    """A status against the target, "insufficient" (too few answers to judge), or a change's
+    `significant` / `not_significant`."""
     if status == "insufficient":
         return str(INSUFFICIENT_LABEL)
-    return str(STATUS_LABELS.get(status, status))
+    return str(STATUS_LABELS.get(status, CHANGE_STATUS_LABELS.get(status, status)))
 
 
 def position_label(position: str | None) -> str:

@@ -3,7 +3,7 @@
 Months (which month a moment belongs to) are in surveyapp/periods.py."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
 
@@ -17,3 +17,9 @@ def to_utc_naive(moment: datetime) -> datetime:
 
 def utc_now_naive() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def vietnam_date(moment: datetime) -> date:
+    """The day in Vietnam of a naive UTC timestamp (how every moment is stored): what exports
+    show, so a date always agrees with its month (surveyapp/periods.py::Month.of)."""
+    return moment.replace(tzinfo=UTC).astimezone(VIETNAM).date()

@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from surveyapp.db import get_session
+from surveyapp.services.exports.cells import safe_row
 from surveyapp.services.organisation.lookups import counter_by_code, procedure_by_code
 from surveyapp.services.survey.qr import qr_png, qr_svg
 from surveyapp.services.survey.tokens import mint_tokens
@@ -44,7 +45,7 @@ def make_tokens(counter_code: str, count: int, output: Path, procedure_code: str
                     (output / filename).write_text(qr_svg(url), encoding="utf-8")
                 else:
                     (output / filename).write_bytes(qr_png(url))
-                writer.writerow([token, url, counter.code, procedure.code if procedure else "", filename])
+                writer.writerow(safe_row([token, url, counter.code, procedure.code if procedure else "", filename]))
     click.echo(_("%(count)d tokens written to %(path)s.", count=count, path=str(output / "tokens.csv")))
 
 

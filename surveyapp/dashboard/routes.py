@@ -25,6 +25,7 @@ from surveyapp.models import Unit, User
 from surveyapp.periods import shift_month, this_month
 from surveyapp.services.accounts import audit
 from surveyapp.services.accounts.accounts import scope_roots
+from surveyapp.services.exports.codebook import codebook_csv
 from surveyapp.services.exports.report import report_csv, write_report_xlsx
 from surveyapp.services.exports.responses import raw_csv, write_raw_xlsx
 from surveyapp.services.organisation.lookups import counter_by_code, unit_by_code, unit_chain
@@ -178,6 +179,16 @@ def raw_csv_export(code: str, month: str) -> Response:
     body = raw_csv(get_session(), unit, month)
     _audit_export(unit, month, "responses.csv")
     return _download(body, f"phieu-khao-sat-{unit.code}-{month}.csv", "text/csv; charset=utf-8")
+
+
+@bp.get("/reports/<code>/<month:month>/codebook.csv")
+@login_required
+def codebook_csv_export(code: str, month: str):  # type: ignore[no-untyped-def]
+    """What each column and code of responses.csv means, in the official's language."""
+    unit = _visible_unit(code)
+    body = codebook_csv(get_session())
+    _audit_export(unit, month, "codebook.csv")
+    return _download(body, f"bang-ma-phieu-khao-sat-{unit.code}-{month}.csv", "text/csv; charset=utf-8")
 
 
 @bp.get("/reports/<code>/<month:month>/responses.xlsx")

@@ -38,6 +38,11 @@ class Item:
     def codes(self) -> tuple[str, ...]:
         return tuple(option.code for option in self.options)
 
+    @property
+    def all_options(self) -> tuple[Option, ...]:
+        """Options as shown, the 'not applicable' choice last."""
+        return self.options + ((self.not_applicable,) if self.not_applicable else ())
+
 
 @dataclass(frozen=True)
 class Section:
