@@ -14,7 +14,7 @@ from surveyapp.auth import address_hash, end_session, signed_in_user, start_sess
 from surveyapp.auth.forms import LoginForm
 from surveyapp.db import get_session
 from surveyapp.services.accounts import audit, throttle
-from surveyapp.services.accounts.accounts import LoginOutcome, authenticate
+from surveyapp.services.accounts.accounts import LoginOutcome, authenticate, revoke_sessions
 
 bp = Blueprint("auth", __name__)
 
@@ -51,7 +51,8 @@ def login() -> ResponseReturnValue:
 
     if result.outcome is LoginOutcome.THROTTLED:
         audit.record(session, "login_throttled", username=username, address_hash=address_hash())
-        message = _("Too many failed sign-ins. Please wait %(seconds)d seconds and try again.", seconds=result.retry_after)
+        message = _("Too many failed sign-ins. Please wait %(seconds)d seconds and try again.",
+                    seconds=result.retry_after)
         response = current_app.make_response(
             (render_template("auth/login.html", form=form, next_url=next_url, error=message), 429)
         )
@@ -70,5 +71,7 @@ def logout() -> ResponseReturnValue:
     if user is not None:
         session = get_session()
         audit.record(session, "logout", user=user, address_hash=address_hash())
+        # Server-side: the cookie (and any copy of it) is refused from now on, on every device.
+        revoke_sessions(user)
     end_session()
     return redirect(url_for("auth.login"))

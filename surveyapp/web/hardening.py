@@ -9,8 +9,10 @@ from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from surveyapp import logs
-from surveyapp.db import get_engine, get_session
+from surveyapp.db import commit_on_its_own, get_engine, get_session
+from surveyapp.services.operations.health import record_health_write
 from surveyapp.services.survey.ratelimit import bucket_for, hit
+from surveyapp.timeutil import utc_now_naive
 
 # No inline script anywhere (templates load /static/js files); the kiosk's service worker is
 # a same-origin file. The poster's QR code is inline SVG markup, which CSP does not restrict.
@@ -44,16 +46,28 @@ def init_app(app: Flask) -> None:
 
 
 def healthz():  # type: ignore[no-untyped-def]
-    """200 {"status": "ok", "database": "ok"} after a `SELECT 1`; 503 when the database is down."""
+    """200 {"status": "ok", "database": "ok"} once a tiny write is committed; 503 with a
+    `reason` when the database cannot be reached (`database_unavailable`) or refuses the write
+    (`database_write_failed`: a full disk, a read-only file, a lock held too long)."""
     try:
         with get_engine().connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001 - any failure means "not ready"
-        current_app.logger.warning("health check: database unavailable")
-        response = jsonify(status="unavailable", database="unavailable")
-        response.status_code = 503
-    else:
-        response = jsonify(status="ok", database="ok")
+        return _unhealthy("database_unavailable")
+    try:
+        commit_on_its_own(lambda session: record_health_write(session, utc_now_naive()))
+    except Exception:  # noqa: BLE001 - the write is what a citizen's answer needs
+        return _unhealthy("database_write_failed")
+    response = jsonify(status="ok", database="ok")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _unhealthy(reason: str) -> Response:
+    # The exception's text may quote the database's message; the reason code is enough.
+    current_app.logger.warning("health check failed: %s", reason)
+    response = jsonify(status="unavailable", database="unavailable", reason=reason)
+    response.status_code = 503
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -116,17 +116,25 @@ def update_user(
     user.role, user.unit, user.active = role, unit, active  # the relationship, so user.unit is current
     user.full_name = full_name.strip()[:FULL_NAME_LIMIT]
     if changed_access:
-        user.session_version += 1  # the old scope must not survive in an open session
+        revoke_sessions(user)  # the old scope must not survive in an open session
 
 
 def set_password(user: User, password: str) -> None:
     check_password_strength(password)
     user.password_hash = hash_password(password)
+    revoke_sessions(user)
+
+
+def revoke_sessions(user: User) -> None:
+    """End every open session of the account (each request checks the generation it was opened
+    with: surveyapp/auth/__init__.py), e.g. on sign-out, so a copied cookie stops working too."""
     user.session_version += 1
 
 
 def other_active_admins(session: Session, user: User) -> int:
-    query = select(func.count()).select_from(User).where(User.role == "admin", User.active.is_(True), User.id != user.id)
+    query = (
+        select(func.count()).select_from(User).where(User.role == "admin", User.active.is_(True), User.id != user.id)
+    )
     return int(session.scalar(query) or 0)
 
 
@@ -165,7 +173,7 @@ def authenticate(session: Session, username: str, password: str, keys: throttle.
     if user is None or not valid or not user.active:
         throttle.record_failure(session, keys)
         return LoginResult(LoginOutcome.BAD, user=user)
-    throttle.clear_username(session, keys)
+    throttle.clear_account(session, keys)
     user.last_login_at = utcnow()
     return LoginResult(LoginOutcome.OK, user=user)
 
