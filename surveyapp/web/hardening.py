@@ -12,7 +12,9 @@ from surveyapp import logs
 from surveyapp.db import commit_on_its_own, get_engine, get_session
 from surveyapp.services.operations.health import record_health_write
 from surveyapp.services.survey.ratelimit import bucket_for, hit
+from surveyapp.textinput import has_control_characters
 from surveyapp.timeutil import utc_now_naive
+from surveyapp.web.request import CleanedRequest
 
 # No inline script anywhere (templates load /static/js files); the kiosk's service worker is
 # a same-origin file. The poster's QR code is inline SVG markup, which CSP does not restrict.
@@ -38,7 +40,10 @@ def init_app(app: Flask) -> None:
     if proxies:  # behind nginx: take the client address and scheme from X-Forwarded-* it sets
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     logs.configure()
+    # Query strings and form fields arrive without control characters (surveyapp/textinput.py).
+    app.request_class = CleanedRequest
     app.before_request(_start_timer)
+    app.before_request(_refuse_control_characters_in_the_path)
     app.before_request(_rate_limit)
     app.after_request(_security_headers)
     app.after_request(_log_request)
@@ -77,6 +82,13 @@ def _unhealthy(reason: str) -> Response:
 
 def _start_timer() -> None:
     g.request_started = time.perf_counter()
+
+
+def _refuse_control_characters_in_the_path() -> None:
+    """No code, token or page name holds a control character: such a path names nothing (404),
+    and must not reach a database look-up (PostgreSQL refuses a NUL byte with an error)."""
+    if has_control_characters(request.path):
+        abort(404)
 
 
 def _rate_limit() -> None:

@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from surveyapp.textinput import clean_json
+
 #: Deepest nesting of arrays and objects any JSON body of the API needs (a batch is 4 deep).
 MAX_JSON_DEPTH = 20
 
@@ -63,6 +65,7 @@ def parse_json_body(
     if max_bytes is not None and len(raw) > max_bytes:
         return None, TOO_LARGE
     try:
-        return json.loads(raw), None
+        parsed = json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None, MALFORMED
+    return clean_json(parsed), None  # no control character reaches the services (surveyapp/textinput.py)

@@ -127,6 +127,7 @@ def _make_new_connections_read_only(app) -> None:  # type: ignore[no-untyped-def
                 cursor.execute("PRAGMA query_only = ON")
             else:
                 cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+                dbapi_connection.commit()  # a SET rolled back with its transaction would be undone
             cursor.close()
 
         event.listen(engine, "connect", read_only)

@@ -16,6 +16,7 @@ from surveyapp.services.organisation.lookups import counter_by_code, procedure_b
 from surveyapp.services.survey.definitions import current_definition
 from surveyapp.services.survey.submission import Outcome, submit_response
 from surveyapp.services.survey.tokens import find_token
+from surveyapp.textinput import clean_text
 
 
 class LinkState(enum.Enum):
@@ -63,7 +64,8 @@ def token_target(session: Session, token_text: str) -> SurveyTarget:
     if token.used_on is not None:
         return SurveyTarget(LinkState.USED, counter=token.counter)
     target = SurveyTarget(
-        LinkState.OPEN, counter=token.counter, units=unit_chain(token.counter.unit), procedure=token.procedure, token=token
+        LinkState.OPEN, counter=token.counter, units=unit_chain(token.counter.unit), procedure=token.procedure,
+        token=token,
     )
     return _with_definition(session, target)
 
@@ -86,7 +88,7 @@ def collect(
 ) -> CollectResult:
     """Validate and store one posted questionnaire; nothing is stored when anything is wrong."""
     assert target.state is LinkState.OPEN and target.definition is not None and target.record is not None
-    fields = dict(submitted)
+    fields = {key: [clean_text(value) for value in values] for key, values in submitted.items()}
     # The link's procedure wins over whatever was posted; otherwise look the posted text up
     # once (code or exact name) and validate against that one result.
     procedure = target.procedure or _find_procedure(session, (fields.get("procedure") or [""])[0])
@@ -110,7 +112,9 @@ def collect(
         procedure=procedure,
         token=target.token,
     )
-    return CollectResult(stored=result.outcome is Outcome.STORED, token_used=result.outcome is Outcome.TOKEN_ALREADY_USED)
+    return CollectResult(
+        stored=result.outcome is Outcome.STORED, token_used=result.outcome is Outcome.TOKEN_ALREADY_USED
+    )
 
 
 def _find_procedure(session: Session, text: str) -> Procedure | None:
