@@ -121,6 +121,9 @@ def _log_exception(exc_info: logs.ExcInfo) -> None:
 def _security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    hsts_seconds = current_app.config["HSTS_SECONDS"]
+    if hsts_seconds:  # browsers ignore it over plain HTTP, so it is safe on every reply
+        response.headers.setdefault("Strict-Transport-Security", f"max-age={hsts_seconds}")
     if response.status_code == 429 and "retry_after" in g:
         response.headers["Retry-After"] = str(g.retry_after)
     return response
