@@ -43,13 +43,15 @@ def _begin_before_sqlite_savepoint(connection: Connection, _name: str) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+# hide_parameters: an error of the database (and SQLAlchemy's message for it, which reaches the
+# exception log) never repeats the values of the statement: answers, comments, token hashes.
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 10})
+        engine = create_engine(url, connect_args={"timeout": 10}, hide_parameters=True)
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "savepoint", _begin_before_sqlite_savepoint)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True)
 
 
 def init_app(app: Flask) -> None:
@@ -81,6 +83,19 @@ def discard_changes() -> None:
     For an answer given on purpose that must leave no trace: a public submission that was not
     stored (its rate-limit hit is forgotten with it), a command's dry run."""
     g.db_outcome = ROLLBACK
+
+
+def commit_on_its_own(work: Callable[[Session], None]) -> None:
+    """Run `work` in a session of its own and commit it at once, apart from the request's
+    transaction: for the health check, which must see its write committed (or fail) before it
+    answers. Raises what the database raised; nothing is left half-done."""
+    with current_app.extensions["sqlalchemy_sessionmaker"]() as session:
+        try:
+            work(session)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
 
 
 # ---------------------------------------------------------------- requests

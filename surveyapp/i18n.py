@@ -14,7 +14,7 @@ def select_locale() -> str:
     if has_request_context():
         forced = g.get("forced_lang")
         if forced in languages:
-            return forced
+            return str(forced)
         chosen = request.args.get("lang")
         if chosen is not None and chosen in languages:
             return chosen
@@ -34,7 +34,8 @@ def remember_language(response: Response) -> Response:
     """A `?lang=` switch sticks for the rest of the visit (a cookie, so it works without JS)."""
     chosen = request.args.get("lang") or g.get("forced_lang")
     if chosen in current_app.config["LANGUAGES"] and request.cookies.get(LANG_COOKIE) != chosen:
-        response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
 
 

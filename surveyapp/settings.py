@@ -64,7 +64,8 @@ class Kind:
         """The value of `raw`: text is parsed (environment, or an override written as text);
         an override of the declared type is checked. ValueError when it is neither."""
         value = self.parse(raw) if isinstance(raw, str) else raw
-        if isinstance(value, bool) and self.python_type is int:  # True is an int to Python
+        types = self.python_type if isinstance(self.python_type, tuple) else (self.python_type,)
+        if isinstance(value, bool) and bool not in types:  # True is an int to Python
             raise ValueError(raw)
         if not isinstance(value, self.python_type) or not self.valid(value):
             raise ValueError(raw)
@@ -156,6 +157,16 @@ DATABASE_URL = Kind(
 RATE = Kind("HITS/SECONDS", N_("HITS/SECONDS, two whole numbers of at least 1, e.g. 60/600"), _rate, Rate,
             lambda rate: rate.hits >= 1 and rate.seconds >= 1)
 WORDS = Kind("comma-separated list", N_("a comma-separated list"), _words, (tuple, list), bool)
+# Unset or empty: decided at start-up from PUBLIC_BASE_URL (`https_defaults`).
+AUTO_BOOLEAN = Kind(
+    "1, 0 or empty", N_("1 or 0, or nothing to follow PUBLIC_BASE_URL"),
+    lambda text: _boolean(text) if text.strip() else None, (bool, type(None)),
+)
+AUTO_INTEGER = Kind(
+    "integer ≥ 0 or empty", N_("a whole number of at least 0, or nothing to follow PUBLIC_BASE_URL"),
+    lambda text: _whole_number(text) if text.strip() else None, (int, type(None)),
+    lambda value: value is None or value >= 0,
+)
 DURATION = Kind(
     "seconds", N_("a whole number of seconds of at least 1"), lambda text: timedelta(seconds=_whole_number(text)),
     timedelta, lambda value: value.total_seconds() >= 1,
@@ -210,6 +221,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TRUSTED_PROXY_COUNT", INTEGER, 0,
             "set to `1` behind nginx, so the client address comes from `X-Forwarded-For`"),
     Setting("REQUEST_LOG", BOOLEAN, True, "`0` turns off the JSON request log on stderr"),
+    # Left unset, both follow PUBLIC_BASE_URL (`https_defaults` below): a site served over HTTPS
+    # gets them without anyone remembering to turn them on.
+    Setting("SESSION_COOKIE_SECURE", AUTO_BOOLEAN, None,
+            "the session and language cookies are sent over HTTPS only",
+            shown_default="`1` when `PUBLIC_BASE_URL` is `https://`, else `0`"),
+    Setting("HSTS_SECONDS", AUTO_INTEGER, None,
+            "`Strict-Transport-Security: max-age=` sent with every reply (`0`: no header)",
+            shown_default="`31536000` (a year) when `PUBLIC_BASE_URL` is `https://`, else `0`"),
     Setting("PG_BIN", OPTIONAL_PATH, None, "folder of `pg_dump`/`pg_restore` for `backup` and `restore`",
             shown_default="newest `/usr/lib/postgresql/*/bin`, then `PATH`"),
     Setting("KIOSK_DIR", PATH, str(resource_path("kiosk")), "the counter tablet client's files",
@@ -324,6 +343,21 @@ def load(instance_path: str | Path, overrides: Mapping[str, Any] | None = None) 
             problems.append(Problem(declared, given))
     if problems:
         raise SettingsError(problems)
+    return https_defaults(config)
+
+
+HSTS_SECONDS_ON_HTTPS = 365 * 24 * 3600
+
+
+def https_defaults(config: dict[str, Any]) -> dict[str, Any]:
+    """SESSION_COOKIE_SECURE and HSTS_SECONDS, when nobody set them: on for a site whose
+    PUBLIC_BASE_URL is https (a cookie or a page sent over plain HTTP there would be a mistake),
+    off for a development server on http://."""
+    https = str(config.get("PUBLIC_BASE_URL", "")).startswith("https://")
+    if config.get("SESSION_COOKIE_SECURE") is None:
+        config["SESSION_COOKIE_SECURE"] = https
+    if config.get("HSTS_SECONDS") is None:
+        config["HSTS_SECONDS"] = HSTS_SECONDS_ON_HTTPS if https else 0
     return config
 
 

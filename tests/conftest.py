@@ -143,6 +143,9 @@ def live_server(app: Flask) -> Iterator[LiveServer]:
     app.config["PUBLIC_BASE_URL"] = "http://placeholder"  # replaced below once the port is known
     server = LiveServer(app)
     app.config["PUBLIC_BASE_URL"] = server.url
+    # What settings.https_defaults gives a site on plain http:// (decided at start-up, when the
+    # fixture's https address was still the base URL).
+    app.config.update(SESSION_COOKIE_SECURE=False, HSTS_SECONDS=0)
     yield server
     server.stop()
 

@@ -14,7 +14,7 @@ from surveyapp.auth import address_hash, end_session, signed_in_user, start_sess
 from surveyapp.auth.forms import LoginForm
 from surveyapp.db import get_session
 from surveyapp.services.accounts import audit, throttle
-from surveyapp.services.accounts.accounts import LoginOutcome, authenticate
+from surveyapp.services.accounts.accounts import LoginOutcome, authenticate, revoke_sessions
 
 bp = Blueprint("auth", __name__)
 
@@ -72,5 +72,7 @@ def logout() -> ResponseReturnValue:
     if user is not None:
         session = get_session()
         audit.record(session, "logout", user=user, address_hash=address_hash())
+        # Server-side: the cookie (and any copy of it) is refused from now on, on every device.
+        revoke_sessions(user)
     end_session()
     return redirect(url_for("auth.login"))

@@ -11,7 +11,7 @@ from surveyapp.services.accounts.accounts import AccountError
 
 @click.command("create-user")
 @click.option("--username", required=True, help="Sign-in name.")
-@click.option("--password", required=True, help="Password (at least 8 characters).")
+@click.option("--password", required=True, help="Password (at least 12 characters, not a common one).")
 @click.option("--role", type=click.Choice(ROLES), required=True, help="admin, manager or viewer.")
 @click.option("--unit", "unit_code", default=None, help="Unit code (required for manager and viewer).")
 @click.option("--name", "full_name", default="", help="Full name shown in the dashboard.")

@@ -260,6 +260,8 @@ def comments(code: str, month: str) -> ResponseReturnValue:
     session = get_session()
     form = CommentFilterForm()
     chosen, page_number = form.chosen(), form.page_number()
+    if chosen.unit_code:
+        _visible_unit(chosen.unit_code)  # `?unit=` goes through the same check: 404 unknown, 403 outside the scope
     page = data.comments_page(session, unit, month, chosen, page=page_number)
     return render_template(
         "dashboard/comments.html", page=page, chosen=chosen, page_number=page_number,

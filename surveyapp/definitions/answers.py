@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from surveyapp.definitions.model import Definition, Item
+from surveyapp.textinput import clean_text
 
 REQUIRED = "required"
 INVALID_CHOICE = "invalid_choice"
@@ -53,7 +54,10 @@ def validate_answers(
     `apology` sent with `ontime` other than `late` is never stored.
     """
     result = ValidatedAnswers()
-    values = {key: [v.strip() for v in vals if v is not None and v.strip() != ""] for key, vals in submitted.items()}
+    # Control characters are removed here too, for the callers that are not a web form (the
+    # kiosk API, imports): the same answers are stored on every database (surveyapp/textinput.py).
+    cleaned = {key: [clean_text(v) for v in vals if v is not None] for key, vals in submitted.items()}
+    values = {key: [v.strip() for v in vals if v.strip() != ""] for key, vals in cleaned.items()}
     if reject_unknown:
         for key in values:
             if key not in definition.item_ids:

@@ -5,7 +5,6 @@ the ones Flask raises itself inside these views, is a JSON body `{"error": code,
 """
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -22,22 +21,25 @@ from surveyapp.services.kiosk.devices import note_seen, redeem_pairing_code
 from surveyapp.services.kiosk.intake import IntakeLimits, intake_batch, json_int
 from surveyapp.services.survey.definitions import current_definition
 from surveyapp.timeutil import utc_now_naive
+from surveyapp.web.jsonbody import parse_json_body
 
 bp = Blueprint("kiosk_api", __name__, url_prefix="/api")
 
 BATCH_FIELDS = {"responses", "backlog", "app_version"}
+#: A pairing body is a code and a version: anyone may post it, so it is read only when this small.
+PAIR_MAX_BYTES = 1024
 
 
 bp.register_error_handler(HTTPException, http_error)
 
 
-def _json_body() -> tuple[Any, Response | None]:
-    """The parsed body, or a JSON 400 error; 413 past MAX_CONTENT_LENGTH comes from Werkzeug."""
-    raw = request.get_data(cache=True)
-    try:
-        return json.loads(raw), None
-    except (ValueError, UnicodeDecodeError):
-        return None, api_error(400, "malformed_json")
+def _json_body(max_bytes: int | None = None) -> tuple[Any, Response | None]:
+    """The parsed body, or a JSON error: 400 malformed or nested too deep, 413 past `max_bytes`
+    (and past MAX_CONTENT_LENGTH, from Werkzeug)."""
+    body, refusal = parse_json_body(request.get_data(cache=True), max_bytes=max_bytes)
+    if refusal is not None:
+        return None, api_error(refusal.status, refusal.code)
+    return body, None
 
 
 def _counter_json(counter: Counter) -> dict[str, Any]:
@@ -61,7 +63,7 @@ def pair() -> Response:
         response = api_error(429, "rate_limited", retry_after=wait)
         response.headers["Retry-After"] = str(wait)
         return response
-    body, problem = _json_body()
+    body, problem = _json_body(max_bytes=PAIR_MAX_BYTES)
     if problem:
         return problem
     if not isinstance(body, dict) or not isinstance(body.get("code"), str) or len(body["code"]) > 32:

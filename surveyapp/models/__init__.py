@@ -1,6 +1,7 @@
 """SQLAlchemy 2.0 typed models. Import from here; Alembic reads `Base.metadata`."""
 from surveyapp.models.accounts import ROLES, AuditEvent, LoginAttempt, User
 from surveyapp.models.base import Base
+from surveyapp.models.health import HealthCheck
 from surveyapp.models.kiosk import KioskDevice, KioskPairingCode
 from surveyapp.models.operations import RateLimitWindow, response_tally
 from surveyapp.models.organisation import Counter, Procedure, Unit
@@ -15,6 +16,7 @@ __all__ = [
     "Base",
     "Counter",
     "DossierVolume",
+    "HealthCheck",
     "KioskDevice",
     "KioskPairingCode",
     "Procedure",

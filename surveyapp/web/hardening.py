@@ -9,8 +9,12 @@ from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from surveyapp import logs
-from surveyapp.db import get_engine, get_session
+from surveyapp.db import commit_on_its_own, get_engine, get_session
+from surveyapp.services.operations.health import record_health_write
 from surveyapp.services.survey.ratelimit import bucket_for, hit
+from surveyapp.textinput import has_control_characters
+from surveyapp.timeutil import utc_now_naive
+from surveyapp.web.request import CleanedRequest
 
 # No inline script anywhere (templates load /static/js files); the kiosk's service worker is
 # a same-origin file. The poster's QR code is inline SVG markup, which CSP does not restrict.
@@ -37,30 +41,55 @@ def init_app(app: Flask) -> None:
         # Flask types wsgi_app as a method, yet replacing it is its documented way to add WSGI middleware.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     logs.configure()
+    # Query strings and form fields arrive without control characters (surveyapp/textinput.py).
+    app.request_class = CleanedRequest
     app.before_request(_start_timer)
+    app.before_request(_refuse_control_characters_in_the_path)
     app.before_request(_rate_limit)
     app.after_request(_security_headers)
     app.after_request(_log_request)
     app.add_url_rule("/healthz", "healthz", healthz, methods=["GET"])
+    # Flask's own exception log names the URL (a token) and the exception's message (values the
+    # database refused: answers, a comment): replaced by one that names neither (surveyapp/logs.py).
+    app.log_exception = _log_exception  # type: ignore[method-assign]
 
 
 def healthz() -> Response:
-    """200 {"status": "ok", "database": "ok"} after a `SELECT 1`; 503 when the database is down."""
+    """200 {"status": "ok", "database": "ok"} once a tiny write is committed; 503 with a
+    `reason` when the database cannot be reached (`database_unavailable`) or refuses the write
+    (`database_write_failed`: a full disk, a read-only file, a lock held too long)."""
     try:
         with get_engine().connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001 - any failure means "not ready"
-        current_app.logger.warning("health check: database unavailable")
-        response = jsonify(status="unavailable", database="unavailable")
-        response.status_code = 503
-    else:
-        response = jsonify(status="ok", database="ok")
+        return _unhealthy("database_unavailable")
+    try:
+        commit_on_its_own(lambda session: record_health_write(session, utc_now_naive()))
+    except Exception:  # noqa: BLE001 - the write is what a citizen's answer needs
+        return _unhealthy("database_write_failed")
+    response = jsonify(status="ok", database="ok")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _unhealthy(reason: str) -> Response:
+    # The exception's text may quote the database's message; the reason code is enough.
+    current_app.logger.warning("health check failed: %s", reason)
+    response = jsonify(status="unavailable", database="unavailable", reason=reason)
+    response.status_code = 503
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 def _start_timer() -> None:
     g.request_started = time.perf_counter()
+
+
+def _refuse_control_characters_in_the_path() -> None:
+    """No code, token or page name holds a control character: such a path names nothing (404),
+    and must not reach a database look-up (PostgreSQL refuses a NUL byte with an error)."""
+    if has_control_characters(request.path):
+        abort(404)
 
 
 def _rate_limit() -> None:
@@ -79,9 +108,23 @@ def _rate_limit() -> None:
         abort(429)
 
 
+def _log_exception(exc_info: logs.ExcInfo) -> None:
+    logs.log_exception(
+        {
+            "method": request.method,
+            "route": request.url_rule.rule if request.url_rule is not None else None,
+            "endpoint": request.endpoint,
+        },
+        exc_info,
+    )
+
+
 def _security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    hsts_seconds = current_app.config["HSTS_SECONDS"]
+    if hsts_seconds:  # browsers ignore it over plain HTTP, so it is safe on every reply
+        response.headers.setdefault("Strict-Transport-Security", f"max-age={hsts_seconds}")
     if response.status_code == 429 and "retry_after" in g:
         response.headers["Retry-After"] = str(g.retry_after)
     return response

@@ -41,30 +41,46 @@ def _keep(user: User, **changes: Any) -> dict[str, Any]:
 # ---------------------------------------------------------------- creating an account
 @pytest.mark.parametrize("username", ["x", "two words", "tên-có-dấu", "-starts-with-dash", "a" * 65])
 def test_a_username_has_2_to_64_plain_characters(db, username):
-    refusal = _refusal(lambda: accounts.create_user(db, username, "long-enough", "admin"))
+    refusal = _refusal(lambda: accounts.create_user(db, username, "long-enough-passphrase", "admin"))
     assert refusal.field == "username"
     assert str(refusal.message) == "Tên đăng nhập gồm 2 đến 64 chữ cái, chữ số, '.', '_', '@' hoặc '-'."
 
 
 def test_a_username_is_taken_only_once(db):
     _user(db, "dong-son", "viewer", COMMUNE)
-    refusal = _refusal(lambda: accounts.create_user(db, "dong-son", "long-enough", "admin"))
+    refusal = _refusal(lambda: accounts.create_user(db, "dong-son", "long-enough-passphrase", "admin"))
     assert refusal.field == "username" and "dong-son" in str(refusal.message)
 
 
-def test_a_password_has_at_least_eight_characters(db):
-    refusal = _refusal(lambda: accounts.create_user(db, "short-pass", "1234567", "admin"))
-    assert refusal.field == "password"
-    assert accounts.create_user(db, "long-pass", "12345678", "admin").username == "long-pass"
+def test_a_password_has_at_least_twelve_characters(db):
+    for short in ("1234567", "12345678", "abcdefghijk"):
+        refusal = _refusal(lambda short=short: accounts.create_user(db, "short-pass", short, "admin"))
+        assert refusal.field == "password"
+    assert accounts.create_user(db, "long-pass", "quiet-river-lamp", "admin").username == "long-pass"
+
+
+def test_a_common_password_is_refused_even_when_long_enough(db):
+    for common in ("password1234", "Password1234!", "qwertyuiop123", "1q2w3e4r5t6y", "123qweasdzxc", "aaaaaaaaaaaa"):
+        refusal = _refusal(lambda common=common: accounts.create_user(db, "common-pass", common, "admin"))
+        assert refusal.field == "password", common
+        assert refusal.message is accounts.COMMON_PASSWORD
+    assert db.scalar(select(User).where(User.username == "common-pass")) is None
+
+
+def test_changing_a_password_follows_the_same_policy(db):
+    user = accounts.create_user(db, "changer", "quiet-river-lamp", "admin")
+    for weak in ("password", "password1234"):
+        assert _refusal(lambda weak=weak: accounts.set_password(user, weak)).field == "password"
+    accounts.set_password(user, "another-quiet-river")
 
 
 def test_managers_and_viewers_belong_to_an_existing_unit_and_roles_are_known(db):
     for role in ("manager", "viewer"):
-        assert _refusal(lambda role=role: accounts.create_user(db, "no-unit", "long-enough", role)).field == "unit"
-    assert _refusal(lambda: accounts.create_user(db, "lost", "long-enough", "viewer", "NO-SUCH-UNIT")).field == "unit"
-    assert _refusal(lambda: accounts.create_user(db, "boss", "long-enough", "boss")).field == "role"
+        assert _refusal(lambda role=role: accounts.create_user(db, "no-unit", "long-enough-passphrase", role)).field == "unit"
+    assert _refusal(lambda: accounts.create_user(db, "lost", "long-enough-passphrase", "viewer", "NO-SUCH-UNIT")).field == "unit"
+    assert _refusal(lambda: accounts.create_user(db, "boss", "long-enough-passphrase", "boss")).field == "role"
     assert db.scalar(select(User).where(User.username.in_(["no-unit", "lost", "boss"]))) is None
-    assert accounts.create_user(db, "province", "long-enough", "admin").unit is None
+    assert accounts.create_user(db, "province", "long-enough-passphrase", "admin").unit is None
 
 
 # ---------------------------------------------------------------- nobody locks the administrators out
@@ -102,7 +118,9 @@ def test_the_last_active_administrator_cannot_be_demoted_or_deactivated(db):
     db.commit()  # an inactive administrator does not count
     for change in ({"role": "viewer", "unit_code": COMMUNE}, {"active": False}):
         # changed_by None: the command line or a script, where the rule on oneself does not apply
-        refusal = _refusal(lambda change=change: accounts.update_user(db, last, changed_by=None, **_keep(last, **change)))
+        refusal = _refusal(
+            lambda change=change: accounts.update_user(db, last, changed_by=None, **_keep(last, **change))
+        )
         assert str(refusal.message) == "Quản trị hệ thống cuối cùng đang hoạt động phải giữ quyền quản trị và trạng thái hoạt động."
         db.rollback()
     db.expire_all()

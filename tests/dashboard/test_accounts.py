@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from sqlalchemy import select
 
 from surveyapp.models import AuditEvent, User
@@ -10,24 +11,24 @@ from tests.dashboard.conftest import COMMUNE, MONTH, csrf_from, sign_in
 
 
 def test_create_user_cli_makes_an_account_that_can_sign_in(runner, client, db):
-    result = runner.invoke(args=["create-user", "--username", "province-admin", "--password", "s3cret-pass", "--role", "admin"])
+    result = runner.invoke(args=["create-user", "--username", "province-admin", "--password", "s3cret-passphrase", "--role", "admin"])
     assert result.exit_code == 0, result.output
     user = db.scalar(select(User).where(User.username == "province-admin"))
     assert user.role == "admin" and user.unit_id is None
-    assert user.password_hash.startswith(("scrypt:", "pbkdf2:")) and "s3cret-pass" not in user.password_hash
-    response = sign_in(client, "province-admin", "s3cret-pass")
+    assert user.password_hash.startswith(("scrypt:", "pbkdf2:")) and "s3cret-passphrase" not in user.password_hash
+    response = sign_in(client, "province-admin", "s3cret-passphrase")
     assert response.status_code == 302 and response.headers["Location"].endswith("/reports/")
 
 
 def test_create_user_cli_binds_managers_and_viewers_to_a_unit(runner, db):
-    ok = runner.invoke(args=["create-user", "--username", "an-phu", "--password", "long-enough", "--role", "viewer", "--unit", "DEMO-P-ANPHU"])
+    ok = runner.invoke(args=["create-user", "--username", "an-phu", "--password", "long-enough-passphrase", "--role", "viewer", "--unit", "DEMO-P-ANPHU"])
     assert ok.exit_code == 0, ok.output
     assert db.scalar(select(User).where(User.username == "an-phu")).unit.code == "DEMO-P-ANPHU"
-    no_unit = runner.invoke(args=["create-user", "--username", "lost", "--password", "long-enough", "--role", "manager"])
-    unknown = runner.invoke(args=["create-user", "--username", "lost", "--password", "long-enough", "--role", "viewer", "--unit", "NOPE"])
+    no_unit = runner.invoke(args=["create-user", "--username", "lost", "--password", "long-enough-passphrase", "--role", "manager"])
+    unknown = runner.invoke(args=["create-user", "--username", "lost", "--password", "long-enough-passphrase", "--role", "viewer", "--unit", "NOPE"])
     short = runner.invoke(args=["create-user", "--username", "lost", "--password", "short", "--role", "admin"])
-    taken = runner.invoke(args=["create-user", "--username", "an-phu", "--password", "long-enough", "--role", "admin"])
-    bad_role = runner.invoke(args=["create-user", "--username", "lost", "--password", "long-enough", "--role", "boss"])
+    taken = runner.invoke(args=["create-user", "--username", "an-phu", "--password", "long-enough-passphrase", "--role", "admin"])
+    bad_role = runner.invoke(args=["create-user", "--username", "lost", "--password", "long-enough-passphrase", "--role", "boss"])
     assert [r.exit_code for r in (no_unit, unknown, short, taken)] == [1, 1, 1, 1]
     assert bad_role.exit_code == 2
     assert db.scalar(select(User).where(User.username == "lost")) is None
@@ -161,3 +162,29 @@ def test_passwords_are_hashed_with_scrypt_by_default():
 def test_the_home_page_leads_officials_to_the_sign_in(client):
     html = client.get("/").get_data(as_text=True)
     assert 'href="/login"' in html and "Cán bộ: đăng nhập bảng theo dõi" in html
+
+
+@pytest.mark.parametrize(("language", "too_short", "too_common"), [
+    ("vi", "Mật khẩu phải có ít nhất 12 ký tự.", "mật khẩu phổ biến nhất"),
+    ("en", "The password must have at least 12 characters.", "one of the most common passwords"),
+])
+def test_create_user_cli_refuses_short_and_common_passwords_in_both_languages(runner, db, language, too_short,
+                                                                              too_common):
+    # (one language per test: the messages' language is fixed for the app context they share)
+    base = ["create-user", "--username", "weak", "--role", "admin"]
+    short = runner.invoke(args=[*base, "--password", "12345678"], env={"SURVEYAPP_LANG": language})
+    common = runner.invoke(args=[*base, "--password", "password1234"], env={"SURVEYAPP_LANG": language})
+    also_common = runner.invoke(args=[*base, "--password", "qwertyuiop123"], env={"SURVEYAPP_LANG": language})
+    assert [r.exit_code for r in (short, common, also_common)] == [1, 1, 1]
+    assert too_short in short.output
+    assert too_common in common.output and too_common in also_common.output
+    assert "Traceback" not in common.output
+    assert db.scalar(select(User).where(User.username == "weak")) is None
+
+
+def test_the_account_page_refuses_a_common_password_beside_the_field(as_admin, db):
+    reply = as_admin.post("/admin/users", data={"username": "weak-web", "password": "Password1234!", "role": "admin",
+                                                "unit": ""})
+    assert reply.status_code == 400
+    assert "mật khẩu phổ biến nhất" in reply.get_data(as_text=True)
+    assert db.scalar(select(User).where(User.username == "weak-web")) is None

@@ -62,10 +62,10 @@ def test_an_edit_form_shows_the_records_values_and_no_code_field(as_manager):
 
 
 def test_a_new_account_needs_a_role_from_the_list(as_admin, db):
-    reply = as_admin.post("/admin/users", data={"username": "dong-son", "password": "long-enough", "role": "boss", "unit": COMMUNE})
+    reply = as_admin.post("/admin/users", data={"username": "dong-son", "password": "long-enough-passphrase", "role": "boss", "unit": COMMUNE})
     assert reply.status_code == 400
     assert _field_error(reply.get_data(as_text=True), "role") == "Hãy chọn một trong các vai trò."
-    missing = as_admin.post("/admin/users", data={"username": "dong-son", "password": "long-enough", "unit": COMMUNE})
+    missing = as_admin.post("/admin/users", data={"username": "dong-son", "password": "long-enough-passphrase", "unit": COMMUNE})
     assert missing.status_code == 400  # never quietly a viewer
     assert db.scalar(select(User).where(User.username == "dong-son")) is None
 
@@ -73,8 +73,8 @@ def test_a_new_account_needs_a_role_from_the_list(as_admin, db):
 def test_account_form_errors_are_beside_their_fields(as_admin):
     html = as_admin.post("/admin/users", data={"username": "x y", "password": "short", "role": "viewer", "unit": ""}).get_data(as_text=True)
     assert _field_error(html, "username") == "Tên đăng nhập gồm 2 đến 64 chữ cái, chữ số, &#39;.&#39;, &#39;_&#39;, &#39;@&#39; hoặc &#39;-&#39;."
-    assert _field_error(html, "password") == "Mật khẩu phải có ít nhất 8 ký tự."
-    no_unit = as_admin.post("/admin/users", data={"username": "xy", "password": "long-enough", "role": "viewer", "unit": ""}).get_data(as_text=True)
+    assert _field_error(html, "password") == "Mật khẩu phải có ít nhất 12 ký tự."
+    no_unit = as_admin.post("/admin/users", data={"username": "xy", "password": "long-enough-passphrase", "role": "viewer", "unit": ""}).get_data(as_text=True)
     assert _field_error(no_unit, "unit") == "Cán bộ quản lý hoặc theo dõi phải thuộc một đơn vị."
 
 
@@ -122,7 +122,7 @@ def test_a_pairing_code_for_an_unknown_counter_is_refused_beside_the_counter(as_
 def test_management_and_account_forms_need_the_csrf_token_when_enabled(app, as_admin, db):
     app.config["WTF_CSRF_ENABLED"] = True
     for url, data in (("/manage/units/new", {"code": "TL-AP9", "name": "Ấp 9", "parent_code": COMMUNE}),
-                      ("/admin/users", {"username": "forged", "password": "long-enough", "role": "admin", "unit": ""}),
+                      ("/admin/users", {"username": "forged", "password": "long-enough-passphrase", "role": "admin", "unit": ""}),
                       ("/admin/kiosks/pairing-codes", {"counter": "TL-Q01"})):
         assert as_admin.post(url, data=data).status_code == 400, url
     assert db.scalar(select(User).where(User.username == "forged")) is None

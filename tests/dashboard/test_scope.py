@@ -40,10 +40,14 @@ def test_another_communes_counter_is_not_found_under_ones_own_unit(as_commune):
 
 
 def test_comment_filter_cannot_widen_the_scope(as_commune):
+    # Issue 11 / docs/DASHBOARD.md: an out-of-scope `?unit=` is refused (403), not shown empty.
     page = as_commune.get(f"/reports/{COMMUNE}/{MONTH}/comments?unit={OTHER_COMMUNE}&counter={OTHER_COUNTER}")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
-    assert "Xã Bình Minh" not in html.split('class="comment-list"')[1]
+    assert page.status_code == 403
+    assert "Xã Bình Minh" not in page.get_data(as_text=True)
+    for code in (PROVINCE, "DEMO-TTHCC"):
+        assert as_commune.get(f"/reports/{COMMUNE}/{MONTH}/comments?unit={code}").status_code == 403, code
+    assert as_commune.get(f"/reports/{COMMUNE}/{MONTH}/comments?unit=NO-SUCH-UNIT").status_code == 404
+    assert as_commune.get(f"/reports/{COMMUNE}/{MONTH}/comments?unit={COMMUNE}").status_code == 200
 
 
 def test_unknown_unit_and_malformed_month_are_not_found(as_admin):

@@ -109,3 +109,56 @@ def test_request_log_is_json_and_never_holds_the_token_or_answers(app, client, d
     assert all(isinstance(r["pid"], int) and r["duration_ms"] >= 0 for r in requests)
     text = "\n".join(lines)
     assert token not in text and "0912345678" not in text and "198.51.100" not in text
+
+
+def _make_new_connections_read_only(app) -> None:  # type: ignore[no-untyped-def]
+    """Every connection opened from now on refuses writes, as a database on a full or
+    read-only disk does (reads still work, which a `SELECT 1` alone would call healthy)."""
+    from sqlalchemy import event
+
+    from surveyapp.db import get_engine
+
+    with app.app_context():
+        engine = get_engine()
+
+        def read_only(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            cursor = dbapi_connection.cursor()
+            if engine.dialect.name == "sqlite":
+                cursor.execute("PRAGMA query_only = ON")
+            else:
+                cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+                dbapi_connection.commit()  # a SET rolled back with its transaction would be undone
+            cursor.close()
+
+        event.listen(engine, "connect", read_only)
+        engine.dispose()
+
+
+def test_health_writes_a_row_each_time_it_is_asked(app, client, db):
+    from sqlalchemy import select
+
+    from surveyapp.models import HealthCheck
+
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/healthz").status_code == 200
+    db.expire_all()
+    assert db.scalar(select(HealthCheck.writes)) == 2
+
+
+def test_health_reports_503_with_a_reason_when_the_database_refuses_writes(app, client):
+    _make_new_connections_read_only(app)
+    reply = client.get("/healthz")
+    assert reply.status_code == 503
+    assert reply.get_json() == {"status": "unavailable", "database": "unavailable", "reason": "database_write_failed"}
+    assert reply.headers["Cache-Control"] == "no-store"
+
+
+def test_health_names_an_unreachable_database(app, client, monkeypatch):
+    from surveyapp.web import hardening
+
+    class DeadEngine:
+        def connect(self):
+            raise OSError("connection refused")
+
+    monkeypatch.setattr(hardening, "get_engine", lambda: DeadEngine())
+    assert client.get("/healthz").get_json()["reason"] == "database_unavailable"

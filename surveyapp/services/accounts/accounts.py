@@ -1,7 +1,7 @@
 """Officials' accounts: creation, password checks, who may change what, scope of units.
 
 The rules of accounts live here, for the web pages and the CLI alike: the shape of a username,
-the password length, a unit for managers and viewers, and that nobody locks the administrators
+the password policy (passwords.py), a unit for managers and viewers, and that nobody locks the administrators
 out (an administrator cannot remove their own access; the last active administrator stays one).
 """
 from __future__ import annotations
@@ -21,14 +21,16 @@ from surveyapp import settings
 from surveyapp.models import ROLES, Unit, User
 from surveyapp.models.base import utcnow
 from surveyapp.services.accounts import throttle
+from surveyapp.services.accounts.passwords import MIN_PASSWORD_LENGTH, is_common
 from surveyapp.services.organisation.lookups import unit_by_code
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
-MIN_PASSWORD_LENGTH = 8
 FULL_NAME_LIMIT = 255
 EDITOR_ROLES = ("admin", "manager")  # may change units and counters (managers: their subtree)
 BAD_USERNAME = _l("A username has 2 to 64 letters, digits, '.', '_', '@' or '-'.")
 SHORT_PASSWORD = _l("The password must have at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
+COMMON_PASSWORD = _l("This password is one of the most common passwords (or one with digits or signs added): "
+                     "choose another, for example a few unrelated words.")
 # Checked against when the username is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASHES: dict[str, str] = {}
 
@@ -63,8 +65,11 @@ def _dummy_hash() -> str:
 
 
 def check_password_strength(password: str) -> None:
+    """At least MIN_PASSWORD_LENGTH characters and not a common password (passwords.py)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(SHORT_PASSWORD, "password")
+    if is_common(password):
+        raise AccountError(COMMON_PASSWORD, "password")
 
 
 def _unit_for_role(session: Session, role: str, unit_code: str | None) -> Unit | None:
@@ -116,12 +121,18 @@ def update_user(
     user.role, user.unit, user.active = role, unit, active  # the relationship, so user.unit is current
     user.full_name = full_name.strip()[:FULL_NAME_LIMIT]
     if changed_access:
-        user.session_version += 1  # the old scope must not survive in an open session
+        revoke_sessions(user)  # the old scope must not survive in an open session
 
 
 def set_password(user: User, password: str) -> None:
     check_password_strength(password)
     user.password_hash = hash_password(password)
+    revoke_sessions(user)
+
+
+def revoke_sessions(user: User) -> None:
+    """End every open session of the account (each request checks the generation it was opened
+    with: surveyapp/auth/__init__.py), e.g. on sign-out, so a copied cookie stops working too."""
     user.session_version += 1
 
 
@@ -167,7 +178,7 @@ def authenticate(session: Session, username: str, password: str, keys: throttle.
     if user is None or not valid or not user.active:
         throttle.record_failure(session, keys)
         return LoginResult(LoginOutcome.BAD, user=user)
-    throttle.clear_username(session, keys)
+    throttle.clear_account(session, keys)
     user.last_login_at = utcnow()
     return LoginResult(LoginOutcome.OK, user=user)
 

@@ -1,9 +1,18 @@
 """Slowing down password guessing, across gunicorn workers (the attempts live in the database).
 
-Failures are counted per username and per client address over a sliding window. Past a few
-free failures each further attempt must wait twice as long as the previous one (capped), so
-a person who mistypes is barely delayed while a guessing script gets a handful of tries an hour.
-Keys are keyed hashes: the database never holds a raw address.
+Failures are counted over a sliding window under two keys, both about the account tried:
+
+- the account and the client address together: one machine guessing one account's password
+  gets a few free tries, then each further attempt must wait twice as long as the previous one
+  (capped), so a person who mistypes is barely delayed while a guessing script gets a handful
+  of tries an hour;
+- the account alone, with more free tries: guessing spread over many addresses is slowed too.
+
+There is no key for the address alone. Many officials share one address (a province office's
+NAT), and failures at random or other usernames from that address must not lock them out of
+their own accounts; a script that sprays usernames still meets each account's own limits, so
+it gains nothing a per-address lock would have stopped (docs/DEPLOY.md, "Sign-in throttling").
+Keys are keyed hashes: the database never holds a raw address or a typed username.
 """
 from __future__ import annotations
 
@@ -20,16 +29,18 @@ from surveyapp.models import LoginAttempt
 from surveyapp.models.base import utcnow
 
 WINDOW = timedelta(minutes=15)
-FREE_FAILURES_PER_USERNAME = 5
-FREE_FAILURES_PER_ADDRESS = 20
+#: Free failures of one account from one address (a person mistyping their own password).
+FREE_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5
+#: Free failures of one account from every address together (guessing from many machines).
+FREE_FAILURES_PER_ACCOUNT = 20
 FIRST_DELAY_SECONDS = 15
 MAX_DELAY_SECONDS = int(WINDOW.total_seconds())
 
 
 @dataclass(frozen=True)
 class ThrottleKeys:
-    username: str
-    address: str
+    account: str
+    account_and_address: str
 
 
 def keyed_hash(secret: str, value: str, length: int = 40) -> str:
@@ -37,9 +48,12 @@ def keyed_hash(secret: str, value: str, length: int = 40) -> str:
 
 
 def keys_for(secret: str, username: str, address: str | None) -> ThrottleKeys:
+    """The keys of a sign-in attempt. An unknown username gets keys like any other, so the
+    throttle's answers never tell which accounts exist."""
+    name = username.strip().lower()
     return ThrottleKeys(
-        username=keyed_hash(secret, "user:" + username.strip().lower()),
-        address=keyed_hash(secret, "addr:" + (address or "unknown")),
+        account=keyed_hash(secret, "user:" + name),
+        account_and_address=keyed_hash(secret, "user+addr:" + name + "\x00" + (address or "unknown")),
     )
 
 
@@ -64,18 +78,18 @@ def seconds_to_wait(session: Session, keys: ThrottleKeys, now: datetime | None =
     """0 when a sign-in may be tried now, else how long to wait."""
     now = now or utcnow()
     return max(
-        _wait_for(session, keys.username, FREE_FAILURES_PER_USERNAME, now),
-        _wait_for(session, keys.address, FREE_FAILURES_PER_ADDRESS, now),
+        _wait_for(session, keys.account_and_address, FREE_FAILURES_PER_ACCOUNT_AND_ADDRESS, now),
+        _wait_for(session, keys.account, FREE_FAILURES_PER_ACCOUNT, now),
     )
 
 
 def record_failure(session: Session, keys: ThrottleKeys, now: datetime | None = None) -> None:
     now = now or utcnow()
-    session.add_all([LoginAttempt(key=keys.username, at=now), LoginAttempt(key=keys.address, at=now)])
+    session.add_all([LoginAttempt(key=keys.account, at=now), LoginAttempt(key=keys.account_and_address, at=now)])
     # Old attempts serve no purpose: forget them (keeps the table tiny, and no long-term trail).
     session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - WINDOW))
 
 
-def clear_username(session: Session, keys: ThrottleKeys) -> None:
-    """A successful sign-in forgives the account's failures (the address keeps its count)."""
-    session.execute(delete(LoginAttempt).where(LoginAttempt.key == keys.username))
+def clear_account(session: Session, keys: ThrottleKeys) -> None:
+    """A successful sign-in (the right password) forgives the account's failures."""
+    session.execute(delete(LoginAttempt).where(LoginAttempt.key.in_([keys.account, keys.account_and_address])))

@@ -10,6 +10,8 @@ from pathlib import Path
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
+from surveyapp.textinput import clean_text
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -51,7 +53,9 @@ def read_table(
         header, raw_rows = _read_xlsx(path)
     else:
         header, raw_rows = _read_csv(path)
-    header = [h.strip() for h in header]
+    # Control characters are removed from every cell (surveyapp/textinput.py): a NUL byte would
+    # fail on PostgreSQL, and none of them is ever meant in a name, a code or a comment.
+    header = [clean_text(h).strip() for h in header]
     errors: list[RowError] = []
     missing = [c for c in required if c not in header]
     for column in missing:
@@ -73,7 +77,7 @@ def read_table(
         if len(values) > len(header) and any(v.strip() for v in values[len(header):]):
             errors.append(RowError(number, None, _l("more values than columns")))
             continue
-        rows.append((number, {column: padded[i].strip() for i, column in enumerate(header)}))
+        rows.append((number, {column: clean_text(padded[i]).strip() for i, column in enumerate(header)}))
     if errors:
         raise ImportRejected(errors)
     return Table(header=header, rows=rows)
@@ -126,5 +130,5 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return str(value.isoformat())
     return str(value)

@@ -16,6 +16,7 @@ from surveyapp.services.organisation.lookups import counter_by_code, procedure_b
 from surveyapp.services.survey.definitions import current_definition
 from surveyapp.services.survey.submission import Outcome, submit_response
 from surveyapp.services.survey.tokens import find_token
+from surveyapp.textinput import clean_text
 
 
 class LinkState(enum.Enum):
@@ -91,7 +92,7 @@ def collect(
     """Validate and store one posted questionnaire; nothing is stored when anything is wrong."""
     assert target.state is LinkState.OPEN and target.definition is not None and target.record is not None
     assert target.counter is not None  # an open link always names its counter
-    fields = dict(submitted)
+    fields = {key: [clean_text(value) for value in values] for key, values in submitted.items()}
     # The link's procedure wins over whatever was posted; otherwise look the posted text up
     # once (code or exact name) and validate against that one result.
     procedure = target.procedure or _find_procedure(session, (fields.get("procedure") or [""])[0])

@@ -1,0 +1,29 @@
+"""The request class of the application: every query-string and form value arrives with its
+control characters removed (surveyapp/textinput.py), whichever page or form reads it."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Request
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+
+from surveyapp.textinput import clean_text
+
+
+def _clean(value: Any) -> Any:
+    return clean_text(value) if isinstance(value, str) else value  # uploaded files stay as they are
+
+
+class CleanedParameters(ImmutableMultiDict[str, Any]):
+    """`request.args` and `request.form`: keys and text values without control characters."""
+
+    def __init__(self, mapping: Any = None) -> None:
+        if mapping is None:
+            super().__init__()
+            return
+        items = MultiDict(mapping).items(multi=True)
+        super().__init__([(_clean(key), _clean(value)) for key, value in items])
+
+
+class CleanedRequest(Request):
+    parameter_storage_class = CleanedParameters
