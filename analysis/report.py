@@ -56,8 +56,9 @@ METHOD = MethodNotes(
     single_rate_interval="Wilson score interval (Brown, Cai & DasGupta 2001)",
     pooled_index_interval=(
         "ratio estimator with respondents as clusters: linearised (Taylor) variance turned into a design "
-        "effect (floor 1); Wilson interval on the effective sample size Σm/deff with Student's t "
-        "(respondents − 1 degrees of freedom)"
+        "effect (floor 1); Korn–Graubard (1998) Clopper–Pearson interval on the effective sample size "
+        "Σm/deff, adjusted for degrees of freedom: respondents − 1, or fewer when few respondents are on "
+        "the rarer side (min(R, 1−R)·n_eff − 1)"
     ),
     change_interval="Newcombe hybrid score interval for a difference of proportions (method 10, 1998)",
     change_test="pooled two-proportion z test; children's changes adjusted by Benjamini–Hochberg (FDR 5%)",
@@ -167,7 +168,8 @@ def _children(
         k, n, _ = overall_counts(t)
         overall_k.append(int(k))
         overall_n.append(int(n))
-        measured.append((child, measures_of(t, child_goals, interval), difference_of(overall_counts(t), overall_counts(t_prev))))
+        overall_change = difference_of(overall_counts(t), overall_counts(t_prev))
+        measured.append((child, measures_of(t, child_goals, interval), overall_change))
 
     # One vectorised call for all children (scipy's per-call overhead would
     # dominate a province with hundreds of communes).
@@ -177,7 +179,7 @@ def _children(
     pvalues = np.array([_nan_if_none(change.p_value) for _, _, change in measured], dtype=float)
     rejected, adjusted = benjamini_hochberg(pvalues, FDR_Q)
     reports: list[ChildReport] = []
-    for (child, measures, change), funnel, rej, q in zip(measured, funnels, rejected, adjusted):
+    for (child, measures, change), funnel, rej, q in zip(measured, funnels, rejected, adjusted, strict=True):
         tested = not math.isnan(q)
         overall_change = AdjustedChange(
             **asdict(change), q_value=float(q) if tested else None, significant_bh=bool(rej) if tested else None
@@ -236,7 +238,12 @@ def trend_points(
     for month in sorted(tallies_by_month):
         t = check_tally(tallies_by_month[month])
         points.append(
-            TrendPoint(month=month, n_responses=count_of(t, "n"), overall=overall_of(t, goals), service_index=service_of(t, goals))
+            TrendPoint(
+                month=month,
+                n_responses=count_of(t, "n"),
+                overall=overall_of(t, goals),
+                service_index=service_of(t, goals),
+            )
         )
     return points
 
