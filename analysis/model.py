@@ -183,10 +183,36 @@ class ChildFunnel:
 
     position: Position | None
     limits: Mapping[str, tuple[float, float]] | None
+    #: the rate this sub-unit is judged against (the parent's without it, or the target)
+    center: float | None = None
 
     def to_json(self) -> JsonDict:
         limits = None if self.limits is None else {label: [low, high] for label, (low, high) in self.limits.items()}
-        return {"position": self.position, "limits": limits}
+        return {"position": self.position, "limits": limits, "center": self.center}
+
+
+@dataclass(frozen=True)
+class Overdispersion:
+    """Spiegelhalter's (2005) overdispersion of the sub-units around the centre
+    (analysis.overdispersion): φ from winsorised z-scores, the additive τ², the units used, the
+    χ² test's p-value and whether the limits were widened. φ, τ² and p are None with too few units."""
+
+    method: str
+    phi: float | None
+    tau2: float | None
+    units: int
+    p_value: float | None
+    applied: bool
+
+    def to_json(self) -> JsonDict:
+        return {
+            "method": self.method,
+            "phi": self.phi,
+            "tau2": self.tau2,
+            "units": self.units,
+            "p_value": self.p_value,
+            "applied": self.applied,
+        }
 
 
 @dataclass(frozen=True)
@@ -218,9 +244,19 @@ class FunnelSummary:
     center: float
     levels: tuple[str, ...]
     curve: FunnelCurve
+    #: "parent" (the parent's rate, each child judged without itself) or "target" (analysis.comparison)
+    center_kind: str = "parent"
+    overdispersion: Overdispersion | None = None
 
     def to_json(self) -> JsonDict:
-        return {"measure": self.measure, "center": self.center, "levels": list(self.levels), "curve": self.curve.to_json()}
+        return {
+            "measure": self.measure,
+            "center": self.center,
+            "levels": list(self.levels),
+            "curve": self.curve.to_json(),
+            "center_kind": self.center_kind,
+            "overdispersion": _json_or_none(self.overdispersion),
+        }
 
 
 # ---------------------------------------------------------------- the report

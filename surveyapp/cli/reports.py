@@ -49,7 +49,11 @@ def import_responses_command(file: Path, dry_run: bool) -> None:
     progress = _Progress()
     try:
         summary = import_responses(
-            get_session(), file, dry_run=dry_run, comment_limit=current_app.config["COMMENT_MAX_LENGTH"], progress=progress
+            get_session(),
+            file,
+            dry_run=dry_run,
+            comment_limit=current_app.config["COMMENT_MAX_LENGTH"],
+            progress=progress,
         )
     except ImportRejected as exc:
         progress.close()
@@ -83,8 +87,20 @@ def import_volumes_command(file: Path) -> None:
 @click.option("--unit", "unit_code", required=True, help="Unit code; the report covers its whole subtree.")
 @click.option("--month", required=True, help="Month as YYYY-MM (Vietnam time).")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write (stdout when omitted; required for xlsx).")
-def report_command(unit_code: str, month: str, fmt: str, output: Path | None) -> None:
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (stdout when omitted; required for xlsx).",
+)
+@click.option(
+    "--funnel-center",
+    type=click.Choice(["parent", "target"]),
+    default="parent",
+    show_default=True,
+    help="Centre line of the sub-units' funnel: the parent's rate (each sub-unit left out) or the target.",
+)
+def report_command(unit_code: str, month: str, fmt: str, output: Path | None, funnel_center: str) -> None:
     """The monthly report of a unit (docs/REPORT.md)."""
     if fmt == "xlsx" and output is None:
         click.echo(_("--output is required for the xlsx format."), err=True)
@@ -92,7 +108,7 @@ def report_command(unit_code: str, month: str, fmt: str, output: Path | None) ->
     session = get_session()
     try:
         scope = resolve_scope(session, unit_code, month)
-        report = monthly_report(session, scope.unit, scope.month)
+        report = monthly_report(session, scope.unit, scope.month, funnel_center)
     except ReportError as exc:
         click.echo(_("No report: %(reason)s", reason=str(exc)), err=True)
         raise SystemExit(1) from None

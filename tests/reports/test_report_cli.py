@@ -44,7 +44,7 @@ def test_csv_opens_in_excel_with_one_row_per_measure(runner, imported) -> None:
     assert lines[0][:2] == ["unit", "DEMO"]
     header = lines[1]
     assert header == ["section", "id", "label", "value", "ci_low", "ci_high", "n", "count", "status", "target", "position"]
-    rows = {(r[0], r[1]): dict(zip(header, r)) for r in lines[2:]}
+    rows = {(r[0], r[1]): dict(zip(header, r, strict=False)) for r in lines[2:]}
     report = json.loads(runner.invoke(args=["report", "--unit", "DEMO", "--month", "2026-11"]).stdout)
     assert float(rows[("summary", "overall")]["value"]) == report["overall"]["value"]
     assert rows[("criterion", "TC01")]["label"] == "Nơi ngồi chờ có đủ chỗ ngồi"
@@ -83,3 +83,17 @@ def test_an_unknown_unit_or_a_bad_month_is_a_clear_error(runner, unit: str, mont
     assert result.exit_code == 1
     assert "No report:" in result.output
     assert ("NO-SUCH-UNIT" in result.output) if unit != "DEMO" else ("YYYY-MM" in result.output)
+
+
+def test_funnel_center_option_chooses_the_centre_line(runner, imported) -> None:
+    base = ["report", "--unit", "DEMO", "--month", "2026-11"]
+    default = json.loads(runner.invoke(args=base).stdout)
+    by_target = runner.invoke(args=[*base, "--funnel-center", "target"])
+    assert by_target.exit_code == 0, by_target.output
+    report = json.loads(by_target.stdout)
+    assert default["funnel"]["center_kind"] == "parent"
+    assert report["funnel"]["center_kind"] == "target"
+    assert report["funnel"]["center"] == report["targets"]["overall"]
+    assert {"method", "phi", "tau2", "units", "p_value", "applied"} <= set(report["funnel"]["overdispersion"])
+    bad = runner.invoke(args=[*base, "--funnel-center", "median"])
+    assert bad.exit_code != 0
