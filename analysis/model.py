@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal, cast
 
 #: A measure's performance against its target (analysis.rates.status); None: no target or no value.
@@ -27,6 +27,19 @@ JsonDict = dict[str, Any]
 
 # ---------------------------------------------------------------- rates
 @dataclass(frozen=True)
+class SmallArea:
+    """A sub-unit's or counter's empirical-Bayes estimate shrunk towards its parent, with its 95 %
+    interval (analysis.small_area); all None when the siblings are too few to estimate it."""
+
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+    def to_json(self) -> JsonDict:
+        return {"value": self.value, "ci_low": self.ci_low, "ci_high": self.ci_high}
+
+
+@dataclass(frozen=True)
 class Rate:
     """A published proportion: value and 95 % interval (None when n < MIN_RESPONSES), n and the
     numerator `count`, its status against `target`."""
@@ -39,9 +52,11 @@ class Rate:
     insufficient: bool
     status: Status | None
     target: float | None
+    #: set on the rates of sub-units and counters only (issue 12); serialised only when set
+    small_area: SmallArea | None = field(default=None, kw_only=True)
 
     def _rate_json(self) -> JsonDict:
-        return {
+        out: JsonDict = {
             "value": self.value,
             "ci_low": self.ci_low,
             "ci_high": self.ci_high,
@@ -51,6 +66,9 @@ class Rate:
             "status": self.status,
             "target": self.target,
         }
+        if self.small_area is not None:
+            out["small_area"] = self.small_area.to_json()
+        return out
 
     def to_json(self) -> JsonDict:
         return self._rate_json()

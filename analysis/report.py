@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from . import small_area
 from .changes import changes_of, difference_of, overall_counts
 from .comparison import CENTER_KINDS, child_funnels, widened_curve
 from .flags import channels_of, flags_of
@@ -125,6 +126,7 @@ def compute_report(
     child_reports, unit_changes, spread = _children(
         children, goals, center, interval, changes_of(t_now, t_prev), (parent_k, parent_n, center_kind == "parent")
     )
+    child_reports = small_area.attach(child_reports, [check_tally(c["tally"]) for c in children], t_now)
     return Report(
         **measures_of(t_now, goals, interval).core_fields(),
         unit=UnitRef(code=unit.get("code"), name=unit.get("name")),

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis import ResponseArrays, empty_tally, tally
+from analysis import ResponseArrays, empty_tally, small_area, tally
 from analysis.indices import criteria_of, expectations_of, response_rate_of
 from analysis.model import ExpectationShare, GroupReport, Report, ResponseRate, TrendPoint
 from analysis.report import compute_report, measures_of, trend_points
@@ -178,7 +178,7 @@ def monthly_report(session: Session, unit: Unit, month: str, funnel_center: str 
         funnel_center=funnel_center,
     )
     rates = _response_rates(session, unit, month, [unit, *children])
-    return replace(
+    report = replace(
         report,
         response_rate=rates[unit.id],
         children=tuple(
@@ -192,6 +192,9 @@ def monthly_report(session: Session, unit: Unit, month: str, funnel_center: str 
             for entry, child in zip(report.children, children, strict=True)
         ),
     )
+    # The children's criteria were added above: their small-area estimates with them.
+    child_tallies = [_sum(tallies, month, [child.id]) for child in children]
+    return replace(report, children=small_area.attach(report.children, child_tallies, _sum(tallies, month)))
 
 
 def _response_rates(session: Session, root: Unit, month: str, wanted: list[Unit]) -> dict[int, ResponseRate | None]:
@@ -242,6 +245,10 @@ def breakdown(session: Session, unit: Unit, month: str, by: str = "counter") -> 
                 criteria=criteria_of(t, goals),
             )
         )
+    if by == "counter" and rows:
+        # Counters are compared with one another: each gets its estimate shrunk towards the unit.
+        group_tallies = list(tallies.values())
+        rows = list(small_area.attach(rows, group_tallies, np.sum(group_tallies, axis=0)))
     rows.sort(key=lambda row: (row.key is None, str(row.key)))
     return rows
 
