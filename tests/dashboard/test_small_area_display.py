@@ -4,7 +4,7 @@ is suppressed."""
 from __future__ import annotations
 
 from analysis.model import Rate, SmallArea
-from tests.dashboard.conftest import MONTH, PROVINCE
+from tests.dashboard.conftest import PROVINCE
 
 
 def test_sub_unit_table_shows_the_estimate_beside_the_raw_rate(as_admin) -> None:
@@ -35,3 +35,17 @@ def test_a_suppressed_rate_shows_only_its_labelled_estimate(app) -> None:
         assert "chỉ có ước lượng khu vực nhỏ" in cell
         plain = Rate(value=None, ci_low=None, ci_high=None, n=0, count=0, insufficient=True, status=None, target=None)
         assert "—" in str(macros.small_area_cell(plain))
+
+
+def test_counters_are_ordered_by_their_small_area_estimate(app) -> None:
+    from analysis.model import GroupReport
+    from surveyapp.dashboard.views import worst_first
+
+    def counter(key: str, raw: float | None, estimate: float | None) -> GroupReport:
+        overall = Rate(value=raw, ci_low=None, ci_high=None, n=40, count=0, insufficient=raw is None, status=None,
+                       target=None, small_area=None if estimate is None else SmallArea(estimate, None, None))
+        return GroupReport(n_responses=40, service_index=overall, overall=overall, elements={}, flags={},  # type: ignore[arg-type]
+                           key=key, name=key, criteria={})
+
+    rows = [counter("A", 1.0, 0.90), counter("B", 0.80, 0.85), counter("C", None, 0.70), counter("D", None, None)]
+    assert [r.key for r in worst_first(rows)] == ["C", "B", "A", "D"]
