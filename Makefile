@@ -52,8 +52,10 @@ lint: $(STAMP)
 wheel: $(STAMP)
 	$(PY) -m build --no-isolation --outdir dist .
 
-# Benchmarks (not tests): submission load, province reports, page weight -> docs/BENCHMARKS.md (< 15 min).
+# Benchmarks (not tests): the pooled-index coverage grid (bench/coverage.py, docs/ANALYSIS.md §3), then
+# submission load, province reports, page weight -> docs/BENCHMARKS.md (< 15 min).
 bench: install system-deps
+	$(PY) -m bench.coverage
 	$(PY) -m bench.run_all
 
 # Production-style serving: migrate, then gunicorn with gunicorn.conf.py (docs/DEPLOY.md).

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal, cast
 
 #: A measure's performance against its target (analysis.rates.status); None: no target or no value.
@@ -27,6 +27,19 @@ JsonDict = dict[str, Any]
 
 # ---------------------------------------------------------------- rates
 @dataclass(frozen=True)
+class SmallArea:
+    """A sub-unit's or counter's empirical-Bayes estimate shrunk towards its parent, with its 95 %
+    interval (analysis.small_area); all None when the siblings are too few to estimate it."""
+
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+    def to_json(self) -> JsonDict:
+        return {"value": self.value, "ci_low": self.ci_low, "ci_high": self.ci_high}
+
+
+@dataclass(frozen=True)
 class Rate:
     """A published proportion: value and 95 % interval (None when n < MIN_RESPONSES), n and the
     numerator `count`, its status against `target`."""
@@ -39,9 +52,11 @@ class Rate:
     insufficient: bool
     status: Status | None
     target: float | None
+    #: set on the rates of sub-units and counters only (issue 12); serialised only when set
+    small_area: SmallArea | None = field(default=None, kw_only=True)
 
     def _rate_json(self) -> JsonDict:
-        return {
+        out: JsonDict = {
             "value": self.value,
             "ci_low": self.ci_low,
             "ci_high": self.ci_high,
@@ -51,6 +66,9 @@ class Rate:
             "status": self.status,
             "target": self.target,
         }
+        if self.small_area is not None:
+            out["small_area"] = self.small_area.to_json()
+        return out
 
     def to_json(self) -> JsonDict:
         return self._rate_json()
@@ -183,10 +201,36 @@ class ChildFunnel:
 
     position: Position | None
     limits: Mapping[str, tuple[float, float]] | None
+    #: the rate this sub-unit is judged against (the parent's without it, or the target)
+    center: float | None = None
 
     def to_json(self) -> JsonDict:
         limits = None if self.limits is None else {label: [low, high] for label, (low, high) in self.limits.items()}
-        return {"position": self.position, "limits": limits}
+        return {"position": self.position, "limits": limits, "center": self.center}
+
+
+@dataclass(frozen=True)
+class Overdispersion:
+    """Spiegelhalter's (2005) overdispersion of the sub-units around the centre
+    (analysis.overdispersion): φ from winsorised z-scores, the additive τ², the units used, the
+    χ² test's p-value and whether the limits were widened. φ, τ² and p are None with too few units."""
+
+    method: str
+    phi: float | None
+    tau2: float | None
+    units: int
+    p_value: float | None
+    applied: bool
+
+    def to_json(self) -> JsonDict:
+        return {
+            "method": self.method,
+            "phi": self.phi,
+            "tau2": self.tau2,
+            "units": self.units,
+            "p_value": self.p_value,
+            "applied": self.applied,
+        }
 
 
 @dataclass(frozen=True)
@@ -218,6 +262,9 @@ class FunnelSummary:
     center: float
     levels: tuple[str, ...]
     curve: FunnelCurve
+    #: "parent" (the parent's rate, each child judged without itself) or "target" (analysis.comparison)
+    center_kind: str = "parent"
+    overdispersion: Overdispersion | None = None
 
     def to_json(self) -> JsonDict:
         return {
@@ -225,6 +272,8 @@ class FunnelSummary:
             "center": self.center,
             "levels": list(self.levels),
             "curve": self.curve.to_json(),
+            "center_kind": self.center_kind,
+            "overdispersion": _json_or_none(self.overdispersion),
         }
 
 

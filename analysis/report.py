@@ -8,34 +8,34 @@ The schema is documented in docs/ANALYSIS.md §5.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, replace
-from typing import Any, cast
+from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
+from . import small_area
 from .changes import changes_of, difference_of, overall_counts
+from .comparison import CENTER_KINDS, child_funnels, widened_curve
 from .flags import channels_of, flags_of
-from .funnel import DEFAULT_LEVELS, curve_of, funnel_limits, funnel_position, level_label
+from .funnel import DEFAULT_LEVELS, curve_of, level_label
 from .indices import criteria_of, elements_of, expectations_of, overall_of, response_rate_of, service_of
-from .intervals import benjamini_hochberg
 from .model import (
-    AdjustedChange,
     Change,
+    Changes,
     ChildChanges,
-    ChildFunnel,
     ChildReport,
     CoreMeasures,
     FunnelSummary,
     MethodNotes,
-    Position,
+    Overdispersion,
     Report,
     TrendPoint,
     UnitRef,
     to_jsonable,
 )
+from .multiplicity import FDR_Q, adjust_changes
 from .rates import check_tally, count_of
 from .sipas import CONFIDENCE, MIN_RESPONSES
 from .tally import TALLY_VERSION, empty_tally
@@ -43,8 +43,6 @@ from .targets import resolve_targets
 
 __all__ = ["FDR_Q", "METHOD", "build_report", "compute_report", "measures_of", "trend", "trend_points", "to_jsonable"]
 
-#: False discovery rate for the children's change tests.
-FDR_Q: float = 0.05
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -56,15 +54,21 @@ METHOD = MethodNotes(
     single_rate_interval="Wilson score interval (Brown, Cai & DasGupta 2001)",
     pooled_index_interval=(
         "ratio estimator with respondents as clusters: linearised (Taylor) variance turned into a design "
-        "effect (floor 1); Wilson interval on the effective sample size Σm/deff with Student's t "
-        "(respondents − 1 degrees of freedom)"
+        "effect (floor 1); Korn–Graubard (1998) Clopper–Pearson interval on the effective sample size "
+        "Σm/deff, adjusted for degrees of freedom: respondents − 1, or fewer when few respondents are on "
+        "the rarer side (min(R, 1−R)·n_eff − 1)"
     ),
     change_interval="Newcombe hybrid score interval for a difference of proportions (method 10, 1998)",
-    change_test="pooled two-proportion z test; children's changes adjusted by Benjamini–Hochberg (FDR 5%)",
+    change_test=(
+        "pooled two-proportion z test; every change the report shows (the unit's and each sub-unit's) "
+        "adjusted together by Benjamini–Hochberg (FDR 5%): q_value, significant_bh"
+    ),
     funnel=(
         "Spiegelhalter (2005) exact binomial limits with interpolation (upper limit through the failures, "
-        "so that outside a limit = one-sided exact tail below (1−level)/2) around the parent's pooled "
-        "overall satisfaction, 95% and 99.8%"
+        "so that outside a limit = one-sided exact tail below (1−level)/2), 95% and 99.8%, around the "
+        "parent's pooled overall satisfaction with each sub-unit left out of its own centre, or around the "
+        "target (center_kind); widened for overdispersion (additive τ², DerSimonian–Laird on 10% "
+        "winsorised z-scores) when the χ² test of φ rejects at 5%"
     ),
     status=(
         "below: interval entirely on the wrong side of the target; possibly_below: only the point estimate is; "
@@ -96,6 +100,7 @@ def compute_report(
     interval: str = "wilson",
     *,
     previous_month: str | None = None,
+    funnel_center: str = "parent",
 ) -> Report:
     """Monthly report of `unit` ({"code", "name"}) for `month` ("YYYY-MM").
 
@@ -105,14 +110,23 @@ def compute_report(
     "targets"?}] — the unit's direct sub-units.  targets: the unit's overrides
     of DEFAULT_TARGETS.  dossiers: dossiers returned this month, if known.
     interval: single-rate interval method (wilson, clopper_pearson, jeffreys).
+    funnel_center: "parent" (each child against the parent's rate without it) or "target" (the
+    unit's overall target; the parent's rate when it has none) — analysis.comparison.
     """
     if not _MONTH.match(month):
         raise ValueError(f"month must look like 'YYYY-MM', got {month!r}")
+    if funnel_center not in CENTER_KINDS:
+        raise ValueError(f"funnel_center must be one of {CENTER_KINDS}, got {funnel_center!r}")
     t_now = check_tally(tally_now)
     t_prev = empty_tally() if tally_prev is None else check_tally(tally_prev)
     goals = resolve_targets(targets)
-    center = _pooled_overall(t_now)
-    child_reports = _children(children, goals, center, interval)
+    parent_k, parent_n, _ = overall_counts(t_now)
+    center_kind = "target" if funnel_center == "target" and goals.get("overall") is not None else "parent"
+    center = goals["overall"] if center_kind == "target" else _pooled_overall(t_now)
+    child_reports, unit_changes, spread = _children(
+        children, goals, center, interval, changes_of(t_now, t_prev), (parent_k, parent_n, center_kind == "parent")
+    )
+    child_reports = small_area.attach(child_reports, [check_tally(c["tally"]) for c in children], t_now)
     return Report(
         **measures_of(t_now, goals, interval).core_fields(),
         unit=UnitRef(code=unit.get("code"), name=unit.get("name")),
@@ -122,9 +136,9 @@ def compute_report(
         expectations=expectations_of(t_now),
         response_rate=response_rate_of(count_of(t_now, "n"), dossiers),
         targets=dict(goals),
-        change=changes_of(t_now, t_prev),
+        change=unit_changes,
         children=child_reports,
-        funnel=_funnel_summary(child_reports, center),
+        funnel=_funnel_summary(child_reports, center, center_kind, spread),
         method=replace(METHOD, single_rate_interval=_interval_note(interval)),
         previous_month=previous_month,
     )
@@ -155,7 +169,12 @@ def _children(
     goals: Mapping[str, float | None],
     center: float | None,
     interval: str,
-) -> tuple[ChildReport, ...]:
+    unit_changes: Changes,
+    parent: tuple[float, float, bool],
+) -> tuple[tuple[ChildReport, ...], Changes, Overdispersion | None]:
+    """The children's reports, the unit's changes adjusted together with the children's, and the
+    overdispersion of the children's funnel. parent: (k, n) of the parent's overall satisfaction
+    and whether each child is left out of its own centre."""
     measured: list[tuple[Mapping[str, Any], CoreMeasures, Change]] = []
     overall_k: list[int] = []
     overall_n: list[int] = []
@@ -167,23 +186,18 @@ def _children(
         k, n, _ = overall_counts(t)
         overall_k.append(int(k))
         overall_n.append(int(n))
-        measured.append(
-            (child, measures_of(t, child_goals, interval), difference_of(overall_counts(t), overall_counts(t_prev)))
-        )
+        overall_change = difference_of(overall_counts(t), overall_counts(t_prev))
+        measured.append((child, measures_of(t, child_goals, interval), overall_change))
 
     # One vectorised call for all children (scipy's per-call overhead would
     # dominate a province with hundreds of communes).
-    funnels = _child_funnels(np.array(overall_k), np.array(overall_n), center)
+    parent_k, parent_n, leave_one_out = parent
+    funnels, spread = child_funnels(np.array(overall_k), np.array(overall_n), center, parent_k, parent_n, leave_one_out)
 
-    # Many children are tested at once: control the false discovery rate.
-    pvalues = np.array([_nan_if_none(change.p_value) for _, _, change in measured], dtype=float)
-    rejected, adjusted = benjamini_hochberg(pvalues, FDR_Q)
+    # Many changes are tested at once: control the false discovery rate over all of them.
+    adjusted_unit, adjusted_children = adjust_changes(unit_changes, [change for _, _, change in measured])
     reports: list[ChildReport] = []
-    for (child, measures, change), funnel, rej, q in zip(measured, funnels, rejected, adjusted, strict=True):
-        tested = not math.isnan(q)
-        overall_change = AdjustedChange(
-            **asdict(change), q_value=float(q) if tested else None, significant_bh=bool(rej) if tested else None
-        )
+    for (child, measures, _), funnel, overall_change in zip(measured, funnels, adjusted_children, strict=True):
         given = "dossiers" in child
         reports.append(
             ChildReport(
@@ -196,28 +210,13 @@ def _children(
                 with_response_rate=given,
             )
         )
-    return tuple(reports)
+    return tuple(reports), adjusted_unit, spread
 
 
-def _child_funnels(k: np.ndarray, n: np.ndarray, center: float | None) -> list[ChildFunnel]:
-    """Each child's overall satisfaction against the parent's funnel."""
-    if center is None:
-        return [ChildFunnel(position=None, limits=None) for _ in k]
-    if k.size == 0:
-        return []
-    positions = cast(list[Position], funnel_position(k, n, center))
-    limits = funnel_limits(center, n, DEFAULT_LEVELS)
-    return [
-        ChildFunnel(
-            position=position,
-            limits=None if n[i] == 0 else {label: (float(lo[i]), float(hi[i])) for label, (lo, hi) in limits.items()},
-        )
-        for i, position in enumerate(positions)
-    ]
-
-
-def _funnel_summary(children: Sequence[ChildReport], center: float | None) -> FunnelSummary | None:
-    """Centre line and curve for drawing the children's funnel plot."""
+def _funnel_summary(
+    children: Sequence[ChildReport], center: float | None, center_kind: str, spread: Overdispersion | None
+) -> FunnelSummary | None:
+    """Centre line and curve (widened when overdispersion is applied) for the children's funnel plot."""
     if center is None or not children:
         return None
     n_max = max(max(c.overall.n for c in children), MIN_RESPONSES)
@@ -225,7 +224,9 @@ def _funnel_summary(children: Sequence[ChildReport], center: float | None) -> Fu
         measure="overall",
         center=center,
         levels=tuple(level_label(level) for level in DEFAULT_LEVELS),
-        curve=curve_of(center, n_max),
+        curve=widened_curve(curve_of(center, n_max), spread),
+        center_kind=center_kind,
+        overdispersion=spread,
     )
 
 
@@ -253,10 +254,6 @@ def trend(
 ) -> list[dict[str, Any]]:
     """The JSON form of trend_points: [{"month", "n_responses", "overall", "service_index"}]."""
     return [point.to_json() for point in trend_points(tallies_by_month, targets)]
-
-
-def _nan_if_none(x: float | None) -> float:
-    return float("nan") if x is None else float(x)
 
 
 def _interval_note(interval: str) -> str:

@@ -93,7 +93,14 @@ def import_volumes_command(file: Path) -> None:
     default=None,
     help="File to write (stdout when omitted; required for xlsx).",
 )
-def report_command(unit_code: str, month: str, fmt: str, output: Path | None) -> None:
+@click.option(
+    "--funnel-center",
+    type=click.Choice(["parent", "target"]),
+    default="parent",
+    show_default=True,
+    help="Centre line of the sub-units' funnel: the parent's rate (each sub-unit left out) or the target.",
+)
+def report_command(unit_code: str, month: str, fmt: str, output: Path | None, funnel_center: str) -> None:
     """The monthly report of a unit (docs/REPORT.md)."""
     if fmt == "xlsx" and output is None:
         click.echo(_("--output is required for the xlsx format."), err=True)
@@ -101,7 +108,7 @@ def report_command(unit_code: str, month: str, fmt: str, output: Path | None) ->
     session = get_session()
     try:
         scope = resolve_scope(session, unit_code, month)
-        report = monthly_report(session, scope.unit, scope.month)
+        report = monthly_report(session, scope.unit, scope.month, funnel_center)
     except ReportError as exc:
         click.echo(_("No report: %(reason)s", reason=str(exc)), err=True)
         raise SystemExit(1) from None

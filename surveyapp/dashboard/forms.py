@@ -1,7 +1,7 @@
-"""The dashboard's GET forms: the month switch and the comment filter.
+"""The dashboard's GET forms: the month switch, the funnel's centre and the comment filter.
 
-Both read the query string (field names are a contract: `unit`, `month`, `tab`; `unit`,
-`counter`, `max_overall`, `q`, `page`). They change nothing, so a malformed value is not an
+They read the query string (field names are a contract: `unit`, `month`, `tab`;
+`funnel_center`; `unit`, `counter`, `max_overall`, `q`, `page`). They change nothing, so a malformed value is not an
 error page: it falls back to the default (this month, no filter, the first page). Whether the
 official may see a unit is the route's `_visible_unit`, and a unit filter can only narrow the
 page's scope (surveyapp.services.reporting.dashboard.comments_page).
@@ -11,6 +11,7 @@ from __future__ import annotations
 from wtforms import IntegerField, StringField
 from wtforms.validators import AnyOf, NumberRange, Optional, Regexp
 
+from analysis.comparison import CENTER_KINDS
 from surveyapp.periods import MONTH_REGEX, this_month
 from surveyapp.services.reporting.dashboard import CommentFilter
 from surveyapp.web.forms import QueryForm, at_most, strip
@@ -25,6 +26,13 @@ class MonthSwitchForm(QueryForm):
     unit = StringField(default="")
     month = StringField(default=this_month, validators=[Regexp(f"^{MONTH_REGEX}$")])
     tab = StringField(default="report", validators=[AnyOf((*TAB_ENDPOINTS, *BREAKDOWNS))])
+
+
+class FunnelCenterForm(QueryForm):
+    """`funnel_center` of the report pages: the funnel's centre line, the parent's rate (default)
+    or the unit's target; any other value falls back to the parent's rate."""
+
+    funnel_center = StringField(default="parent", validators=[AnyOf(CENTER_KINDS)])
 
 
 class CommentFilterForm(QueryForm):

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from analysis.model import Report, TrendPoint
 from surveyapp.auth import address_hash, can_see_unit, login_required, signed_in_user
 from surveyapp.dashboard import views as v
-from surveyapp.dashboard.forms import BREAKDOWNS, CommentFilterForm, MonthSwitchForm
+from surveyapp.dashboard.forms import BREAKDOWNS, CommentFilterForm, FunnelCenterForm, MonthSwitchForm
 from surveyapp.db import get_session
 from surveyapp.labels import question_labels
 from surveyapp.models import Unit, User
@@ -113,10 +113,10 @@ def unit_latest(code: str) -> ResponseReturnValue:
 
 # ---------------------------------------------------------------- the monthly report
 def _month_picture(unit: Unit, month: str) -> tuple[Report, list[TrendPoint], dict[str, str]]:
-    """The month's report, its 12-month trend and the question labels: what the overview and
-    its printable version both show."""
+    """The month's report (funnel centred as the query's `funnel_center` asks), its 12-month
+    trend and the question labels: what the overview and its printable version both show."""
     session = get_session()
-    result = reports.monthly_report(session, unit, month)
+    result = reports.monthly_report(session, unit, month, FunnelCenterForm().value("funnel_center"))
     points = reports.trend(session, unit, month, months=12)
     return result, points, question_labels(session)
 

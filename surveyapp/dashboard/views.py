@@ -77,8 +77,17 @@ def ranked_expectations(
     return sorted(rows, key=lambda r: -(r.share or 0.0))
 
 
+def _compared_key(rate: Rate) -> tuple[int, float]:
+    """Units compared with one another (counters, sub-units) are ordered by their small-area
+    estimate where they have one (issue 12: a small unit's raw rate is mostly noise), else by
+    their raw value; no estimate at all last."""
+    if rate.small_area is not None and rate.small_area.value is not None:
+        return (0, float(rate.small_area.value))
+    return _value_key(rate)
+
+
 def worst_first(rows: Sequence[GroupReport]) -> list[GroupReport]:
-    return sorted(rows, key=lambda r: _value_key(r.overall))
+    return sorted(rows, key=lambda r: _compared_key(r.overall))
 
 
 def priorities(report: Report, labels: Mapping[str, str], limit: int = 6) -> list[Priority]:
@@ -98,7 +107,8 @@ def priorities(report: Report, labels: Mapping[str, str], limit: int = 6) -> lis
         position = child.funnel.position
         if position in FUNNEL_BELOW:
             items.append(Priority(kind="child", label=child.name or "", code=child.code, rate=child.overall,
-                                  position=position, order=(0 if position == "below_998" else 1, 2)))
+                                  position=position,
+                                  order=(0 if position == "below_998" else 1, 2, *_compared_key(child.overall))))
     worst = [c for c in ranked_criteria(report.criteria, labels) if c.rate.status == "below"][:3]
     for criterion in worst:
         items.append(Priority(kind="criterion", label=f"{criterion.id}. {criterion.label}", rate=criterion.rate,
@@ -126,48 +136,28 @@ def overview_charts(report: Report, trend: Sequence[TrendPoint], labels: Mapping
             _pct(_("Element indices with 95%% intervals")),
         ),
         "trend": {
-            "kind": "trend",
-            "months": [p.month for p in trend],
-            "value": [p.overall.value for p in trend],
-            "low": [p.overall.ci_low for p in trend],
-            "high": [p.overall.ci_high for p in trend],
-            "index": [p.service_index.value for p in trend],
-            "n": [p.n_responses for p in trend],
-            "target": report.targets.get("overall"),
-            "text": {
-                "value": _("Overall satisfaction"),
-                "interval": _pct(_("95%% interval")),
-                "index": _("Service index"),
-                "target": _("Target"),
-            },
+            "kind": "trend", "months": [p.month for p in trend],
+            "value": [p.overall.value for p in trend], "low": [p.overall.ci_low for p in trend],
+            "high": [p.overall.ci_high for p in trend], "index": [p.service_index.value for p in trend],
+            "n": [p.n_responses for p in trend], "target": report.targets.get("overall"),
+            "text": {"value": _("Overall satisfaction"), "interval": _pct(_("95%% interval")),
+                     "index": _("Service index"), "target": _("Target")},
         },
     }
     funnel = report.funnel
     if funnel:
         charts["funnel"] = {
-            "kind": "funnel",
-            "center": funnel.center,
-            "curve": to_jsonable(funnel.curve.to_json()),
+            "kind": "funnel", "center": funnel.center, "curve": to_jsonable(funnel.curve.to_json()),
             "levels": list(funnel.levels),
             "points": [
-                {
-                    "code": c.code,
-                    "name": c.name,
-                    "n": c.overall.n,
-                    "rate": c.overall.value,
-                    "position": c.funnel.position,
-                }
-                for c in report.children
-                if c.overall.value is not None
+                {"code": c.code, "name": c.name, "n": c.overall.n, "rate": c.overall.value,
+                 "position": c.funnel.position}
+                for c in report.children if c.overall.value is not None
             ],
-            "text": {
-                "center": _("Parent unit's rate"),
-                "limit95": _pct(_("95%% limits")),
-                "limit998": _pct(_("99.8%% limits")),
-                "units": _("Sub-units"),
-                "x": _("Responses (n)"),
-                "y": _("Overall satisfaction"),
-            },
+            "text": {"center": _("Target") if funnel.center_kind == "target" else _("Parent unit's rate"),
+                     "limit95": _pct(_("95%% limits")),
+                     "limit998": _pct(_("99.8%% limits")), "units": _("Sub-units"), "x": _("Responses (n)"),
+                     "y": _("Overall satisfaction")},
         }
     return charts
 
@@ -176,11 +166,8 @@ def breakdown_chart(rows: Sequence[GroupReport], by: str) -> dict[str, Any]:
     ordered = [r for r in rows if r.overall.value is not None]
     names = [str(r.key if by != "channel" else channel_label(str(r.key))) for r in ordered]
     target = ordered[0].overall.target if ordered else None
-    return {
-        "breakdown": _interval_series(
-            names, [r.overall for r in ordered], target, _pct(_("Overall satisfaction with 95%% intervals"))
-        )
-    }
+    title = _pct(_("Overall satisfaction with 95%% intervals"))
+    return {"breakdown": _interval_series(names, [r.overall for r in ordered], target, title)}
 
 
 def criteria_chart(ranked: Sequence[RankedCriterion]) -> dict[str, Any]:

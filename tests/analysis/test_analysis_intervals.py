@@ -19,6 +19,7 @@ from analysis.intervals import (
     two_proportion_pvalue,
     weighted_proportion,
     wilson,
+    wilson_t_cluster_interval,
 )
 
 METHODS = [wilson, clopper_pearson, jeffreys]
@@ -192,6 +193,15 @@ def _wilson_t(k: float, n: float, df: float) -> tuple[float, float]:
     return centre - half, centre + half
 
 
+def _korn_graubard(r: float, n_eff: float, df: float) -> tuple[float, float]:
+    """Clopper–Pearson on the degrees-of-freedom adjusted n_eff·(z/t)², written out."""
+    n_df = n_eff * (stats.norm.ppf(0.975) / stats.t.ppf(0.975, df)) ** 2
+    x = r * n_df
+    low = stats.beta.ppf(0.025, x, n_df - x + 1) if x > 0 else 0.0
+    high = stats.beta.ppf(0.975, x + 1, n_df - x) if x < n_df else 1.0
+    return low, high
+
+
 def test_cluster_variance_is_the_linearised_ratio_variance(rng) -> None:
     y = rng.integers(0, 23, 200)
     m = np.minimum(y + rng.integers(0, 5, 200), 22)
@@ -202,8 +212,30 @@ def test_cluster_variance_is_the_linearised_ratio_variance(rng) -> None:
     deff = max(v / (r * (1 - r) / m.sum()), 1.0)
     assert float(value) == pytest.approx(r)
     assert float(n_eff) == pytest.approx(m.sum() / deff)
+    n_eff_expected = m.sum() / deff
+    df = min(n - 1, min(r, 1 - r) * n_eff_expected - 1)
+    kg_lo, kg_hi = _korn_graubard(r, n_eff_expected, df)
+    assert float(lo) == pytest.approx(kg_lo) and float(hi) == pytest.approx(kg_hi)
+    # The interval used until issue 12 is kept for comparison: Wilson with t on respondents − 1.
+    _, old_lo, old_hi, old_n_eff = wilson_t_cluster_interval(*_sums(y, m))
     w_lo, w_hi = _wilson_t(r * m.sum() / deff, m.sum() / deff, df=n - 1)
-    assert float(lo) == pytest.approx(w_lo) and float(hi) == pytest.approx(w_hi)
+    assert float(old_lo) == pytest.approx(w_lo) and float(old_hi) == pytest.approx(w_hi)
+    assert float(old_n_eff) == pytest.approx(float(n_eff))
+
+
+def test_degrees_of_freedom_shrink_to_the_few_dissatisfied_respondents() -> None:
+    # 100 respondents, 97 satisfied with all 22 items and 3 with none: the variance rests on
+    # three respondents, so the interval uses about two degrees of freedom, not 99.
+    y = np.array([22] * 97 + [0] * 3)
+    m = np.full(100, 22)
+    value, lo, hi, n_eff = cluster_ratio_interval(*_sums(y, m))
+    dissatisfied_side = 0.03 * float(n_eff)
+    assert dissatisfied_side == pytest.approx(3, rel=0.02)
+    df = dissatisfied_side - 1
+    expected = _korn_graubard(0.97, float(n_eff), df)
+    assert (float(lo), float(hi)) == pytest.approx(expected)
+    _, old_lo, _, _ = wilson_t_cluster_interval(*_sums(y, m))
+    assert float(lo) < float(old_lo) - 0.03
 
 
 def test_correlated_answers_widen_the_interval_far_beyond_naive_wilson() -> None:
@@ -232,7 +264,10 @@ def test_cluster_interval_degenerate_cases() -> None:
         # Everybody satisfied with everything: fall back to Wilson on respondents.
         value, lo, hi, n_eff = cluster_ratio_interval(*_sums(np.full(40, 22), np.full(40, 22)))
         assert float(value) == 1.0 and float(hi) == 1.0 and float(n_eff) == 40
-        assert float(lo) == pytest.approx(_wilson_t(40, 40, df=39)[0])
+        assert float(lo) == pytest.approx(_korn_graubard(1.0, 40, df=39)[0])
+        assert float(wilson_t_cluster_interval(*_sums(np.full(40, 22), np.full(40, 22)))[1]) == pytest.approx(
+            _wilson_t(40, 40, df=39)[0]
+        )
         # Nobody satisfied.
         value, lo, hi, n_eff = cluster_ratio_interval(*_sums(np.zeros(40), np.full(40, 5)))
         assert float(value) == 0.0 and float(lo) == 0.0 and float(n_eff) == 40

@@ -96,9 +96,13 @@ def test_children_get_funnels_and_fdr_controlled_change(province) -> None:
     assert big["funnel"]["position"] in ("inside", "above_95", "below_95", "above_998", "below_998")
     lo95, hi95 = big["funnel"]["limits"]["95"]
     lo998, hi998 = big["funnel"]["limits"]["99.8"]
-    assert lo998 < lo95 < report["funnel"]["center"] < hi95 < hi998
+    # Each child is judged against the parent without its own answers (issue 12).
+    assert lo998 < lo95 < big["funnel"]["center"] < hi95 < hi998
+    parent_k, parent_n = report["overall"]["count"], report["overall"]["n"]
+    rest = (parent_k - big["overall"]["count"]) / (parent_n - big["overall"]["n"])
+    assert big["funnel"]["center"] == pytest.approx(rest)
     assert small["funnel"]["position"] == "insufficient" and small["overall"]["value"] is None
-    assert empty["funnel"] == {"position": "insufficient", "limits": None}
+    assert {key: empty["funnel"][key] for key in ("position", "limits")} == {"position": "insufficient", "limits": None}
     # The commune with the bad month stands out below the funnel and its drop
     # survives the Benjamini–Hochberg adjustment.
     bad = children[2]

@@ -21,6 +21,8 @@ PAGES = [
     f"/reports/{PROVINCE}/2025-01/counters/TL-Q01",  # a counter without responses
     f"/reports/{PROVINCE}/{MONTH}/print",
     "/reports/DEMO-X-TANLAP/2025-01/print",
+    f"/reports/{PROVINCE}/{MONTH}?funnel_center=target",
+    f"/reports/{PROVINCE}/{MONTH}/print?funnel_center=target",
 ]
 
 

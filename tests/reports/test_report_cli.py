@@ -86,3 +86,17 @@ def test_an_unknown_unit_or_a_bad_month_is_a_clear_error(runner: FlaskCliRunner,
     assert result.exit_code == 1
     assert "No report:" in result.output
     assert ("NO-SUCH-UNIT" in result.output) if unit != "DEMO" else ("YYYY-MM" in result.output)
+
+
+def test_funnel_center_option_chooses_the_centre_line(runner, imported) -> None:
+    base = ["report", "--unit", "DEMO", "--month", "2026-11"]
+    default = json.loads(runner.invoke(args=base).stdout)
+    by_target = runner.invoke(args=[*base, "--funnel-center", "target"])
+    assert by_target.exit_code == 0, by_target.output
+    report = json.loads(by_target.stdout)
+    assert default["funnel"]["center_kind"] == "parent"
+    assert report["funnel"]["center_kind"] == "target"
+    assert report["funnel"]["center"] == report["targets"]["overall"]
+    assert {"method", "phi", "tau2", "units", "p_value", "applied"} <= set(report["funnel"]["overdispersion"])
+    bad = runner.invoke(args=[*base, "--funnel-center", "median"])
+    assert bad.exit_code != 0

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis import ResponseArrays, empty_tally, tally
+from analysis import ResponseArrays, empty_tally, small_area, tally
 from analysis.indices import criteria_of, expectations_of, response_rate_of
 from analysis.model import ExpectationShare, GroupReport, Report, ResponseRate, TrendPoint
 from analysis.report import compute_report, measures_of, trend_points
@@ -103,13 +103,8 @@ def load_tallies_from_responses(
     expect_forms = _forms_with_expect(session)
     query = (
         select(
-            Response.month,
-            Response.answers,
-            Response.definition_pk,
-            Unit.path,
-            Response.counter_id,
-            Response.procedure_id,
-            Response.channel,
+            Response.month, Response.answers, Response.definition_pk, Unit.path,
+            Response.counter_id, Response.procedure_id, Response.channel,
         )
         .join(Unit, Unit.id == Response.unit_id)
         .where(Unit.path.startswith(unit.path, autoescape=True), Response.month.in_(list(months)))
@@ -155,8 +150,10 @@ def _sum(tallies: Tallies, month: str, groups: Iterable[GroupKey] | None = None)
 
 
 # ------------------------------------------------------------------ the monthly report
-def monthly_report(session: Session, unit: Unit, month: str) -> Report:
-    """The monthly report of a unit's subtree with children, change and response rates."""
+def monthly_report(session: Session, unit: Unit, month: str, funnel_center: str = "parent") -> Report:
+    """The monthly report of a unit's subtree with children, change and response rates.
+
+    funnel_center: the funnel's centre line, "parent" or "target" (analysis.comparison)."""
     check_month(month)
     prev = previous_month(month)
     tallies = load_tallies(session, unit, [month, prev], group_by="child")
@@ -178,9 +175,10 @@ def monthly_report(session: Session, unit: Unit, month: str) -> Report:
         ],
         targets=effective_overrides(unit),
         previous_month=prev,
+        funnel_center=funnel_center,
     )
     rates = _response_rates(session, unit, month, [unit, *children])
-    return replace(
+    report = replace(
         report,
         response_rate=rates[unit.id],
         children=tuple(
@@ -194,6 +192,9 @@ def monthly_report(session: Session, unit: Unit, month: str) -> Report:
             for entry, child in zip(report.children, children, strict=True)
         ),
     )
+    # The children's criteria were added above: their small-area estimates with them.
+    child_tallies = [_sum(tallies, month, [child.id]) for child in children]
+    return replace(report, children=small_area.attach(report.children, child_tallies, _sum(tallies, month)))
 
 
 def _response_rates(session: Session, root: Unit, month: str, wanted: list[Unit]) -> dict[int, ResponseRate | None]:
@@ -205,12 +206,8 @@ def _response_rates(session: Session, root: Unit, month: str, wanted: list[Unit]
     sum of their volumes, so a partly known subtree never mixes unmatched counts. None
     (unknown) when no unit of the subtree has a volume.
     """
-    units = {
-        pk: path
-        for pk, path in session.execute(
-            select(Unit.id, Unit.path).where(Unit.path.startswith(root.path, autoescape=True))
-        )
-    }
+    in_subtree = select(Unit.id, Unit.path).where(Unit.path.startswith(root.path, autoescape=True))
+    units = {pk: path for pk, path in session.execute(in_subtree)}
     volumes = {units[uid]: n for uid, n in volumes_in(session, list(units), month).items()}
     counts = responses_per_unit(session, root.path, month) if volumes else {}
     out: dict[int, ResponseRate | None] = {}
@@ -248,6 +245,10 @@ def breakdown(session: Session, unit: Unit, month: str, by: str = "counter") -> 
                 criteria=criteria_of(t, goals),
             )
         )
+    if by == "counter" and rows:
+        # Counters are compared with one another: each gets its estimate shrunk towards the unit.
+        group_tallies = list(tallies.values())
+        rows = list(small_area.attach(rows, group_tallies, np.sum(group_tallies, axis=0)))
     rows.sort(key=lambda row: (row.key is None, str(row.key)))
     return rows
 
@@ -255,17 +256,11 @@ def breakdown(session: Session, unit: Unit, month: str, by: str = "counter") -> 
 def _labels(session: Session, by: str, groups: list[GroupKey]) -> dict[GroupKey, tuple[str | None, str | None]]:
     ids = [g for g in groups if g is not None]
     if by == "counter" and ids:
-        return {
-            i: (c, n)
-            for i, c, n in session.execute(select(Counter.id, Counter.code, Counter.name).where(Counter.id.in_(ids)))
-        }
+        counters = select(Counter.id, Counter.code, Counter.name).where(Counter.id.in_(ids))
+        return {i: (c, n) for i, c, n in session.execute(counters)}
     if by == "procedure" and ids:
-        return {
-            i: (c, n)
-            for i, c, n in session.execute(
-                select(Procedure.id, Procedure.code, Procedure.name).where(Procedure.id.in_(ids))
-            )
-        }
+        procedures = select(Procedure.id, Procedure.code, Procedure.name).where(Procedure.id.in_(ids))
+        return {i: (c, n) for i, c, n in session.execute(procedures)}
     if by == "channel":
         return {g: (g, g) for g in groups}
     return {}
@@ -303,10 +298,7 @@ def comments(session: Session, unit: Unit, month: str, *, limit: int = 50, offse
     )
     return [
         {
-            "comment": text,
-            "submitted_at": at,
-            "unit": code,
-            "unit_name": name,
+            "comment": text, "submitted_at": at, "unit": code, "unit_name": name,
             "overall": (answers or {}).get("overall"),
         }
         for text, at, code, name, answers in session.execute(query)

@@ -1,0 +1,143 @@
+"""Small-area estimates: each sub-unit's (or counter's) rate shrunk towards its parent's
+(empirical Bayes, beta-binomial; issue 12). docs/ANALYSIS.md §3 "Small-area estimates".
+
+A commune of 35 answers at 100 % and one of 900 at 93 % are not equally good evidence. For each
+measure (service index, overall, E1–E5, TC01–TC22) and each group of siblings (the direct
+sub-units of a report, or the counters of a unit):
+
+* every unit i enters as a binomial count: (k_i, n_i) for a single question, and for a pooled
+  index the effective count (R_i·n_eff,i, n_eff,i) of the cluster interval, so a respondent's
+  22 correlated answers do not count as 22 independent ones;
+* the true rates are drawn from Beta(μM, (1−μ)M), μ = the parent's rate (the prior's mean: the
+  estimates are shrunk towards the parent), and the between-unit variance
+  τ² = μ(1−μ)/(M+1) is estimated by the method of moments (Kleinman 1973):
+      S = Σ n_i (p_i − p̄)²,   τ² = max(0, (S − p̄(1−p̄)(I − 1)) / (N − Σn_i²/N)),
+  over the I units with an answer (at least 3, else nothing is estimated);
+* a unit's estimate is its posterior mean (μM + k_i)/(M + n_i), and its 95 % interval the
+  posterior's equal-tailed quantiles, Beta(μM + k_i, (1−μ)M + n_i − k_i). A small unit moves
+  far towards μ, a large one hardly at all. With τ² = 0 (no between-unit variance) every
+  estimate is μ, with the interval of the parent's own rate (its Beta(μN, (1−μ)N) quantiles).
+
+The estimate exists whatever the unit's own n (0 included: the parent's rate with the prior's
+interval), so it is shown where the raw rate is suppressed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any, TypeVar
+
+import numpy as np
+from scipy import special
+
+from .intervals import cluster_ratio_interval
+from .model import CoreMeasures, Rate, SmallArea
+from .rates import check_tally, count_of, json_float
+from .sipas import CONFIDENCE, CRITERIA, ELEMENTS
+from .tally import POOL_STATS
+
+#: Fewer sibling units with answers than this: the between-unit variance is not estimated.
+MIN_UNITS: int = 3
+POOLS: dict[str, str] = {"service_index": "service", **{e: e for e in ELEMENTS}}
+MEASURES: tuple[str, ...] = ("service_index", "overall", *ELEMENTS, *CRITERIA)
+NOT_ESTIMATED = SmallArea(value=None, ci_low=None, ci_high=None)
+
+Counts = dict[str, tuple[float, float]]
+G = TypeVar("G", bound=CoreMeasures)
+
+
+def effective_counts(t: np.ndarray) -> Counts:
+    """Per measure, (successes, trials) as a binomial sample (pooled indices: effective counts)."""
+    t = check_tally(t)
+    out: Counts = {}
+    for measure, pool in POOLS.items():
+        y, m, yy, mm, ym, k = (count_of(t, f"{pool}.{s}") for s in POOL_STATS)
+        r, _, _, n_eff = cluster_ratio_interval(y, m, yy, mm, ym, k, CONFIDENCE)
+        out[measure] = (float(r) * float(n_eff), float(n_eff)) if m > 0 else (0.0, 0.0)
+    overall_answers = count_of(t, *(f"overall.{s}" for s in range(1, 6)))
+    out["overall"] = (float(count_of(t, "overall.4", "overall.5")), float(overall_answers))
+    for item in CRITERIA:
+        answered = count_of(t, *(f"{item}.{s}" for s in range(1, 6)))
+        out[item] = (float(count_of(t, f"{item}.4", f"{item}.5")), float(answered))
+    return out
+
+
+def between_variance(k: np.ndarray, n: np.ndarray) -> float | None:
+    """Method-of-moments τ² of the true rates; None with fewer than MIN_UNITS units."""
+    keep = n > 0
+    k, n = k[keep], n[keep]
+    if k.size < MIN_UNITS:
+        return None
+    total = float(n.sum())
+    p_bar = float(k.sum()) / total
+    spread = float(np.sum(n * np.square(k / n - p_bar)))
+    denominator = total - float(np.sum(np.square(n))) / total
+    if denominator <= 0:
+        return None
+    return max(0.0, (spread - p_bar * (1.0 - p_bar) * (k.size - 1)) / denominator)
+
+
+def shrink(
+    k: np.ndarray, n: np.ndarray, parent_k: float, parent_n: float, confidence: float = CONFIDENCE
+) -> list[SmallArea]:
+    """The small-area estimate of each unit (k_i of n_i) towards the parent's k/n."""
+    tau2 = between_variance(k, n)
+    if tau2 is None or parent_n <= 0:
+        return [NOT_ESTIMATED for _ in k]
+    mu = parent_k / parent_n
+    tail = (1.0 - confidence) / 2.0
+    if mu <= 0.0 or mu >= 1.0:
+        return [SmallArea(value=mu, ci_low=mu, ci_high=mu) for _ in k]
+    if tau2 <= 0.0 or tau2 >= mu * (1.0 - mu):
+        if tau2 > 0.0:  # variance as large as a Bernoulli's: no pooling at all
+            a, b = k + 0.5, n - k + 0.5
+        else:  # no between-unit variance: the parent's rate, as certain as the parent's data
+            a, b = np.full(k.shape, mu * parent_n), np.full(k.shape, (1.0 - mu) * parent_n)
+    else:
+        strength = mu * (1.0 - mu) / tau2 - 1.0
+        a, b = mu * strength + k, (1.0 - mu) * strength + n - k
+    value = np.full(k.shape, mu) if tau2 <= 0.0 else a / (a + b)
+    low = special.betaincinv(a, b, tail)
+    high = special.betaincinv(a, b, 1.0 - tail)
+    return [
+        SmallArea(value=json_float(v), ci_low=json_float(lo), ci_high=json_float(hi))
+        for v, lo, hi in zip(value, low, high, strict=True)
+    ]
+
+
+def estimates_of(tallies: Sequence[np.ndarray], parent: np.ndarray) -> list[dict[str, SmallArea]]:
+    """For sibling groups (their tallies) of one parent: each group's estimate of every measure."""
+    counts = [effective_counts(t) for t in tallies]
+    parent_counts = effective_counts(parent)
+    out: list[dict[str, SmallArea]] = [{} for _ in tallies]
+    for measure in MEASURES:
+        k = np.array([c[measure][0] for c in counts], dtype=float)
+        n = np.array([c[measure][1] for c in counts], dtype=float)
+        for entry, estimate in zip(out, shrink(k, n, *parent_counts[measure]), strict=True):
+            entry[measure] = estimate
+    return out
+
+
+def _with(rate: Any, estimate: SmallArea) -> Any:
+    return replace(rate, small_area=estimate)
+
+
+def attach(groups: Sequence[G], tallies: Sequence[np.ndarray], parent: np.ndarray) -> tuple[G, ...]:
+    """The groups (sub-units or counters) with `small_area` on their service index, overall,
+    elements and (when they carry them) criteria."""
+    if not groups:
+        return tuple(groups)
+    estimates = estimates_of(tallies, parent)
+    out = []
+    for group, estimate in zip(groups, estimates, strict=True):
+        changes: dict[str, Any] = {
+            "service_index": _with(group.service_index, estimate["service_index"]),
+            "overall": _with(group.overall, estimate["overall"]),
+            "elements": {e: _with(r, estimate[e]) for e, r in group.elements.items()},
+        }
+        criteria: Mapping[str, Rate] | None = getattr(group, "criteria", None)
+        if criteria is not None:
+            changes["criteria"] = {c: _with(r, estimate[c]) for c, r in criteria.items()}
+        out.append(replace(group, **changes))
+    return tuple(out)
