@@ -18,7 +18,7 @@ from surveyapp.services.operations.response_import import import_responses
 from surveyapp.services.operations.tabular import ImportRejected
 from surveyapp.services.operations.volumes import import_volumes
 from surveyapp.services.organisation.lookups import unit_by_code
-from surveyapp.services.reporting.reports import ReportError, monthly_report, resolve_scope
+from surveyapp.services.reporting.reports import ReportError, period_report, resolve_period_scope, resolve_scope
 from surveyapp.services.reporting.targets import effective_targets, set_targets
 
 FileArg = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -49,7 +49,8 @@ def import_responses_command(file: Path, dry_run: bool) -> None:
     progress = _Progress()
     try:
         summary = import_responses(
-            get_session(), file, dry_run=dry_run, comment_limit=current_app.config["COMMENT_MAX_LENGTH"], progress=progress
+            get_session(), file, dry_run=dry_run, comment_limit=current_app.config["COMMENT_MAX_LENGTH"],
+            progress=progress,
         )
     except ImportRejected as exc:
         progress.close()
@@ -81,18 +82,28 @@ def import_volumes_command(file: Path) -> None:
 
 @click.command("report")
 @click.option("--unit", "unit_code", required=True, help="Unit code; the report covers its whole subtree.")
-@click.option("--month", required=True, help="Month as YYYY-MM (Vietnam time).")
+@click.option("--month", default=None, help="Month as YYYY-MM (Vietnam time); the same as --period for a month.")
+@click.option("--period", default=None,
+              help="Period (Vietnam time): 2026-11, 2026-Q3, 2026-H1, 2026, 2026-YTD or 2026-01..2026-05 "
+                   "(at most 36 months).")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write (stdout when omitted; required for xlsx).")
-def report_command(unit_code: str, month: str, fmt: str, output: Path | None) -> None:
-    """The monthly report of a unit (docs/REPORT.md)."""
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (stdout when omitted; required for xlsx).")
+def report_command(unit_code: str, month: str | None, period: str | None, fmt: str, output: Path | None) -> None:
+    """The report of a unit for a month or a period (docs/REPORT.md)."""
+    if (month is None) == (period is None):
+        click.echo(_("Give either --month or --period."), err=True)
+        raise SystemExit(1)
     if fmt == "xlsx" and output is None:
         click.echo(_("--output is required for the xlsx format."), err=True)
         raise SystemExit(1)
     session = get_session()
     try:
-        scope = resolve_scope(session, unit_code, month)
-        report = monthly_report(session, scope.unit, scope.month)
+        if month is not None:
+            scope = resolve_scope(session, unit_code, month)
+        else:
+            scope = resolve_period_scope(session, unit_code, str(period))
+        report = period_report(session, scope.unit, scope.month)
     except ReportError as exc:
         click.echo(_("No report: %(reason)s", reason=str(exc)), err=True)
         raise SystemExit(1) from None

@@ -22,7 +22,9 @@ from analysis.model import Change, Rate, Report
 from analysis.sipas import CRITERIA, ELEMENTS, EXPECT_CODES, FLAG_IDS
 from surveyapp.labels import STATUS_LABELS, channel_label, flag_label, question_labels, status_label
 
-COLUMNS: tuple[str, ...] = ("section", "id", "label", "value", "ci_low", "ci_high", "n", "count", "status", "target", "position")
+COLUMNS: tuple[str, ...] = (
+    "section", "id", "label", "value", "ci_low", "ci_high", "n", "count", "status", "target", "position",
+)
 FRACTION_COLUMNS = ("value", "ci_low", "ci_high", "target")
 
 
@@ -60,7 +62,8 @@ def report_rows(session: Session, report: Report) -> Iterator[Row]:
     yield _rate_row("summary", "overall", _("Overall satisfaction"), report.overall)
     yield Row("summary", "overall_mean", _("Mean overall score (1–5)"), value=report.overall.mean, n=report.overall.n)
     for score, count in report.overall.distribution.items():
-        yield Row("overall_distribution", score, _("Overall score %(score)s", score=score), n=report.overall.n, count=count)
+        yield Row("overall_distribution", score, _("Overall score %(score)s", score=score), n=report.overall.n,
+                  count=count)
     if report.response_rate is not None:
         yield _rate_row("summary", "response_rate", _("Response rate"), report.response_rate)
     for element in ELEMENTS:
@@ -73,7 +76,8 @@ def report_rows(session: Session, report: Report) -> Iterator[Row]:
         yield _rate_row("channel", channel, channel_label(channel), rate)
     for code in EXPECT_CODES:
         share = report.expectations[code]
-        yield Row("expectation", code, labels.get(f"expect.{code}", code), value=share.share, n=share.n, count=share.count)
+        yield Row("expectation", code, labels.get(f"expect.{code}", code), value=share.share, n=share.n,
+                  count=share.count)
     change = report.change
     yield _change_row("overall", _("Overall satisfaction"), change.overall)
     yield _change_row("service_index", _("Service index (SIPAS)"), change.service_index)
@@ -94,7 +98,8 @@ def report_csv(session: Session, report: Report) -> bytes:
     """UTF-8 with a BOM so Excel reads the Vietnamese labels; plain decimal points."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["unit", report.unit.code, report.unit.name, "month", report.month])
+    # The layout stays that of a month; for another period the cell holds the period's text.
+    writer.writerow(["unit", report.unit.code, report.unit.name, "month", report.month or report.period])
     writer.writerow(COLUMNS)
     for row in report_rows(session, report):
         writer.writerow(["" if v is None else v for v in row.cells()])
@@ -126,7 +131,8 @@ def write_report_xlsx(session: Session, report: Report, path: Path) -> None:
     for index, (key, title) in enumerate(SHEETS.items()):
         sheet = workbook.active if index == 0 else workbook.create_sheet()
         sheet.title = str(title)[:31]
-        sheet.append([_("Unit"), report.unit.code, report.unit.name, _("Month"), report.month])
+        when = [_("Month"), report.month] if report.month is not None else [_("Period"), report.period]
+        sheet.append([_("Unit"), report.unit.code, report.unit.name, *when])
         sheet.append(headers)
         for cell in sheet[2]:
             cell.font = Font(bold=True)
