@@ -14,7 +14,25 @@ from flask_babel import gettext as _
 
 from analysis.model import ExpectationShare, GroupReport, Rate, Report, TrendPoint, to_jsonable
 from analysis.sipas import CRITERIA, ELEMENTS, EXPECT_CODES, FLAG_IDS
-from surveyapp.labels import channel_label, flag_label
+from surveyapp.labels import channel_label, flag_label, period_label
+from surveyapp.periods import Month, Period
+
+PICKER_YEARS = 3  # the period picker offers this year's and the two years before
+
+
+def period_choices(now: Month) -> list[tuple[str, str]]:
+    """The quarters, half-years, years and years to date the period picker offers, newest
+    first, as (URL text, label); periods that have not started are left out."""
+    choices: list[tuple[str, str]] = []
+    for year in range(now.year, now.year - PICKER_YEARS, -1):
+        texts = [f"{year}-YTD"] if year == now.year else [str(year)]
+        texts += [f"{year}-Q{q}" for q in (4, 3, 2, 1)] + [f"{year}-H{h}" for h in (2, 1)]
+        for text in texts:
+            period = Period.parse(text, today=now)
+            if period.first <= now:
+                choices.append((text, period_label(period)))
+    return choices
+
 
 STATUS_ORDER = {"below": 0, "possibly_below": 1, "meets": 2, None: 3}
 FUNNEL_BELOW = ("below_998", "below_95")
@@ -65,9 +83,13 @@ def ranked_criteria(criteria: Mapping[str, Rate], labels: Mapping[str, str]) -> 
     return sorted(rows, key=lambda r: _value_key(r.rate))
 
 
-def ranked_expectations(expectations: Mapping[str, ExpectationShare], labels: Mapping[str, str]) -> list[RankedExpectation]:
+def ranked_expectations(
+    expectations: Mapping[str, ExpectationShare], labels: Mapping[str, str]
+) -> list[RankedExpectation]:
     rows = [
-        RankedExpectation(id=code, label=labels.get(f"expect.{code}", code), count=share.count, n=share.n, share=share.share)
+        RankedExpectation(
+            id=code, label=labels.get(f"expect.{code}", code), count=share.count, n=share.n, share=share.share
+        )
         for code, share in ((code, expectations[code]) for code in EXPECT_CODES)
     ]
     return sorted(rows, key=lambda r: -(r.share or 0.0))
@@ -124,16 +146,20 @@ def overview_charts(report: Report, trend: Sequence[TrendPoint], labels: Mapping
             "value": [p.overall.value for p in trend], "low": [p.overall.ci_low for p in trend],
             "high": [p.overall.ci_high for p in trend], "index": [p.service_index.value for p in trend],
             "n": [p.n_responses for p in trend], "target": report.targets.get("overall"),
-            "text": {"value": _("Overall satisfaction"), "interval": _pct(_("95%% interval")), "index": _("Service index"),
-                     "target": _("Target")},
+            "text": {"value": _("Overall satisfaction"), "interval": _pct(_("95%% interval")),
+                     "index": _("Service index"), "target": _("Target")},
         },
     }
     funnel = report.funnel
     if funnel:
         charts["funnel"] = {
-            "kind": "funnel", "center": funnel.center, "curve": to_jsonable(funnel.curve.to_json()), "levels": list(funnel.levels),
+            "kind": "funnel", "center": funnel.center, "curve": to_jsonable(funnel.curve.to_json()),
+            "levels": list(funnel.levels),
             "points": [
-                {"code": c.code, "name": c.name, "n": c.overall.n, "rate": c.overall.value, "position": c.funnel.position}
+                {
+                    "code": c.code, "name": c.name, "n": c.overall.n, "rate": c.overall.value,
+                    "position": c.funnel.position,
+                }
                 for c in report.children if c.overall.value is not None
             ],
             "text": {"center": _("Parent unit's rate"), "limit95": _pct(_("95%% limits")),
@@ -147,7 +173,8 @@ def breakdown_chart(rows: Sequence[GroupReport], by: str) -> dict[str, Any]:
     ordered = [r for r in rows if r.overall.value is not None]
     names = [str(r.key if by != "channel" else channel_label(str(r.key))) for r in ordered]
     target = ordered[0].overall.target if ordered else None
-    return {"breakdown": _interval_series(names, [r.overall for r in ordered], target, _pct(_("Overall satisfaction with 95%% intervals")))}
+    title = _pct(_("Overall satisfaction with 95%% intervals"))
+    return {"breakdown": _interval_series(names, [r.overall for r in ordered], target, title)}
 
 
 def criteria_chart(ranked: Sequence[RankedCriterion]) -> dict[str, Any]:

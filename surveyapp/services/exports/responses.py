@@ -1,4 +1,5 @@
-"""Anonymised raw responses of a unit's subtree for a month, as CSV (UTF-8 BOM) and XLSX.
+"""Anonymised raw responses of a unit's subtree for a month (or any period of months), as CSV
+(UTF-8 BOM) and XLSX.
 
 Anonymised: no response id, no time of day (the day only), nothing that links to a token or a
 dossier. Answers are spread over one column per question id of docs/DOMAIN (stable names).
@@ -16,8 +17,11 @@ from sqlalchemy.orm import Session, aliased
 
 from analysis.sipas import CRITERIA, ELEMENTS
 from surveyapp.models import Counter, Procedure, Response, Unit
+from surveyapp.periods import period_months
 
-CONTEXT_COLUMNS = ("month", "date", "unit_code", "unit_name", "counter_code", "procedure_code", "channel", "form", "language")
+CONTEXT_COLUMNS = (
+    "month", "date", "unit_code", "unit_name", "counter_code", "procedure_code", "channel", "form", "language",
+)
 ANSWER_COLUMNS = (
     "submit_channel", "receive_channel", "trips", "slip", "ontime", "apology", "harassment", "extra_payment",
     *CRITERIA, *ELEMENTS, "overall", "expect", "respondent_type", "gender", "age_group",
@@ -26,21 +30,21 @@ COLUMNS = (*CONTEXT_COLUMNS, *ANSWER_COLUMNS, "comment")
 
 
 def raw_rows(session: Session, unit: Unit, month: str) -> Iterator[list[Any]]:
-    """One list of cells per response, oldest first, in COLUMNS order."""
+    """One list of cells per response of the month or period `month`, oldest first, in COLUMNS order."""
     where = aliased(Unit)
     query = (
         select(Response, where.code, where.name, Counter.code, Procedure.code)
         .join(where, where.id == Response.unit_id)
         .outerjoin(Counter, Counter.id == Response.counter_id)
         .outerjoin(Procedure, Procedure.id == Response.procedure_id)
-        .where(where.path.startswith(unit.path, autoescape=True), Response.month == month)
+        .where(where.path.startswith(unit.path, autoescape=True), Response.month.in_(period_months(month)))
         .order_by(Response.submitted_at, Response.id)
     )
     for response, unit_code, unit_name, counter_code, procedure_code in session.execute(query):
         answers = response.answers or {}
         cells: list[Any] = [
-            response.month, response.submitted_at.date(), unit_code, unit_name, counter_code or "", procedure_code or "",
-            response.channel, response.definition_id, response.language,
+            response.month, response.submitted_at.date(), unit_code, unit_name, counter_code or "",
+            procedure_code or "", response.channel, response.definition_id, response.language,
         ]
         for column in ANSWER_COLUMNS:
             value = answers.get(column, "")
