@@ -122,3 +122,9 @@ def test_a_malformed_period_is_a_404_page_that_says_why(as_commune: FlaskClient,
 def test_a_text_that_is_no_period_at_all_is_a_plain_404(as_commune: FlaskClient) -> None:
     assert as_commune.get(f"/reports/{COMMUNE}/<script>alert(1)</script>").status_code == 404
     assert as_commune.get(f"/reports/{COMMUNE}/2026-Q3x").status_code == 404
+
+
+def test_the_printable_report_of_a_quarter_names_its_period(as_commune: FlaskClient) -> None:
+    html = as_commune.get(f"/reports/{COMMUNE}/2026-Q3/print?lang=vi").get_data(as_text=True)
+    assert "<title>Báo cáo mức độ hài lòng — " in html and "Quý 3/2026" in html
+    assert "Số phiếu trong kỳ:" in html and "Theo từng tháng" in html
