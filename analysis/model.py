@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal, cast
+from typing import Any, Literal, Protocol, cast
 
 #: A measure's performance against its target (analysis.rates.status); None: no target or no value.
 Status = Literal["meets", "possibly_below", "below"]
@@ -23,6 +23,12 @@ Status = Literal["meets", "possibly_below", "below"]
 Position = Literal["above_998", "above_95", "inside", "below_95", "below_998", "insufficient"]
 
 JsonDict = dict[str, Any]
+
+
+class Serialisable(Protocol):
+    """A block of the report computed elsewhere (the year-on-year block of analysis/yoy.py)."""
+
+    def to_json(self) -> JsonDict: ...
 
 
 # ---------------------------------------------------------------- rates
@@ -379,10 +385,12 @@ class Report(CoreMeasures):
     """The monthly report of a unit's subtree (docs/ANALYSIS.md §5, docs/REPORT.md).
 
     previous_month is set by the app, which knows which month the comparison used; it is
-    serialised last, and only when set."""
+    serialised last, and only when set. So are the period fields the app sets (docs/REPORT.md):
+    `period` and `previous_period` (the text of the period and of the one compared with) and
+    `year_on_year`; for a period that is not a month, `month` is None."""
 
     unit: UnitRef
-    month: str
+    month: str | None
     criteria: Mapping[str, Rate]  # TC01..TC22
     channels: Mapping[str, Rate]  # submission channel shares: online, postal
     expectations: Mapping[str, ExpectationShare]
@@ -393,6 +401,9 @@ class Report(CoreMeasures):
     funnel: FunnelSummary | None
     method: MethodNotes
     previous_month: str | None = None
+    period: str | None = None
+    previous_period: str | None = None
+    year_on_year: Serialisable | None = None  # analysis.yoy.YearOnYear
 
     def to_json(self) -> JsonDict:
         out: JsonDict = {
@@ -411,6 +422,10 @@ class Report(CoreMeasures):
         }
         if self.previous_month is not None:
             out["previous_month"] = self.previous_month
+        if self.period is not None:
+            out["period"] = self.period
+            out["previous_period"] = self.previous_period
+            out["year_on_year"] = _json_or_none(self.year_on_year)
         return _plain(out)
 
 

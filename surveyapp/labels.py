@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from analysis.sipas import FULL_FORM_ID
 from surveyapp.i18n import current_lang
+from surveyapp.periods import Period, PeriodError
 from surveyapp.services.survey import definitions
 
 FLAG_LABELS: Mapping[str, LazyString] = {
@@ -88,6 +89,49 @@ def position_label(position: str | None) -> str:
     """A sub-unit's place on the funnel; no position (no rate, too few answers): insufficient data."""
     label = POSITION_LABELS.get(position or "")
     return str(INSUFFICIENT_LABEL) if label is None else str(label) % {}
+
+
+def period_label(period: Period | str) -> str:
+    """A period as Vietnamese documents write it: "Tháng 11/2026", "Quý 3/2026", "6 tháng đầu
+    năm 2026", "Năm 2026" (and their English); text that is not a period is shown as it is."""
+    if isinstance(period, str):
+        try:
+            return period_label(Period.parse(period))
+        except PeriodError:
+            return period
+    year = period.first.year
+    if period.kind == "month":
+        return str(_l("Month %(month)s", month=period.first.label()))
+    if period.kind == "quarter":
+        return str(_l("Quarter %(quarter)d/%(year)d", quarter=(period.first.number - 1) // 3 + 1, year=year))
+    if period.kind == "half":
+        if period.first.number == 1:
+            return str(_l("First half of %(year)d", year=year))
+        return str(_l("Second half of %(year)d", year=year))
+    if period.kind == "year":
+        return str(_l("Year %(year)d", year=year))
+    if period.kind == "ytd":
+        return str(_l("Year %(year)d to date (to %(month)s)", year=year, month=period.last.label()))
+    return str(_l("From %(start)s to %(end)s", start=period.first.label(), end=period.last.label()))
+
+
+def period_error(error: PeriodError) -> str:
+    """Why a text is not a period, in the reader's language."""
+    given = {"text": error.text, **error.detail}
+    reasons = {
+        "no_month": _l("%(text)s: there is no month %(number)02d (months are 01 to 12)", **given),
+        "no_quarter": _l("%(text)s: there is no quarter %(number)d (quarters are Q1 to Q4)", **given),
+        "no_half": _l("%(text)s: there is no half-year %(number)d (half-years are H1 and H2)", **given),
+        "backwards": _l("%(text)s: the range ends (%(end)s) before it starts (%(start)s)", **given),
+        "too_long": _l("%(text)s covers %(months)d months; a report covers at most %(limit)d", **given),
+        "future_year": _l("%(text)s: the year %(year)d has not started yet", **given),
+    }
+    message = reasons.get(error.reason)
+    if message is None:
+        return str(_l("%(text)s is not a period: write a month (2026-11), a quarter (2026-Q3), a half-year "
+                      "(2026-H1), a year (2026), a year to date (2026-YTD) or a range of months (2026-01..2026-05)",
+                      text=error.text))
+    return str(message)
 
 
 def question_labels(session: Session, lang: str | None = None) -> dict[str, str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal
 
 from surveyapp.timeutil import VIETNAM, utc_now_naive
 
@@ -103,3 +104,155 @@ def month_from_cell(text: str) -> str | None:
     if len(text) >= 10 and is_month(text[:7]) and text[7] == "-" and text[10:] in ("", "T00:00:00"):
         return text[:7]
     return None
+
+
+# ------------------------------------------------------------------ periods of several months
+#: The longest period a report may cover (three years): beyond it a report is an archive job.
+MAX_PERIOD_MONTHS = 36
+
+_M = r"\d{4}-\d{2}"
+#: The *shape* of a period in a URL: a year, optionally followed by a month (or a range of two
+#: months), a quarter, a half or YTD. Shape only, so `2026-13` or `2026-Q5` reach the converter,
+#: which answers 404 with the reason, while `/reports/X/2026-11.csv` still never matches the
+#: HTML route. Every month URL of today matches exactly as before.
+PERIOD_SHAPE_REGEX = rf"\d{{4}}(?:-(?:\d{{2}}(?:\.\.{_M})?|[QH]\d|YTD))?"
+_PERIOD_SHAPE = re.compile(rf"^{PERIOD_SHAPE_REGEX}$")
+
+PeriodKind = Literal["month", "quarter", "half", "year", "ytd", "range"]
+
+
+class PeriodError(ValueError):
+    """A period text that is not a period. `reason` says why, for a translated message
+    (surveyapp.labels.period_error); `text` is what was given."""
+
+    def __init__(self, text: str, reason: str, **detail: object) -> None:
+        super().__init__(f"{text!r} is not a period: {reason}")
+        self.text, self.reason, self.detail = text, reason, detail
+
+
+@dataclass(frozen=True)
+class Period:
+    """Consecutive months a report covers, written as its `text` (the URL and JSON form):
+    `2026-11` (month), `2026-Q3` (quarter), `2026-H1` (half-year), `2026` (year), `2026-YTD`
+    (January to the current month in Vietnam; a past year's YTD is the whole year) or
+    `2026-01..2026-05` (a range of months, at most MAX_PERIOD_MONTHS)."""
+
+    kind: PeriodKind
+    first: Month
+    last: Month
+
+    @classmethod
+    def parse(cls, text: str, today: Month | None = None) -> Period:
+        """The period of `text`; PeriodError (a ValueError) otherwise. `today` (the current
+        month in Vietnam unless given) ends a year to date."""
+        if not isinstance(text, str) or not _PERIOD_SHAPE.match(text):
+            raise PeriodError(str(text), "shape")
+        year = int(text[:4])
+        rest = text[5:]
+        if year < 1:
+            raise PeriodError(text, "shape")
+        if not rest:
+            return cls("year", Month(year, 1), Month(year, 12))
+        if rest == "YTD":
+            now = today or Month.parse(this_month())
+            if year > now.year:
+                raise PeriodError(text, "future_year", year=year)
+            return cls("ytd", Month(year, 1), now if year == now.year else Month(year, 12))
+        if rest[0] in "QH":
+            number, count = int(rest[1]), (4 if rest[0] == "Q" else 2)
+            if not 1 <= number <= count:
+                raise PeriodError(text, "no_quarter" if rest[0] == "Q" else "no_half", number=number)
+            length = 12 // count
+            first = Month(year, (number - 1) * length + 1)
+            return cls("quarter" if rest[0] == "Q" else "half", first, first.shift(length - 1))
+        start_text, _, end_text = text.partition("..")
+        start = _checked_month(text, start_text)
+        if not end_text:
+            return cls("month", start, start)
+        end = _checked_month(text, end_text)
+        if end < start:
+            raise PeriodError(text, "backwards", start=str(start), end=str(end))
+        return cls.range(start, end, text)
+
+    @classmethod
+    def range(cls, first: Month, last: Month, text: str | None = None) -> Period:
+        length = _length(first, last)
+        if length > MAX_PERIOD_MONTHS:
+            raise PeriodError(text or f"{first}..{last}", "too_long", months=length, limit=MAX_PERIOD_MONTHS)
+        return cls("range", first, last)
+
+    @classmethod
+    def of_month(cls, month: Month) -> Period:
+        return cls("month", month, month)
+
+    def __str__(self) -> str:
+        if self.kind == "month":
+            return str(self.first)
+        if self.kind == "quarter":
+            return f"{self.first.year:04d}-Q{(self.first.number - 1) // 3 + 1}"
+        if self.kind == "half":
+            return f"{self.first.year:04d}-H{(self.first.number - 1) // 6 + 1}"
+        if self.kind == "year":
+            return f"{self.first.year:04d}"
+        if self.kind == "ytd":
+            return f"{self.first.year:04d}-YTD"
+        return f"{self.first}..{self.last}"
+
+    @property
+    def length(self) -> int:
+        return _length(self.first, self.last)
+
+    def months(self) -> list[Month]:
+        """The months the period covers, oldest first."""
+        return [self.first.shift(delta) for delta in range(self.length)]
+
+    def month_texts(self) -> list[str]:
+        return [str(m) for m in self.months()]
+
+    def shift(self, delta: int) -> Period:
+        """The same kind of period `delta` months later. A YTD moved is no longer "to date":
+        it becomes the range of its months."""
+        kind = "range" if self.kind == "ytd" else self.kind
+        return Period(kind, self.first.shift(delta), self.last.shift(delta))
+
+    def previous(self) -> Period:
+        """The period of the same length just before (2026-Q3 → 2026-Q2, 2026-H1 → 2025-H2,
+        2026 → 2025, 2026-01..2026-05 → 2025-08..2025-12, 2026-YTD to November →
+        2025-02..2025-12)."""
+        return self.shift(-self.length)
+
+    def next(self) -> Period:
+        return self.shift(self.length)
+
+    def year_earlier(self) -> Period:
+        """The same months a year earlier (2026-Q3 → 2025-Q3; 2026-YTD to November →
+        2025-01..2025-11)."""
+        return self.shift(-12)
+
+
+def _length(first: Month, last: Month) -> int:
+    return (last.year - first.year) * 12 + last.number - first.number + 1
+
+
+def _checked_month(text: str, month_text: str) -> Month:
+    if not is_month(month_text):
+        raise PeriodError(text, "no_month", number=int(month_text[5:7]))
+    return Month.parse(month_text)
+
+
+def parse_period(text: str) -> Period:
+    """The period of `text` (the current month in Vietnam ends a year to date)."""
+    return Period.parse(text)
+
+
+def is_period(text: str | None) -> bool:
+    try:
+        Period.parse(text or "")
+    except PeriodError:
+        return False
+    return True
+
+
+def period_months(text: str) -> list[str]:
+    """The YYYY-MM months of a period text, oldest first (a month gives itself)."""
+    return Period.parse(text).month_texts()

@@ -18,7 +18,7 @@ from surveyapp.services.operations.response_import import import_responses
 from surveyapp.services.operations.tabular import ImportRejected
 from surveyapp.services.operations.volumes import import_volumes
 from surveyapp.services.organisation.lookups import unit_by_code
-from surveyapp.services.reporting.reports import ReportError, monthly_report, resolve_scope
+from surveyapp.services.reporting.reports import ReportError, period_report, resolve_period_scope, resolve_scope
 from surveyapp.services.reporting.targets import effective_targets, set_targets
 
 FileArg = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -85,7 +85,10 @@ def import_volumes_command(file: Path) -> None:
 
 @click.command("report")
 @click.option("--unit", "unit_code", required=True, help="Unit code; the report covers its whole subtree.")
-@click.option("--month", required=True, help="Month as YYYY-MM (Vietnam time).")
+@click.option("--month", default=None, help="Month as YYYY-MM (Vietnam time); the same as --period for a month.")
+@click.option("--period", default=None,
+              help="Period (Vietnam time): 2026-11, 2026-Q3, 2026-H1, 2026, 2026-YTD or 2026-01..2026-05 "
+                   "(at most 36 months).")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json", show_default=True)
 @click.option(
     "--output",
@@ -100,15 +103,23 @@ def import_volumes_command(file: Path) -> None:
     show_default=True,
     help="Centre line of the sub-units' funnel: the parent's rate (each sub-unit left out) or the target.",
 )
-def report_command(unit_code: str, month: str, fmt: str, output: Path | None, funnel_center: str) -> None:
-    """The monthly report of a unit (docs/REPORT.md)."""
+def report_command(
+    unit_code: str, month: str | None, period: str | None, fmt: str, output: Path | None, funnel_center: str
+) -> None:
+    """The report of a unit for a month or a period (docs/REPORT.md)."""
+    if (month is None) == (period is None):
+        click.echo(_("Give either --month or --period."), err=True)
+        raise SystemExit(1)
     if fmt == "xlsx" and output is None:
         click.echo(_("--output is required for the xlsx format."), err=True)
         raise SystemExit(1)
     session = get_session()
     try:
-        scope = resolve_scope(session, unit_code, month)
-        report = monthly_report(session, scope.unit, scope.month, funnel_center)
+        if month is not None:
+            scope = resolve_scope(session, unit_code, month)
+        else:
+            scope = resolve_period_scope(session, unit_code, str(period))
+        report = period_report(session, scope.unit, scope.month, funnel_center)
     except ReportError as exc:
         click.echo(_("No report: %(reason)s", reason=str(exc)), err=True)
         raise SystemExit(1) from None

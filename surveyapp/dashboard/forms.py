@@ -1,10 +1,11 @@
-"""The dashboard's GET forms: the month switch, the funnel's centre and the comment filter.
+"""The dashboard's GET forms: the month and period switch, the funnel's centre and the comment filter.
 
-They read the query string (field names are a contract: `unit`, `month`, `tab`;
-`funnel_center`; `unit`, `counter`, `max_overall`, `q`, `page`). They change nothing, so a malformed value is not an
-error page: it falls back to the default (this month, no filter, the first page). Whether the
-official may see a unit is the route's `_visible_unit`, and a unit filter can only narrow the
-page's scope (surveyapp.services.reporting.dashboard.comments_page).
+They read the query string (field names are a contract: `unit`, `month`, `tab`, and the period
+picker's `period`, `start`, `end`; `funnel_center`; `unit`, `counter`, `max_overall`, `q`, `page`).
+They change nothing, so a malformed value is not an error page: it falls back to the default (this
+month, no filter, the first page). Whether the official may see a unit is the route's
+`_visible_unit`, and a unit filter can only narrow the page's scope
+(surveyapp.services.reporting.dashboard.comments_page).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from wtforms import IntegerField, StringField
 from wtforms.validators import AnyOf, NumberRange, Optional, Regexp
 
 from analysis.comparison import CENTER_KINDS
-from surveyapp.periods import MONTH_REGEX, this_month
+from surveyapp.periods import MONTH_REGEX, PERIOD_SHAPE_REGEX, this_month
 from surveyapp.services.reporting.dashboard import CommentFilter
 from surveyapp.web.forms import QueryForm, at_most, strip
 
@@ -26,6 +27,20 @@ class MonthSwitchForm(QueryForm):
     unit = StringField(default="")
     month = StringField(default=this_month, validators=[Regexp(f"^{MONTH_REGEX}$")])
     tab = StringField(default="report", validators=[AnyOf((*TAB_ENDPOINTS, *BREAKDOWNS))])
+    # The period picker: a quarter, half-year, year or year to date, or a range `start..end`.
+    # Only their shape is checked here: a period of the right shape that is still not one (a
+    # range ending before it starts) goes to its URL, whose 404 page says why.
+    period = StringField(default="", validators=[Optional(), Regexp(f"^{PERIOD_SHAPE_REGEX}$")])
+    start = StringField(default="", validators=[Optional(), Regexp(f"^{MONTH_REGEX}$")])
+    end = StringField(default="", validators=[Optional(), Regexp(f"^{MONTH_REGEX}$")])
+
+    def chosen_period(self) -> str:
+        """The period asked for: the range if both its months are given, else the picked
+        period, else the month."""
+        start, end = self.value("start"), self.value("end")
+        if start and end:
+            return f"{start}..{end}"
+        return str(self.value("period") or self.value("month"))
 
 
 class FunnelCenterForm(QueryForm):

@@ -1,8 +1,10 @@
 """Route handlers of the dashboard: check scope, call the report services, render or export.
 
-Contracts (docs/DASHBOARD.md): `/reports/<unit code>/<YYYY-MM>` and the same path plus `.csv`,
-`.xlsx` and `/print`. Every view that shows or exports a unit's data goes through
-`_visible_unit`, which refuses units outside the official's scope (403) whatever the URL.
+Contracts (docs/DASHBOARD.md): `/reports/<unit code>/<period>` (a month `YYYY-MM` as ever, or a
+quarter, half-year, year, year to date or range of months: surveyapp/periods.py) and the same
+path plus `.csv`, `.xlsx`, `/print` and every drill-down. The URL variable keeps its name
+`month` (every `url_for` of today); it holds the period's text. Every view that shows or exports
+a unit's data goes through `_visible_unit`, which refuses units outside the official's scope (403) whatever the URL.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from surveyapp.dashboard.forms import BREAKDOWNS, CommentFilterForm, FunnelCente
 from surveyapp.db import get_session
 from surveyapp.labels import question_labels
 from surveyapp.models import Unit, User
-from surveyapp.periods import shift_month, this_month
+from surveyapp.periods import Month, Period, this_month
 from surveyapp.services.accounts import audit
 from surveyapp.services.accounts.accounts import scope_roots
 from surveyapp.services.exports.codebook import codebook_csv
@@ -55,14 +57,19 @@ def _visible_unit(code: str) -> Unit:
 
 
 def _page_context(unit: Unit, month: str, tab: str) -> dict[str, Any]:
-    """What every report page shows around its content: trail, month switch, tabs."""
+    """What every report page shows around its content: trail, period switch, tabs. `month` is
+    the period's text (the URL converter has checked it); the arrows move by the period's length."""
     me = _me()
     chain = unit_chain(unit)
+    period = Period.parse(month)
+    following = period.next()
+    now = Month.parse(this_month())
     return {
-        "unit": unit, "month": month, "tab": tab,
+        "unit": unit, "month": month, "tab": tab, "period": period,
         "trail": [(u, can_see_unit(me, u)) for u in chain],
-        "prev_month": shift_month(month, -1),
-        "next_month": shift_month(month, 1) if month < this_month() else None,
+        "prev_month": str(period.previous()),
+        "next_month": str(following) if following.first <= now and period.kind != "ytd" else None,
+        "period_choices": v.period_choices(now),
         "months": data.months_with_responses(get_session(), unit),
         "children": [c for c in unit.children if can_see_unit(me, c)],
     }
@@ -95,10 +102,10 @@ def index() -> ResponseReturnValue:
 @bp.get("/reports/go")
 @login_required
 def go() -> ResponseReturnValue:
-    """The month switch is a plain GET form (works without JavaScript)."""
+    """The month and period switch is a plain GET form (works without JavaScript)."""
     form = MonthSwitchForm()
     unit = _visible_unit(form.value("unit"))
-    month, target = form.value("month"), form.value("tab")
+    month, target = form.chosen_period(), form.value("tab")
     if target in BREAKDOWNS:
         return redirect(url_for("dashboard.breakdown", code=unit.code, month=month, by=target))
     return redirect(url_for(f"dashboard.{target}", code=unit.code, month=month))
@@ -113,15 +120,16 @@ def unit_latest(code: str) -> ResponseReturnValue:
 
 # ---------------------------------------------------------------- the monthly report
 def _month_picture(unit: Unit, month: str) -> tuple[Report, list[TrendPoint], dict[str, str]]:
-    """The month's report (funnel centred as the query's `funnel_center` asks), its 12-month
-    trend and the question labels: what the overview and its printable version both show."""
+    """The period's report (funnel centred as the query's `funnel_center` asks), its trend (a
+    month: the 12 months ending there; another period: its months) and the question labels: what
+    the overview and its printable version both show."""
     session = get_session()
-    result = reports.monthly_report(session, unit, month, FunnelCenterForm().value("funnel_center"))
-    points = reports.trend(session, unit, month, months=12)
+    result = reports.period_report(session, unit, month, FunnelCenterForm().value("funnel_center"))
+    points = reports.period_trend(session, unit, month)
     return result, points, question_labels(session)
 
 
-@bp.get("/reports/<code>/<month:month>")
+@bp.get("/reports/<code>/<period:month>")
 @login_required
 def report(code: str, month: str) -> str:
     unit = _visible_unit(code)
@@ -133,7 +141,7 @@ def report(code: str, month: str) -> str:
     )
 
 
-@bp.get("/reports/<code>/<month:month>/print")
+@bp.get("/reports/<code>/<period:month>/print")
 @login_required
 def print_report(code: str, month: str) -> str:
     unit = _visible_unit(code)
@@ -144,26 +152,27 @@ def print_report(code: str, month: str) -> str:
         "dashboard/print.html", report=result, trend=points, labels=labels, counters=counters,
         criteria=v.ranked_criteria(result.criteria, labels), priorities=v.priorities(result, labels),
         charts=v.overview_charts(result, points, labels), chain=unit_chain(unit), unit=unit, month=month,
+        period=Period.parse(month),
         issued=datetime.now(VIETNAM).date(),
     )
 
 
-@bp.get("/reports/<code>/<month:month>.csv")
+@bp.get("/reports/<code>/<period:month>.csv")
 @login_required
 def report_csv_export(code: str, month: str) -> Response:
     unit = _visible_unit(code)
     session = get_session()
-    body = report_csv(session, reports.monthly_report(session, unit, month))
+    body = report_csv(session, reports.period_report(session, unit, month))
     _audit_export(unit, month, "csv")
     return _download(body, f"bao-cao-{unit.code}-{month}.csv", "text/csv; charset=utf-8")
 
 
-@bp.get("/reports/<code>/<month:month>.xlsx")
+@bp.get("/reports/<code>/<period:month>.xlsx")
 @login_required
 def report_xlsx_export(code: str, month: str) -> Response:
     unit = _visible_unit(code)
     session = get_session()
-    result = reports.monthly_report(session, unit, month)
+    result = reports.period_report(session, unit, month)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "report.xlsx"
         write_report_xlsx(session, result, path)
@@ -172,7 +181,7 @@ def report_xlsx_export(code: str, month: str) -> Response:
     return _download(body, f"bao-cao-{unit.code}-{month}.xlsx", XLSX)
 
 
-@bp.get("/reports/<code>/<month:month>/responses.csv")
+@bp.get("/reports/<code>/<period:month>/responses.csv")
 @login_required
 def raw_csv_export(code: str, month: str) -> Response:
     unit = _visible_unit(code)
@@ -181,9 +190,9 @@ def raw_csv_export(code: str, month: str) -> Response:
     return _download(body, f"phieu-khao-sat-{unit.code}-{month}.csv", "text/csv; charset=utf-8")
 
 
-@bp.get("/reports/<code>/<month:month>/codebook.csv")
+@bp.get("/reports/<code>/<period:month>/codebook.csv")
 @login_required
-def codebook_csv_export(code: str, month: str):  # type: ignore[no-untyped-def]
+def codebook_csv_export(code: str, month: str) -> Response:
     """What each column and code of responses.csv means, in the official's language."""
     unit = _visible_unit(code)
     body = codebook_csv(get_session())
@@ -191,7 +200,7 @@ def codebook_csv_export(code: str, month: str):  # type: ignore[no-untyped-def]
     return _download(body, f"bang-ma-phieu-khao-sat-{unit.code}-{month}.csv", "text/csv; charset=utf-8")
 
 
-@bp.get("/reports/<code>/<month:month>/responses.xlsx")
+@bp.get("/reports/<code>/<period:month>/responses.xlsx")
 @login_required
 def raw_xlsx_export(code: str, month: str) -> Response:
     unit = _visible_unit(code)
@@ -204,7 +213,7 @@ def raw_xlsx_export(code: str, month: str) -> Response:
 
 
 # ---------------------------------------------------------------- drill-downs
-@bp.get("/reports/<code>/<month:month>/by/<by>")
+@bp.get("/reports/<code>/<period:month>/by/<by>")
 @login_required
 def breakdown(code: str, month: str, by: str) -> str:
     if by not in BREAKDOWNS:
@@ -218,7 +227,7 @@ def breakdown(code: str, month: str, by: str) -> str:
     )
 
 
-@bp.get("/reports/<code>/<month:month>/counters/<counter_code>")
+@bp.get("/reports/<code>/<period:month>/counters/<counter_code>")
 @login_required
 def counter(code: str, month: str, counter_code: str) -> str:
     unit = _visible_unit(code)
@@ -238,12 +247,12 @@ def counter(code: str, month: str, counter_code: str) -> str:
     )
 
 
-@bp.get("/reports/<code>/<month:month>/criteria")
+@bp.get("/reports/<code>/<period:month>/criteria")
 @login_required
 def criteria(code: str, month: str) -> str:
     unit = _visible_unit(code)
     session = get_session()
-    result = reports.monthly_report(session, unit, month)
+    result = reports.period_report(session, unit, month)
     labels = question_labels(session)
     ranked = v.ranked_criteria(result.criteria, labels)
     return render_template(
@@ -253,7 +262,7 @@ def criteria(code: str, month: str) -> str:
     )
 
 
-@bp.get("/reports/<code>/<month:month>/comments")
+@bp.get("/reports/<code>/<period:month>/comments")
 @login_required
 def comments(code: str, month: str) -> ResponseReturnValue:
     unit = _visible_unit(code)

@@ -14,7 +14,25 @@ from flask_babel import gettext as _
 
 from analysis.model import ExpectationShare, GroupReport, Rate, Report, TrendPoint, to_jsonable
 from analysis.sipas import CRITERIA, ELEMENTS, EXPECT_CODES, FLAG_IDS
-from surveyapp.labels import channel_label, flag_label
+from surveyapp.labels import channel_label, flag_label, period_label
+from surveyapp.periods import Month, Period
+
+PICKER_YEARS = 3  # the period picker offers this year's and the two years before
+
+
+def period_choices(now: Month) -> list[tuple[str, str]]:
+    """The quarters, half-years, years and years to date the period picker offers, newest
+    first, as (URL text, label); periods that have not started are left out."""
+    choices: list[tuple[str, str]] = []
+    for year in range(now.year, now.year - PICKER_YEARS, -1):
+        texts = [f"{year}-YTD"] if year == now.year else [str(year)]
+        texts += [f"{year}-Q{q}" for q in (4, 3, 2, 1)] + [f"{year}-H{h}" for h in (2, 1)]
+        for text in texts:
+            period = Period.parse(text, today=now)
+            if period.first <= now:
+                choices.append((text, period_label(period)))
+    return choices
+
 
 STATUS_ORDER = {"below": 0, "possibly_below": 1, "meets": 2, None: 3}
 FUNNEL_BELOW = ("below_998", "below_95")

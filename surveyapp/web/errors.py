@@ -25,4 +25,7 @@ def register_error_handlers(app: Flask) -> None:
             return api_http_error(error)
         # Keep what the error says beyond its page, e.g. `Allow` on a 405 (RFC 9110).
         headers = [(key, value) for key, value in error.get_headers() if key.lower() != "content-type"]
-        return render_template("error.html", title=title, code=error.code), error.code or 500, headers
+        # A page may say why it is not found (a malformed report period): text we wrote, escaped.
+        explain = getattr(error, "reason", None)
+        reason = explain() if callable(explain) else None
+        return render_template("error.html", title=title, code=error.code, reason=reason), error.code or 500, headers

@@ -23,6 +23,13 @@ PAGES = [
     "/reports/DEMO-X-TANLAP/2025-01/print",
     f"/reports/{PROVINCE}/{MONTH}?funnel_center=target",
     f"/reports/{PROVINCE}/{MONTH}/print?funnel_center=target",
+    # periods of several months (surveyapp/periods.py)
+    f"/reports/{PROVINCE}/2026-Q3",
+    f"/reports/{PROVINCE}/2026-H2/criteria",
+    f"/reports/{PROVINCE}/2026/by/counter",
+    f"/reports/{PROVINCE}/2026-YTD/counters/TL-Q01",
+    f"/reports/{PROVINCE}/2026-06..2026-11",
+    f"/reports/{PROVINCE}/2026-Q4/print",
 ]
 
 

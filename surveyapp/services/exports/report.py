@@ -123,7 +123,8 @@ def report_csv(session: Session, report: Report) -> bytes:
     columns named in the official's language. Then one row per measure."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(safe_row(["unit", report.unit.code, report.unit.name, "month", report.month]))
+    # The layout stays that of a month; for another period the cell holds the period's text.
+    writer.writerow(safe_row(["unit", report.unit.code, report.unit.name, "month", report.month or report.period]))
     writer.writerow([*COLUMNS, *LABEL_COLUMNS])
     writer.writerow(safe_row([*_headers(), _("Status (in words)"), _("Funnel position (in words)")]))
     for row in report_rows(session, report):
@@ -162,7 +163,8 @@ def write_report_xlsx(session: Session, report: Report, path: Path) -> None:
     for index, (key, title) in enumerate(SHEETS.items()):
         sheet = workbook.active if index == 0 else workbook.create_sheet()
         sheet.title = str(title)[:31]
-        append_safe(sheet, [_("Unit"), report.unit.code, report.unit.name, _("Month"), report.month])
+        when = [_("Month"), report.month] if report.month is not None else [_("Period"), report.period]
+        append_safe(sheet, [_("Unit"), report.unit.code, report.unit.name, *when])
         append_safe(sheet, headers)
         for cell in sheet[2]:
             cell.font = Font(bold=True)

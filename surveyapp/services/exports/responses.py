@@ -1,4 +1,5 @@
-"""Anonymised raw responses of a unit's subtree for a month, as CSV (UTF-8 BOM) and XLSX.
+"""Anonymised raw responses of a unit's subtree for a month (or any period of months), as CSV
+(UTF-8 BOM) and XLSX.
 
 Anonymised: no response id, no time of day (the day only), nothing that links to a token or a
 dossier. Answers are spread over one column per question id of docs/DOMAIN (stable names); the
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session, aliased
 
 from analysis.sipas import CRITERIA, ELEMENTS
 from surveyapp.models import Counter, Procedure, Response, Unit
+from surveyapp.periods import period_months
 from surveyapp.services.exports.cells import append_safe, safe_row
 from surveyapp.timeutil import vietnam_date
 
@@ -33,14 +35,14 @@ COLUMNS = (*CONTEXT_COLUMNS, *ANSWER_COLUMNS, "comment")
 
 
 def raw_rows(session: Session, unit: Unit, month: str) -> Iterator[list[Any]]:
-    """One list of cells per response, oldest first, in COLUMNS order."""
+    """One list of cells per response of the month or period `month`, oldest first, in COLUMNS order."""
     where = aliased(Unit)
     query = (
         select(Response, where.code, where.name, Counter.code, Procedure.code)
         .join(where, where.id == Response.unit_id)
         .outerjoin(Counter, Counter.id == Response.counter_id)
         .outerjoin(Procedure, Procedure.id == Response.procedure_id)
-        .where(where.path.startswith(unit.path, autoescape=True), Response.month == month)
+        .where(where.path.startswith(unit.path, autoescape=True), Response.month.in_(period_months(month)))
         .order_by(Response.submitted_at, Response.id)
     )
     for response, unit_code, unit_name, counter_code, procedure_code in session.execute(query):

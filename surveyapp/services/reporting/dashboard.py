@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from surveyapp.models import Counter, Response, Unit
+from surveyapp.periods import period_months
 from surveyapp.services.organisation.lookups import unit_by_code
 
 COMMENTS_PER_PAGE = 50
@@ -29,9 +30,8 @@ def counters_under(session: Session, unit: Unit) -> list[Counter]:
 
 
 def units_under(session: Session, unit: Unit) -> list[Unit]:
-    return list(
-        session.scalars(select(Unit).where(Unit.path.startswith(unit.path, autoescape=True)).order_by(Unit.path))
-    )
+    query = select(Unit).where(Unit.path.startswith(unit.path, autoescape=True)).order_by(Unit.path)
+    return list(session.scalars(query))
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class CommentPage:
 def comments_page(
     session: Session, unit: Unit, month: str, chosen: CommentFilter, *, page: int = 1, per_page: int = COMMENTS_PER_PAGE
 ) -> CommentPage:
-    """Comments of the unit's subtree for the month, newest first, filtered. Holds no
+    """Comments of the unit's subtree for the month (or period), newest first, filtered. Holds no
     respondent data beyond the comment, the day, the place and the overall score."""
     base_unit = unit
     if chosen.unit_code:
@@ -60,7 +60,7 @@ def comments_page(
             base_unit = inner  # a filter can narrow the scope, never widen it
     conditions = [
         Unit.path.startswith(base_unit.path, autoescape=True),
-        Response.month == month,
+        Response.month.in_(period_months(month)),
         Response.comment.is_not(None),
         Response.comment != "",
     ]
@@ -102,10 +102,8 @@ def _escape_like(text: str) -> str:
 def months_with_responses(session: Session, unit: Unit) -> list[str]:
     """Months that have responses in the subtree, newest first (for the month picker)."""
     query = (
-        select(Response.month)
-        .join(Unit, Unit.id == Response.unit_id)
+        select(Response.month).join(Unit, Unit.id == Response.unit_id)
         .where(Unit.path.startswith(unit.path, autoescape=True))
-        .group_by(Response.month)
-        .order_by(Response.month.desc())
+        .group_by(Response.month).order_by(Response.month.desc())
     )
     return list(session.scalars(query))

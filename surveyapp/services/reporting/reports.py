@@ -1,4 +1,4 @@
-"""Monthly reports of a unit and its subtree (docs/REPORT.md).
+"""Reports of a unit and its subtree for a month or any period of months (docs/REPORT.md).
 
 The database side only counts: responses of the unit's subtree for the wanted months are
 turned into tally vectors (analysis.tally) per group, and every number of the report comes
@@ -8,7 +8,9 @@ place that reads responses, so it can later be replaced by stored per-unit, per-
 aggregates without touching the rest.
 
 Every function takes the `Unit` its caller has already looked up (and checked the official may
-see): a page or a CLI command looks its unit up once.
+see): a page or a CLI command looks its unit up once. A period (surveyapp.periods.Period: a
+month, quarter, half-year, year, year to date or range) is a set of months whose tallies are
+summed before `analysis` sees them, so a quarter's counts are the sum of its months' counts.
 """
 from __future__ import annotations
 
@@ -26,8 +28,10 @@ from analysis.indices import criteria_of, expectations_of, response_rate_of
 from analysis.model import ExpectationShare, GroupReport, Report, ResponseRate, TrendPoint
 from analysis.report import compute_report, measures_of, trend_points
 from analysis.targets import resolve_targets
+from analysis.yoy import YearOnYear, year_on_year_of
+from surveyapp.labels import period_error
 from surveyapp.models import Counter, Procedure, Response, SurveyDefinitionRecord, Unit
-from surveyapp.periods import is_month, months_ending, previous_month
+from surveyapp.periods import Period, PeriodError, is_month, months_ending
 from surveyapp.services.operations.volumes import volumes_in
 from surveyapp.services.organisation.lookups import unit_by_code
 from surveyapp.services.reporting.aggregates import responses_per_unit, subtree_sums
@@ -41,13 +45,13 @@ Tallies = dict[tuple[str, GroupKey], np.ndarray]
 
 
 class ReportError(ValueError):
-    """A report that cannot be made (unknown unit, malformed month); message is translated."""
+    """A report that cannot be made (unknown unit, malformed month or period); message is translated."""
 
 
 @dataclass(frozen=True)
 class Scope:
     unit: Unit
-    month: str
+    month: str  # the period's text (a month for `--month`)
 
 
 def resolve_scope(session: Session, unit_code: str, month: str) -> Scope:
@@ -60,9 +64,26 @@ def resolve_scope(session: Session, unit_code: str, month: str) -> Scope:
     return Scope(unit, month)
 
 
+def resolve_period_scope(session: Session, unit_code: str, period: str) -> Scope:
+    """resolve_scope for a period (`--period`): the period checked first, then the unit."""
+    check_period(period)
+    unit = unit_by_code(session, unit_code)
+    if unit is None:
+        raise ReportError(str(_l("unknown unit %(code)s", code=unit_code)))
+    return Scope(unit, period)
+
+
 def check_month(month: str) -> None:
     if not is_month(month):
         raise ReportError(str(_l("a month looks like 2026-11 (YYYY-MM)")))
+
+
+def check_period(period: str) -> Period:
+    """The Period of a text; ReportError with the translated reason otherwise."""
+    try:
+        return Period.parse(period)
+    except PeriodError as error:
+        raise ReportError(period_error(error)) from None
 
 
 # ------------------------------------------------------------------ the one reader
@@ -140,46 +161,62 @@ def _forms_with_expect(session: Session) -> set[int]:
     return {pk for pk, body in bodies if any(i["id"] == "expect" for s in body["sections"] for i in s["items"])}
 
 
-def _sum(tallies: Tallies, month: str, groups: Iterable[GroupKey] | None = None) -> np.ndarray:
+def _sum(tallies: Tallies, months: str | Iterable[str], groups: Iterable[GroupKey] | None = None) -> np.ndarray:
+    """The sum of the tallies of `months` (one month, or a period's months) for `groups`."""
+    wanted_months = {months} if isinstance(months, str) else set(months)
     wanted = None if groups is None else set(groups)
     total = empty_tally()
     for (m, group), t in tallies.items():
-        if m == month and (wanted is None or group in wanted):
+        if m in wanted_months and (wanted is None or group in wanted):
             total = total + t
     return total
 
 
-# ------------------------------------------------------------------ the monthly report
+# ------------------------------------------------------------------ the report of a period
 def monthly_report(session: Session, unit: Unit, month: str, funnel_center: str = "parent") -> Report:
-    """The monthly report of a unit's subtree with children, change and response rates.
+    """The monthly report of a unit's subtree: the report of the period `month`.
 
     funnel_center: the funnel's centre line, "parent" or "target" (analysis.comparison)."""
     check_month(month)
-    prev = previous_month(month)
-    tallies = load_tallies(session, unit, [month, prev], group_by="child")
+    return period_report(session, unit, month, funnel_center)
+
+
+def period_report(session: Session, unit: Unit, period: str, funnel_center: str = "parent") -> Report:
+    """The report of a unit's subtree for a period (any text of surveyapp.periods), with its
+    children, the change from the previous period of the same length, the change from the same
+    period a year earlier (`year_on_year`) and response rates."""
+    chosen = check_period(period)
+    before, year_before = chosen.previous(), chosen.year_earlier()
+    now, prev, then = chosen.month_texts(), before.month_texts(), year_before.month_texts()
+    tallies = load_tallies(session, unit, sorted({*now, *prev, *then}), group_by="child")
+    single_month = chosen.kind == "month"
     children = list(unit.children)
     report = compute_report(
         unit={"code": unit.code, "name": unit.name},
-        month=month,
-        tally_now=_sum(tallies, month),
+        month=now[-1],  # analysis checks a month; the period is set below
+        tally_now=_sum(tallies, now),
         tally_prev=_sum(tallies, prev),
         children=[
             {
                 "code": child.code,
                 "name": child.name,
-                "tally": _sum(tallies, month, [child.id]),
+                "tally": _sum(tallies, now, [child.id]),
                 "tally_prev": _sum(tallies, prev, [child.id]),
                 "targets": effective_overrides(child),
             }
             for child in children
         ],
         targets=effective_overrides(unit),
-        previous_month=prev,
+        previous_month=prev[-1] if single_month else None,
         funnel_center=funnel_center,
     )
-    rates = _response_rates(session, unit, month, [unit, *children])
+    rates = _response_rates(session, unit, now, [unit, *children])
     report = replace(
         report,
+        month=now[-1] if single_month else None,
+        period=str(chosen),
+        previous_period=str(before),
+        year_on_year=year_on_year_tallies(tallies, chosen),
         response_rate=rates[unit.id],
         children=tuple(
             # Children carry the criteria too, so a drill-down never needs a second report.
@@ -187,55 +224,80 @@ def monthly_report(session: Session, unit: Unit, month: str, funnel_center: str 
                 entry,
                 response_rate=rates[child.id],
                 with_response_rate=True,
-                criteria=criteria_of(_sum(tallies, month, [child.id]), resolve_targets(effective_overrides(child))),
+                criteria=criteria_of(_sum(tallies, now, [child.id]), resolve_targets(effective_overrides(child))),
             )
             for entry, child in zip(report.children, children, strict=True)
         ),
     )
     # The children's criteria were added above: their small-area estimates with them.
-    child_tallies = [_sum(tallies, month, [child.id]) for child in children]
-    return replace(report, children=small_area.attach(report.children, child_tallies, _sum(tallies, month)))
+    child_tallies = [_sum(tallies, now, [child.id]) for child in children]
+    return replace(report, children=small_area.attach(report.children, child_tallies, _sum(tallies, now)))
 
 
-def _response_rates(session: Session, root: Unit, month: str, wanted: list[Unit]) -> dict[int, ResponseRate | None]:
-    """Responses / dossiers for each wanted unit of `root`'s subtree.
+def year_on_year_tallies(tallies: Tallies, period: Period) -> YearOnYear:
+    """The period against the same period a year earlier: the tallies of the same months a year
+    earlier are summed and passed as the "then" tally (tallies: keyed (month, group), holding
+    both periods' months)."""
+    then = period.year_earlier()
+    return year_on_year_of(str(then), _sum(tallies, period.month_texts()), _sum(tallies, then.month_texts()))
+
+
+def _response_rates(
+    session: Session, root: Unit, months: Sequence[str], wanted: list[Unit]
+) -> dict[int, ResponseRate | None]:
+    """Responses / dossiers for each wanted unit of `root`'s subtree over `months`.
 
     A volume row of unit U counts the dossiers of U's whole subtree. For a unit, the covered
     part of its subtree is the set of highest units (the unit itself or descendants) that
     have a volume for the month; the rate is the responses filed in those subtrees over the
-    sum of their volumes, so a partly known subtree never mixes unmatched counts. None
-    (unknown) when no unit of the subtree has a volume.
+    sum of their volumes, so a partly known subtree never mixes unmatched counts. Over several
+    months, each month is matched so and the responses and dossiers are summed over the months
+    with a volume; complete when the unit's own volume covers every month. None (unknown) when
+    no unit of the subtree has a volume in any of the months.
     """
     in_subtree = select(Unit.id, Unit.path).where(Unit.path.startswith(root.path, autoescape=True))
     units = {pk: path for pk, path in session.execute(in_subtree)}
-    volumes = {units[uid]: n for uid, n in volumes_in(session, list(units), month).items()}
-    counts = responses_per_unit(session, root.path, month) if volumes else {}
+    sums: dict[int, list[int]] = {}  # unit id -> [responses, dossiers, months its own volume covers]
+    for month in months:
+        volumes = {units[uid]: n for uid, n in volumes_in(session, list(units), month).items()}
+        if not volumes:
+            continue
+        counts = responses_per_unit(session, root.path, month)
+        for unit in wanted:
+            covering = [p for p in volumes if p.startswith(unit.path)]
+            covering = [p for p in covering if not any(p != q and p.startswith(q) for q in covering)]
+            if not covering:
+                continue
+            total = sums.setdefault(unit.id, [0, 0, 0])
+            total[0] += sum(n for path, n in counts.items() if any(path.startswith(p) for p in covering))
+            total[1] += sum(volumes[p] for p in covering)
+            total[2] += covering == [unit.path]
     out: dict[int, ResponseRate | None] = {}
     for unit in wanted:
-        covering = [p for p in volumes if p.startswith(unit.path)]
-        covering = [p for p in covering if not any(p != q and p.startswith(q) for q in covering)]
-        if not covering:
+        if unit.id not in sums:
             out[unit.id] = None
             continue
-        dossiers = sum(volumes[p] for p in covering)
-        responses = sum(n for path, n in counts.items() if any(path.startswith(p) for p in covering))
+        responses, dossiers, own_months = sums[unit.id]
         rate = response_rate_of(responses, dossiers)
-        # complete: the unit's own volume covers it all
-        out[unit.id] = None if rate is None else replace(rate, complete=covering == [unit.path])
+        # complete: the unit's own volume covers it all, every month
+        out[unit.id] = None if rate is None else replace(rate, complete=own_months == len(months))
     return out
 
 
 # ------------------------------------------------------------------ dashboard helpers
 def breakdown(session: Session, unit: Unit, month: str, by: str = "counter") -> list[GroupReport]:
-    """Per counter, procedure or channel of the subtree: the core measures and criteria."""
+    """Per counter, procedure or channel of the subtree: the core measures and criteria, for a
+    month or any period (`month` is the period's text; its months are pooled)."""
     if by not in ("counter", "procedure", "channel"):
         raise ValueError(f"unknown grouping {by!r}")
-    check_month(month)
-    tallies = load_tallies(session, unit, [month], group_by=by)
+    months = check_period(month).month_texts()
+    pooled: dict[GroupKey, np.ndarray] = {}
+    for (_m, group), vector in load_tallies(session, unit, months, group_by=by).items():
+        pooled[group] = pooled[group] + vector if group in pooled else vector
     goals = resolve_targets(effective_overrides(unit))
-    labels = _labels(session, by, [group for (_m, group) in tallies])
+    labels = _labels(session, by, list(pooled))
     rows = []
-    for (_m, group), t in tallies.items():
+    for group, t in pooled.items():
         code, name = labels.get(group, (None, None))
         rows.append(
             GroupReport(
@@ -247,7 +309,7 @@ def breakdown(session: Session, unit: Unit, month: str, by: str = "counter") -> 
         )
     if by == "counter" and rows:
         # Counters are compared with one another: each gets its estimate shrunk towards the unit.
-        group_tallies = list(tallies.values())
+        group_tallies = list(pooled.values())  # in the order of `rows`
         rows = list(small_area.attach(rows, group_tallies, np.sum(group_tallies, axis=0)))
     rows.sort(key=lambda row: (row.key is None, str(row.key)))
     return rows
@@ -269,26 +331,38 @@ def _labels(session: Session, by: str, groups: list[GroupKey]) -> dict[GroupKey,
 def trend(session: Session, unit: Unit, end_month: str, months: int = 12) -> list[TrendPoint]:
     """One point per month (overall, service index, n) for the `months` ending at `end_month`."""
     check_month(end_month)
-    wanted = months_ending(end_month, months)
+    return _trend_of(session, unit, months_ending(end_month, months))
+
+
+def period_trend(session: Session, unit: Unit, period: str) -> list[TrendPoint]:
+    """The trend shown with a period's report: for a month, the 12 months ending there; for any
+    other period, its own months (a year: its 12 months)."""
+    chosen = check_period(period)
+    if chosen.kind == "month":
+        return trend(session, unit, str(chosen), months=12)
+    return _trend_of(session, unit, chosen.month_texts())
+
+
+def _trend_of(session: Session, unit: Unit, wanted: list[str]) -> list[TrendPoint]:
     tallies = load_tallies(session, unit, wanted)
     return trend_points({m: _sum(tallies, m) for m in wanted}, effective_overrides(unit))
 
 
 def expectations(session: Session, unit: Unit, month: str) -> dict[str, ExpectationShare]:
-    """Share of respondents naming each improvement area."""
-    check_month(month)
-    return expectations_of(_sum(load_tallies(session, unit, [month]), month))
+    """Share of respondents naming each improvement area (a month or any period)."""
+    months = check_period(month).month_texts()
+    return expectations_of(_sum(load_tallies(session, unit, months), months))
 
 
 def comments(session: Session, unit: Unit, month: str, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-    """Free-text comments of the subtree for the month, newest first (no respondent data)."""
-    check_month(month)
+    """Free-text comments of the subtree for the month (or period), newest first (no respondent data)."""
+    months = check_period(month).month_texts()
     query = (
         select(Response.comment, Response.submitted_at, Unit.code, Unit.name, Response.answers)
         .join(Unit, Unit.id == Response.unit_id)
         .where(
             Unit.path.startswith(unit.path, autoescape=True),
-            Response.month == month,
+            Response.month.in_(months),
             Response.comment.is_not(None),
             Response.comment != "",
         )
