@@ -21,14 +21,17 @@ def _month(_ctx: click.Context, _param: click.Parameter, value: str | None) -> s
 
 @click.command("rebuild-aggregates")
 @click.option("--month", default=None, callback=_month, help="Only this month (YYYY-MM); default: every month.")
-@click.option("--check", is_flag=True, help="Only compare the aggregates with the raw responses; exit 1 on a difference.")
+@click.option(
+    "--check", is_flag=True, help="Only compare the aggregates with the raw responses; exit 1 on a difference."
+)
 def rebuild_aggregates(month: str | None, check: bool) -> None:
     """Recompute the monthly report aggregates from the raw responses."""
     session = get_session()
     if check:
         problems = compare_with_raw(session, month)
         for problem in problems:
-            click.echo(f"  {problem.key}: {', '.join(problem.slots[:8])}", err=True)
+            where = "" if problem.table == "response_tally" else f"{problem.table} "
+            click.echo(f"  {where}{problem.key}: {', '.join(problem.slots[:8])}", err=True)
         if problems:
             click.echo(_("%(count)d aggregate group(s) differ from the responses.", count=len(problems)), err=True)
             raise SystemExit(1)
@@ -42,7 +45,12 @@ def rebuild_aggregates(month: str | None, check: bool) -> None:
         # never holds every month's lock (or SQLite's write lock) for the whole run. A failure
         # keeps the months already rebuilt and rolls back only the month it stopped in.
         session.commit()
-    click.echo(_("Aggregates rebuilt from %(responses)d responses in %(groups)d groups.", responses=summary.responses, groups=summary.groups))
+    message = _(
+        "Aggregates rebuilt from %(responses)d responses in %(groups)d groups.",
+        responses=summary.responses,
+        groups=summary.groups,
+    )
+    click.echo(message)
 
 
 @click.command("backup")

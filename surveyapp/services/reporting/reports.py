@@ -4,8 +4,8 @@ The database side only counts: responses of the unit's subtree for the wanted mo
 turned into tally vectors (analysis.tally) per group, and every number of the report comes
 from the `analysis` package as the typed model of analysis/model.py (a `Report`, `TrendPoint`s,
 `GroupReport`s); their `to_json()` is the JSON of docs/REPORT.md. `load_tallies` is the single
-place that reads responses, so it can later be replaced by stored per-unit, per-month
-aggregates without touching the rest.
+place that reads tallies: the whole subtree and its children from the per-unit monthly rollups
+(one row per unit and month), counters, procedures and channels from the finer aggregates.
 
 Every function takes the `Unit` its caller has already looked up (and checked the official may
 see): a page or a CLI command looks its unit up once.
@@ -25,12 +25,14 @@ from analysis import ResponseArrays, empty_tally, tally
 from analysis.indices import criteria_of, expectations_of, response_rate_of
 from analysis.model import ExpectationShare, GroupReport, Report, ResponseRate, TrendPoint
 from analysis.report import compute_report, measures_of, trend_points
+from analysis.tally import TALLY_SLOTS
 from analysis.targets import resolve_targets
 from surveyapp.models import Counter, Procedure, Response, SurveyDefinitionRecord, Unit
 from surveyapp.periods import is_month, months_ending, previous_month
 from surveyapp.services.operations.volumes import volumes_in
 from surveyapp.services.organisation.lookups import unit_by_code
-from surveyapp.services.reporting.aggregates import responses_per_unit, subtree_sums
+from surveyapp.services.reporting.aggregates import subtree_sums
+from surveyapp.services.reporting.rollups import read_rollups
 from surveyapp.services.reporting.targets import effective_overrides
 
 GROUPINGS: tuple[str, ...] = ("child", "counter", "procedure", "channel")
@@ -76,30 +78,60 @@ def load_tallies(session: Session, unit: Unit, months: Sequence[str], group_by: 
     """
     if group_by is not None and group_by not in GROUPINGS:
         raise ValueError(f"unknown grouping {group_by!r}")
-    # Read from the monthly aggregates kept as responses arrive (surveyapp/services/reporting/aggregates.py);
+    if group_by is None:
+        # One rollup row per month: the unit's whole subtree (surveyapp/services/reporting/rollups.py).
+        return {(month, None): vector for (month, _unit), vector in read_rollups(session, [unit.id], months).items()}
+    if group_by == "child":
+        return _child_tallies(session, unit, months)
+    # Counters, procedures and channels cross the tree: read from the fine-grained monthly
+    # aggregates kept as responses arrive (surveyapp/services/reporting/aggregates.py);
     # load_tallies_from_responses below recomputes the same vectors from raw answers.
-    column = {None: None, "child": "path", "counter": "counter_id", "procedure": "procedure_id", "channel": "channel"}[group_by]
-    prefix_length = len(unit.path)
+    column = {"counter": "counter_id", "procedure": "procedure_id", "channel": "channel"}[group_by]
     out: Tallies = {}
     for month, value, vector in subtree_sums(session, unit.path, months, column):
-        if group_by == "child":
-            rest = value[prefix_length:]
-            group: GroupKey = int(rest.split("/", 1)[0]) if rest else OWN
-        elif group_by in ("counter", "procedure"):
-            group = value or None
-        else:
-            group = value
+        group: GroupKey = (value or None) if group_by in ("counter", "procedure") else value
         out[(month, group)] = out[(month, group)] + vector if (month, group) in out else vector
     return out
 
 
-def load_tallies_from_responses(session: Session, unit: Unit, months: Sequence[str], group_by: str | None = None) -> Tallies:
+def _child_tallies(session: Session, unit: Unit, months: Sequence[str]) -> Tallies:
+    """Per direct child from the rollups: one row per (child, month), plus the unit's own; the
+    responses filed at the unit itself (OWN) are its subtree minus its children's subtrees."""
+    child_ids = list(session.scalars(select(Unit.id).where(Unit.parent_id == unit.id)))
+    rows = read_rollups(session, [unit.id, *child_ids], months)
+    out: Tallies = {}
+    for month in months:
+        whole = rows.get((month, unit.id))
+        if whole is None:
+            continue
+        own = whole.copy()
+        for child_id in child_ids:
+            vector = rows.get((month, child_id))
+            if vector is not None:
+                out[(month, child_id)] = vector
+                own -= vector
+        if own.any():
+            out[(month, OWN)] = own
+    return out
+
+
+def load_tallies_from_responses(
+    session: Session, unit: Unit, months: Sequence[str], group_by: str | None = None
+) -> Tallies:
     """The same as load_tallies, recomputed from the raw responses (for checks and tests)."""
     if group_by is not None and group_by not in GROUPINGS:
         raise ValueError(f"unknown grouping {group_by!r}")
     expect_forms = _forms_with_expect(session)
     query = (
-        select(Response.month, Response.answers, Response.definition_pk, Unit.path, Response.counter_id, Response.procedure_id, Response.channel)
+        select(
+            Response.month,
+            Response.answers,
+            Response.definition_pk,
+            Unit.path,
+            Response.counter_id,
+            Response.procedure_id,
+            Response.channel,
+        )
         .join(Unit, Unit.id == Response.unit_id)
         .where(Unit.path.startswith(unit.path, autoescape=True), Response.month.in_(list(months)))
     )
@@ -180,7 +212,7 @@ def monthly_report(session: Session, unit: Unit, month: str) -> Report:
                 with_response_rate=True,
                 criteria=criteria_of(_sum(tallies, month, [child.id]), resolve_targets(effective_overrides(child))),
             )
-            for entry, child in zip(report.children, children)
+            for entry, child in zip(report.children, children, strict=True)
         ),
     )
 
@@ -194,9 +226,16 @@ def _response_rates(session: Session, root: Unit, month: str, wanted: list[Unit]
     sum of their volumes, so a partly known subtree never mixes unmatched counts. None
     (unknown) when no unit of the subtree has a volume.
     """
-    units = {pk: path for pk, path in session.execute(select(Unit.id, Unit.path).where(Unit.path.startswith(root.path, autoescape=True)))}
+    subtree = select(Unit.id, Unit.path).where(Unit.path.startswith(root.path, autoescape=True))
+    units = {pk: path for pk, path in session.execute(subtree)}
     volumes = {units[uid]: n for uid, n in volumes_in(session, list(units), month).items()}
-    counts = responses_per_unit(session, root.path, month) if volumes else {}
+    # Each covering unit's responses are its subtree's: one rollup row each, no fine groups read.
+    path_ids = {path: pk for pk, path in units.items()}
+    n_slot = TALLY_SLOTS.index("n")
+    subtree_n: dict[int, int] = {}
+    if volumes:
+        read = read_rollups(session, [path_ids[p] for p in volumes], [month])
+        subtree_n = {pk: int(vector[n_slot]) for (_m, pk), vector in read.items()}
     out: dict[int, ResponseRate | None] = {}
     for unit in wanted:
         covering = [p for p in volumes if p.startswith(unit.path)]
@@ -205,7 +244,7 @@ def _response_rates(session: Session, root: Unit, month: str, wanted: list[Unit]
             out[unit.id] = None
             continue
         dossiers = sum(volumes[p] for p in covering)
-        responses = sum(n for path, n in counts.items() if any(path.startswith(p) for p in covering))
+        responses = sum(subtree_n.get(path_ids[p], 0) for p in covering)
         rate = response_rate_of(responses, dossiers)
         # complete: the unit's own volume covers it all
         out[unit.id] = None if rate is None else replace(rate, complete=covering == [unit.path])
@@ -239,9 +278,11 @@ def breakdown(session: Session, unit: Unit, month: str, by: str = "counter") -> 
 def _labels(session: Session, by: str, groups: list[GroupKey]) -> dict[GroupKey, tuple[str | None, str | None]]:
     ids = [g for g in groups if g is not None]
     if by == "counter" and ids:
-        return {i: (c, n) for i, c, n in session.execute(select(Counter.id, Counter.code, Counter.name).where(Counter.id.in_(ids)))}
+        counters = select(Counter.id, Counter.code, Counter.name).where(Counter.id.in_(ids))
+        return {i: (c, n) for i, c, n in session.execute(counters)}
     if by == "procedure" and ids:
-        return {i: (c, n) for i, c, n in session.execute(select(Procedure.id, Procedure.code, Procedure.name).where(Procedure.id.in_(ids)))}
+        procedures = select(Procedure.id, Procedure.code, Procedure.name).where(Procedure.id.in_(ids))
+        return {i: (c, n) for i, c, n in session.execute(procedures)}
     if by == "channel":
         return {g: (g, g) for g in groups}
     return {}
@@ -278,6 +319,12 @@ def comments(session: Session, unit: Unit, month: str, *, limit: int = 50, offse
         .offset(offset)
     )
     return [
-        {"comment": text, "submitted_at": at, "unit": code, "unit_name": name, "overall": (answers or {}).get("overall")}
+        {
+            "comment": text,
+            "submitted_at": at,
+            "unit": code,
+            "unit_name": name,
+            "overall": (answers or {}).get("overall"),
+        }
         for text, at, code, name, answers in session.execute(query)
     ]
