@@ -58,6 +58,7 @@ unit_rollup = Table(
     Column("shard", SmallInteger, nullable=False, server_default="0"),
     *[Column(name, BigInteger, nullable=False, server_default="0") for name in SLOT_COLUMNS],
     UniqueConstraint(*ROLLUP_KEY, name="uq_unit_rollup_key"),
+    Index("ix_unit_rollup_unit_month", "unit_id", "month"),  # one unit's months (the month picker)
 )
 
 

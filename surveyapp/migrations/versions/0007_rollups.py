@@ -30,6 +30,7 @@ def upgrade() -> None:
         *[sa.Column(name, sa.BigInteger(), nullable=False, server_default="0") for name in slots],
         sa.UniqueConstraint("month", "unit_id", "shard", name="uq_unit_rollup_key"),
     )
+    op.create_index("ix_unit_rollup_unit_month", "unit_rollup", ["unit_id", "month"])
     sums = ", ".join(f"SUM(t.{c})" for c in slots)
     op.execute(
         f"INSERT INTO unit_rollup (month, unit_id, shard, {', '.join(slots)}) "

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from surveyapp.models import Counter, Response, Unit
+from surveyapp.models import Counter, Response, Unit, unit_rollup
 from surveyapp.services.organisation.lookups import unit_by_code
 
 COMMENTS_PER_PAGE = 50
@@ -30,7 +30,8 @@ def counters_under(session: Session, unit: Unit) -> list[Counter]:
 
 
 def units_under(session: Session, unit: Unit) -> list[Unit]:
-    return list(session.scalars(select(Unit).where(Unit.path.startswith(unit.path, autoescape=True)).order_by(Unit.path)))
+    query = select(Unit).where(Unit.path.startswith(unit.path, autoescape=True)).order_by(Unit.path)
+    return list(session.scalars(query))
 
 
 @dataclass(frozen=True)
@@ -99,10 +100,14 @@ def _escape_like(text: str) -> str:
 
 
 def months_with_responses(session: Session, unit: Unit) -> list[str]:
-    """Months that have responses in the subtree, newest first (for the month picker)."""
+    """Months that have responses in the subtree, newest first (for the month picker): the
+    unit's own rollup rows (one per month and shard), never the raw responses."""
     query = (
-        select(Response.month).join(Unit, Unit.id == Response.unit_id)
-        .where(Unit.path.startswith(unit.path, autoescape=True)).group_by(Response.month).order_by(Response.month.desc())
+        select(unit_rollup.c.month)
+        .where(unit_rollup.c.unit_id == unit.id)
+        .group_by(unit_rollup.c.month)
+        .having(func.sum(unit_rollup.c.s_n) > 0)
+        .order_by(unit_rollup.c.month.desc())
     )
     return list(session.scalars(query))
 
