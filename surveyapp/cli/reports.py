@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from surveyapp.cli.common import fail_with_rows
-from surveyapp.db import discard_changes, get_session
+from surveyapp.db import discard_changes, get_reports_session, get_session
 from surveyapp.services.exports.report import report_csv, write_report_xlsx
 from surveyapp.services.operations.response_import import import_responses
 from surveyapp.services.operations.tabular import ImportRejected
@@ -49,7 +49,11 @@ def import_responses_command(file: Path, dry_run: bool) -> None:
     progress = _Progress()
     try:
         summary = import_responses(
-            get_session(), file, dry_run=dry_run, comment_limit=current_app.config["COMMENT_MAX_LENGTH"], progress=progress
+            get_session(),
+            file,
+            dry_run=dry_run,
+            comment_limit=current_app.config["COMMENT_MAX_LENGTH"],
+            progress=progress,
         )
     except ImportRejected as exc:
         progress.close()
@@ -83,13 +87,18 @@ def import_volumes_command(file: Path) -> None:
 @click.option("--unit", "unit_code", required=True, help="Unit code; the report covers its whole subtree.")
 @click.option("--month", required=True, help="Month as YYYY-MM (Vietnam time).")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write (stdout when omitted; required for xlsx).")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (stdout when omitted; required for xlsx).",
+)
 def report_command(unit_code: str, month: str, fmt: str, output: Path | None) -> None:
     """The monthly report of a unit (docs/REPORT.md)."""
     if fmt == "xlsx" and output is None:
         click.echo(_("--output is required for the xlsx format."), err=True)
         raise SystemExit(1)
-    session = get_session()
+    session = get_reports_session()  # a read: the reporting replica when one is configured
     try:
         scope = resolve_scope(session, unit_code, month)
         report = monthly_report(session, scope.unit, scope.month)

@@ -19,7 +19,7 @@ from analysis.model import Report, TrendPoint
 from surveyapp.auth import address_hash, can_see_unit, login_required, signed_in_user
 from surveyapp.dashboard import views as v
 from surveyapp.dashboard.forms import BREAKDOWNS, CommentFilterForm, MonthSwitchForm
-from surveyapp.db import get_session
+from surveyapp.db import get_reports_session, get_session
 from surveyapp.labels import question_labels
 from surveyapp.models import Unit, User
 from surveyapp.periods import shift_month, this_month
@@ -62,7 +62,7 @@ def _page_context(unit: Unit, month: str, tab: str) -> dict[str, Any]:
         "trail": [(u, can_see_unit(me, u)) for u in chain],
         "prev_month": shift_month(month, -1),
         "next_month": shift_month(month, 1) if month < this_month() else None,
-        "months": data.months_with_responses(get_session(), unit),
+        "months": data.months_with_responses(get_reports_session(), unit),
         "children": [c for c in unit.children if can_see_unit(me, c)],
     }
 
@@ -114,7 +114,7 @@ def unit_latest(code: str):  # type: ignore[no-untyped-def]
 def _month_picture(unit: Unit, month: str) -> tuple[Report, list[TrendPoint], dict[str, str]]:
     """The month's report, its 12-month trend and the question labels: what the overview and
     its printable version both show."""
-    session = get_session()
+    session = get_reports_session()
     result = reports.monthly_report(session, unit, month)
     points = reports.trend(session, unit, month, months=12)
     return result, points, question_labels(session)
@@ -137,7 +137,7 @@ def report(code: str, month: str):  # type: ignore[no-untyped-def]
 def print_report(code: str, month: str):  # type: ignore[no-untyped-def]
     unit = _visible_unit(code)
     result, points, labels = _month_picture(unit, month)
-    counters = reports.breakdown(get_session(), unit, month, by="counter")
+    counters = reports.breakdown(get_reports_session(), unit, month, by="counter")
     _audit_export(unit, month, "print")
     return render_template(
         "dashboard/print.html", report=result, trend=points, labels=labels, counters=counters,
@@ -151,7 +151,7 @@ def print_report(code: str, month: str):  # type: ignore[no-untyped-def]
 @login_required
 def report_csv_export(code: str, month: str):  # type: ignore[no-untyped-def]
     unit = _visible_unit(code)
-    session = get_session()
+    session = get_reports_session()
     body = report_csv(session, reports.monthly_report(session, unit, month))
     _audit_export(unit, month, "csv")
     return _download(body, f"bao-cao-{unit.code}-{month}.csv", "text/csv; charset=utf-8")
@@ -161,7 +161,7 @@ def report_csv_export(code: str, month: str):  # type: ignore[no-untyped-def]
 @login_required
 def report_xlsx_export(code: str, month: str):  # type: ignore[no-untyped-def]
     unit = _visible_unit(code)
-    session = get_session()
+    session = get_reports_session()
     result = reports.monthly_report(session, unit, month)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "report.xlsx"
@@ -175,7 +175,7 @@ def report_xlsx_export(code: str, month: str):  # type: ignore[no-untyped-def]
 @login_required
 def raw_csv_export(code: str, month: str):  # type: ignore[no-untyped-def]
     unit = _visible_unit(code)
-    body = raw_csv(get_session(), unit, month)
+    body = raw_csv(get_reports_session(), unit, month)
     _audit_export(unit, month, "responses.csv")
     return _download(body, f"phieu-khao-sat-{unit.code}-{month}.csv", "text/csv; charset=utf-8")
 
@@ -186,7 +186,7 @@ def raw_xlsx_export(code: str, month: str):  # type: ignore[no-untyped-def]
     unit = _visible_unit(code)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "responses.xlsx"
-        write_raw_xlsx(get_session(), unit, month, path, sheet_title=_("Responses"))
+        write_raw_xlsx(get_reports_session(), unit, month, path, sheet_title=_("Responses"))
         body = path.read_bytes()
     _audit_export(unit, month, "responses.xlsx")
     return _download(body, f"phieu-khao-sat-{unit.code}-{month}.xlsx", XLSX)
@@ -199,7 +199,7 @@ def breakdown(code: str, month: str, by: str):  # type: ignore[no-untyped-def]
     if by not in BREAKDOWNS:
         abort(404)
     unit = _visible_unit(code)
-    session = get_session()
+    session = get_reports_session()
     rows = reports.breakdown(session, unit, month, by=by)
     return render_template(
         "dashboard/breakdown.html", rows=v.worst_first(rows), by=by, charts=v.breakdown_chart(rows, by),
@@ -211,7 +211,7 @@ def breakdown(code: str, month: str, by: str):  # type: ignore[no-untyped-def]
 @login_required
 def counter(code: str, month: str, counter_code: str):  # type: ignore[no-untyped-def]
     unit = _visible_unit(code)
-    session = get_session()
+    session = get_reports_session()
     found = counter_by_code(session, counter_code)
     # A counter outside the unit's subtree is "not found" here, whatever its own scope.
     if found is None or not found.unit.path.startswith(unit.path):
@@ -231,7 +231,7 @@ def counter(code: str, month: str, counter_code: str):  # type: ignore[no-untype
 @login_required
 def criteria(code: str, month: str):  # type: ignore[no-untyped-def]
     unit = _visible_unit(code)
-    session = get_session()
+    session = get_reports_session()
     result = reports.monthly_report(session, unit, month)
     labels = question_labels(session)
     ranked = v.ranked_criteria(result.criteria, labels)
@@ -246,7 +246,7 @@ def criteria(code: str, month: str):  # type: ignore[no-untyped-def]
 @login_required
 def comments(code: str, month: str) -> ResponseReturnValue:
     unit = _visible_unit(code)
-    session = get_session()
+    session = get_reports_session()
     form = CommentFilterForm()
     chosen, page_number = form.chosen(), form.page_number()
     page = data.comments_page(session, unit, month, chosen, page=page_number)
