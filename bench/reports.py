@@ -257,6 +257,15 @@ def build_database(url: str, data: dict[str, Any], workdir: Path) -> dict[str, A
         timings["tally_rows_s"] = time.perf_counter() - started
         del rows, values, key_rows
 
+        # The per-unit rollups the reports read, summed from those tallies up the unit tree
+        # (what every response's transaction keeps up to date, surveyapp/services/reporting/rollups.py).
+        from surveyapp.services.reporting import rollups
+
+        started = time.perf_counter()
+        rollups.rebuild_from_tallies(session, MONTHS)
+        session.commit()
+        timings["rollup_rows_s"] = time.perf_counter() - started
+
         # The reported month's responses as raw rows: not read by the report, but a real database has them.
         started = time.perf_counter()
         lo, hi = data["month_bounds"][len(MONTHS) - 1], data["month_bounds"][len(MONTHS)]
@@ -289,6 +298,7 @@ def build_database(url: str, data: dict[str, Any], workdir: Path) -> dict[str, A
                 driver.autocommit = True  # VACUUM cannot run inside a transaction
                 driver.execute("VACUUM ANALYZE response")
                 driver.execute("VACUUM ANALYZE response_tally")
+                driver.execute("VACUUM ANALYZE unit_rollup")
                 driver.autocommit = False
             else:
                 cursor.execute("ANALYZE")
@@ -387,7 +397,10 @@ def product_timings(url: str, repeat: int, expected: dict[str, int]) -> dict[str
     from surveyapp.services.organisation.lookups import unit_by_code
     from surveyapp.services.reporting import reports
 
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": common.SECRET_KEY})
+    app = create_app({
+        "DATABASE_URL": url, "SECRET_KEY": common.SECRET_KEY, "WTF_CSRF_ENABLED": False, "REQUEST_LOG": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    })
     out: dict[str, Any] = {}
     with app.test_request_context("/"):
         maker = app.extensions["sqlalchemy_sessionmaker"]
@@ -427,9 +440,69 @@ def product_timings(url: str, repeat: int, expected: dict[str, int]) -> dict[str
         out["check"]["trend_expected_n"] = expected["total"]
         out["check"]["ok"] = out["check"]["ok"] and trend_n == expected["total"]
         out["report"] = timed(run(report), repeat)
+        out.update(page_timings(app, repeat))
         out["trend"] = timed(run(trend), repeat)
         out["funnel"] = timed(run(funnel), repeat)
         get_engine().dispose()
+    return out
+
+
+def page_timings(app: Any, repeat: int) -> dict[str, Any]:
+    """The province overview page as an official gets it (GET, signed in: report, trend, month
+    picker, rendering), beside its floor: the plain SQL sums over the rollup rows it needs
+    (this and last month for the province and its children, twelve months for the trend),
+    sent through the DB-API cursor and fetched."""
+    from sqlalchemy import select
+
+    from surveyapp.db import get_engine, get_session
+    from surveyapp.models import Unit, User
+    from surveyapp.models.operations import SLOT_COLUMNS
+    from surveyapp.periods import months_ending, previous_month
+    from surveyapp.services.accounts import accounts
+
+    with app.app_context():
+        session = get_session()
+        if session.scalar(select(User).where(User.username == "bench-admin")) is None:
+            accounts.create_user(session, "bench-admin", "bench-password-1", "admin", None, full_name="Bench")
+            session.commit()
+        province = session.scalar(select(Unit).where(Unit.code == "BENCH"))
+        assert province is not None
+        unit_ids = [province.id, *session.scalars(select(Unit.id).where(Unit.parent_id == province.id))]
+    client = app.test_client()
+    signed_in = client.post("/login", data={"username": "bench-admin", "password": "bench-password-1"})
+    assert signed_in.status_code == 302, signed_in.status_code
+    url = f"/reports/BENCH/{REPORT_MONTH}"
+
+    def page() -> None:
+        reply = client.get(url)
+        assert reply.status_code == 200 and len(reply.data) > 10_000
+
+    sums = ", ".join(f"SUM({c})" for c in SLOT_COLUMNS)
+    report_months = ", ".join(f"'{m}'" for m in (REPORT_MONTH, previous_month(REPORT_MONTH)))
+    trend_months = ", ".join(f"'{m}'" for m in months_ending(REPORT_MONTH, 12))
+    statements = [
+        f"SELECT month, unit_id, {sums} FROM unit_rollup WHERE month IN ({report_months}) "
+        f"AND unit_id IN ({', '.join(map(str, unit_ids))}) GROUP BY month, unit_id",
+        f"SELECT month, unit_id, {sums} FROM unit_rollup WHERE month IN ({trend_months}) "
+        f"AND unit_id = {province.id} GROUP BY month, unit_id",
+    ]
+
+    def sql_sum() -> int:
+        with app.app_context():
+            raw = get_engine().raw_connection()
+            try:
+                cursor = raw.cursor()
+                fetched = 0
+                for statement in statements:
+                    cursor.execute(statement)
+                    fetched += len(cursor.fetchall())
+                return fetched
+            finally:
+                raw.close()
+
+    out = {"page": timed(page, repeat), "page_sql_sum": timed(sql_sum, repeat)}
+    out["page"]["ratio_to_sql_sum"] = round(out["page"]["median_s"] / out["page_sql_sum"]["median_s"], 2)
+    out["page_sql_sum"]["rows"] = sql_sum()
     return out
 
 

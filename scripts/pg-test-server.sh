@@ -3,6 +3,9 @@
 #
 #   scripts/pg-test-server.sh start DIR   # prints the DATABASE_URL on stdout
 #   scripts/pg-test-server.sh stop DIR    # stops the server and deletes DIR
+#   scripts/pg-test-server.sh standby PRIMARY_DIR DIR  # a streaming replica of the server in
+#                                         # PRIMARY_DIR (pg_basebackup -R); prints its URL
+#   scripts/pg-test-server.sh pause DIR / resume DIR   # stop / start a server, keeping DIR
 #
 # Installs Debian's `postgresql` when no server binaries are present (CI machines are clean
 # and run as root). The cluster lives in DIR, listens on 127.0.0.1 on a free port and on a
@@ -67,11 +70,40 @@ start() {
     || { cat "$dir/initdb.log" >&2; exit 1; }
   local port
   port="$(free_port)"
+  echo "$port" >"$dir/port"
+  launch "$dir"
+  echo "postgresql+psycopg://surveyapp@127.0.0.1:$port/postgres"
+}
+
+launch() {
+  local dir="$1" bin port
+  bin="$(find_bindir)"
+  port="$(cat "$dir/port")"
   as_server_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=64MB" \
     >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+}
+
+# A hot standby of the server in $1, streaming from it: a base backup taken with -R (which
+# writes primary_conninfo and standby.signal), started on a port of its own.
+standby() {
+  local primary="$1" dir="$2" bin port
+  bin="$(find_bindir)"
+  mkdir -p "$dir"
+  chmod 755 "$dir"
+  [ "$(id -u)" = 0 ] && chown postgres "$dir"
+  as_server_user "$bin/pg_basebackup" -h 127.0.0.1 -p "$(cat "$primary/port")" -U surveyapp -D "$dir/data" -R -X stream -c fast \
+    --no-sync >"$dir/basebackup.log" 2>&1 || { cat "$dir/basebackup.log" >&2; exit 1; }
+  port="$(free_port)"
   echo "$port" >"$dir/port"
+  launch "$dir"
   echo "postgresql+psycopg://surveyapp@127.0.0.1:$port/postgres"
+}
+
+pause() {
+  local dir="$1" bin
+  bin="$(find_bindir)"
+  as_server_user "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 30 stop >/dev/null
 }
 
 stop() {
@@ -87,6 +119,9 @@ stop() {
 case "${1:-}" in
   start) start "${2:?directory}" ;;
   stop) stop "${2:?directory}" ;;
+  standby) standby "${2:?primary directory}" "${3:?directory}" ;;
+  pause) pause "${2:?directory}" ;;
+  resume) launch "${2:?directory}" ;;
   bindir) ensure_postgresql; find_bindir ;;
-  *) echo "usage: $0 start|stop DIR | bindir" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|pause|resume DIR | standby PRIMARY_DIR DIR | bindir" >&2; exit 2 ;;
 esac

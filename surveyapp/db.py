@@ -7,6 +7,7 @@ and rolls back when it fails. Both are implemented here and nowhere else.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -14,6 +15,7 @@ import click
 from flask import Flask, Response, after_this_request, current_app, g
 from flask.typing import ResponseReturnValue
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException
 
@@ -21,6 +23,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # g.db_outcome: how the current request or command ends its transaction.
 COMMIT, ROLLBACK, FAILED, ENDED = "commit", "rollback", "failed", "ended"
+
+replica_log = logging.getLogger("surveyapp.replica")
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -54,10 +58,31 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True)
 
 
+def make_reports_engine(url: str) -> Engine:
+    """The engine of the reporting replica. Every transaction on it is read-only, so a write
+    sent there by mistake fails instead of landing outside the primary; a standby that is down
+    is noticed within seconds (connect timeout) and the reports fall back to the primary."""
+    if url.startswith("sqlite"):
+        return make_engine(url)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=10,
+        connect_args={"options": "-c default_transaction_read_only=on", "connect_timeout": 3},
+    )
+
+
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["sqlalchemy_engine"] = engine
     app.extensions["sqlalchemy_sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
+    replica_url = app.config.get("REPORTS_DATABASE_URL")
+    if replica_url:
+        replica = make_reports_engine(replica_url)
+        app.extensions["reports_engine"] = replica
+        app.extensions["reports_sessionmaker"] = sessionmaker(bind=replica, expire_on_commit=False)
+        app.extensions["reports_replica_down"] = False
     # First of all before_request hooks, whatever the order of the factory's init_app calls:
     # a hook answering before it would otherwise skip the commit of what it wrote.
     app.before_request_funcs.setdefault(None, []).insert(0, _open_request)
@@ -75,6 +100,34 @@ def get_session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["sqlalchemy_sessionmaker"]()
     return g.db_session
+
+
+def get_reports_session() -> Session:
+    """The session for the reports' reads (dashboard, reports, exports): the read-only
+    replica's of `REPORTS_DATABASE_URL` when it is set and answers, else the request's own.
+
+    Writes never go through it (the request's session stays on the primary). When the replica
+    cannot be reached the reports read the primary; one warning is logged when it goes down and
+    one line when it is back, not one per request."""
+    if "reports_session" in g:
+        return g.reports_session
+    maker = current_app.extensions.get("reports_sessionmaker")
+    if maker is None:
+        return get_session()
+    session = maker()
+    try:
+        session.connection()  # connects now, so a standby that is down is found here
+    except OperationalError:
+        session.close()
+        if not current_app.extensions["reports_replica_down"]:
+            current_app.extensions["reports_replica_down"] = True
+            replica_log.warning("reports database unreachable: reports read the primary database")
+        return get_session()
+    if current_app.extensions["reports_replica_down"]:
+        current_app.extensions["reports_replica_down"] = False
+        replica_log.warning("reports database reachable again: reports read it")
+    g.reports_session = session
+    return session
 
 
 def discard_changes() -> None:
@@ -159,6 +212,9 @@ def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()  # rolls back whatever was not committed
+    reports_session = g.pop("reports_session", None)
+    if reports_session is not None:
+        reports_session.close()
 
 
 # ---------------------------------------------------------------- CLI commands

@@ -154,6 +154,12 @@ DATABASE_URL = Kind(
     _database_url,
     str,
 )
+OPTIONAL_DATABASE_URL = Kind(
+    "SQLAlchemy URL (optional)",
+    N_("a database URL, e.g. postgresql+psycopg://user@replica-host:5432/surveyapp, or nothing"),
+    lambda text: _database_url(text) if text.strip() else None,
+    (str, type(None)),
+)
 RATE = Kind("HITS/SECONDS", N_("HITS/SECONDS, two whole numbers of at least 1, e.g. 60/600"), _rate, Rate,
             lambda rate: rate.hits >= 1 and rate.seconds >= 1)
 WORDS = Kind("comma-separated list", N_("a comma-separated list"), _words, (tuple, list), bool)
@@ -208,6 +214,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE_URL", DATABASE_URL, _instance_database,
             "the database; `postgresql+psycopg://user:pass@host/db` for PostgreSQL",
             shown_default="`sqlite:///instance/surveyapp.sqlite`", secret=True),
+    Setting("REPORTS_DATABASE_URL", OPTIONAL_DATABASE_URL, None,
+            "a PostgreSQL streaming replica for the reports' reads (dashboard, reports, exports); "
+            "nothing: the reports read `DATABASE_URL`. If it is down, they read the primary",
+            shown_default="none", secret=True),
     Setting("SECRET_KEY", TEXT, "dev-only-change-me",
             "signs sessions and CSRF tokens, keys the hashes of client addresses: **set it in production**",
             secret=True),
@@ -377,7 +387,6 @@ def markdown_table() -> str:
     rows = ["| variable | type | default | meaning |", "|---|---|---|---|"]
     for setting in SETTINGS:
         if setting.env:
-            rows.append(
-                f"| `{setting.name}` | {setting.kind.label} | {setting.documented_default} | {setting.meaning} |"
-            )
+            cells = (f"`{setting.name}`", setting.kind.label, setting.documented_default, setting.meaning)
+            rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows) + "\n"

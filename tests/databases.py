@@ -8,6 +8,9 @@
 * `postgresql+psycopg://user@host:port/dbname`: an existing server where the user may create
   databases.
 
+A streaming replica of the throwaway server (`standby()`) is started only by the tests that
+need one (the reporting replica, REPORTS_DATABASE_URL) and stopped when they are done.
+
 On PostgreSQL the migrated template is built once per session and every test gets its own
 `CREATE DATABASE ... TEMPLATE ...` copy (a file copy inside the server: fast), dropped afterwards.
 """
@@ -16,8 +19,10 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,10 +67,60 @@ def server() -> Iterator[str]:
         return
     directory = tempfile.mkdtemp(prefix="surveyapp-pg-")
     out = subprocess.run(["bash", str(PG_SCRIPT), "start", directory], check=True, capture_output=True, text=True)
+    _THROWAWAY_SERVERS.append(directory)
     try:
         yield out.stdout.strip().splitlines()[-1]
     finally:
+        _THROWAWAY_SERVERS.remove(directory)
         subprocess.run(["bash", str(PG_SCRIPT), "stop", directory], check=False)
+
+
+_THROWAWAY_SERVERS: list[str] = []  # data folders of the servers this session started
+
+
+@dataclass(frozen=True)
+class Standby:
+    url: str  # maintenance database `postgres` on the standby
+    directory: str
+
+    def pause(self) -> None:
+        subprocess.run(["bash", str(PG_SCRIPT), "pause", self.directory], check=True, capture_output=True)
+
+    def resume(self) -> None:
+        subprocess.run(["bash", str(PG_SCRIPT), "resume", self.directory], check=True, capture_output=True)
+
+
+def standby() -> Iterator[Standby | None]:
+    """A hot standby streaming from this session's throwaway server (`pg_basebackup -R`), stopped
+    and deleted afterwards; None when the suite runs on a server it did not start."""
+    if not _THROWAWAY_SERVERS:
+        yield None
+        return
+    directory = tempfile.mkdtemp(prefix="surveyapp-pg-standby-")
+    try:
+        out = subprocess.run(
+            ["bash", str(PG_SCRIPT), "standby", _THROWAWAY_SERVERS[-1], directory], check=True, capture_output=True, text=True
+        )
+        yield Standby(out.stdout.strip().splitlines()[-1], directory)
+    finally:
+        subprocess.run(["bash", str(PG_SCRIPT), "stop", directory], check=False)
+
+
+def wait_for_replay(primary_url: str, standby_url: str, timeout: float = 30.0) -> None:
+    """Wait until the standby has replayed everything the primary has written so far."""
+    import psycopg
+
+    with psycopg.connect(_libpq(primary_url), autocommit=True) as primary:
+        target = primary.execute("SELECT pg_current_wal_lsn()").fetchone()[0]  # type: ignore[index]
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(_libpq(standby_url), autocommit=True) as replica:
+        while True:
+            caught_up = replica.execute("SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), %s) >= 0", (target,)).fetchone()
+            if caught_up and caught_up[0]:
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the standby has not replayed {target} in {timeout} s")
+            time.sleep(0.05)
 
 
 def create_template(server_url: str, build: Callable[[str], None], label: str = "template") -> str:

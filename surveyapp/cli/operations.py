@@ -30,7 +30,8 @@ def rebuild_aggregates(month: str | None, check: bool) -> None:
     if check:
         problems = compare_with_raw(session, month)
         for problem in problems:
-            click.echo(f"  {problem.key}: {', '.join(problem.slots[:8])}", err=True)
+            where = "" if problem.table == "response_tally" else f"{problem.table} "
+            click.echo(f"  {where}{problem.key}: {', '.join(problem.slots[:8])}", err=True)
         if problems:
             click.echo(_("%(count)d aggregate group(s) differ from the responses.", count=len(problems)), err=True)
             raise SystemExit(1)
@@ -44,13 +45,12 @@ def rebuild_aggregates(month: str | None, check: bool) -> None:
         # never holds every month's lock (or SQLite's write lock) for the whole run. A failure
         # keeps the months already rebuilt and rolls back only the month it stopped in.
         session.commit()
-    click.echo(
-        _(
-            "Aggregates rebuilt from %(responses)d responses in %(groups)d groups.",
-            responses=summary.responses,
-            groups=summary.groups,
-        )
+    message = _(
+        "Aggregates rebuilt from %(responses)d responses in %(groups)d groups.",
+        responses=summary.responses,
+        groups=summary.groups,
     )
+    click.echo(message)
 
 
 @click.command("backup")

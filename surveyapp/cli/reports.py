@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from surveyapp.cli.common import fail_with_rows
-from surveyapp.db import discard_changes, get_session
+from surveyapp.db import discard_changes, get_reports_session, get_session
 from surveyapp.services.exports.report import report_csv, write_report_xlsx
 from surveyapp.services.operations.response_import import import_responses
 from surveyapp.services.operations.tabular import ImportRejected
@@ -113,7 +113,7 @@ def report_command(
     if fmt == "xlsx" and output is None:
         click.echo(_("--output is required for the xlsx format."), err=True)
         raise SystemExit(1)
-    session = get_session()
+    session = get_reports_session()  # a read: the reporting replica when one is configured
     try:
         if month is not None:
             scope = resolve_scope(session, unit_code, month)

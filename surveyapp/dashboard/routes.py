@@ -21,7 +21,7 @@ from analysis.model import Report, TrendPoint
 from surveyapp.auth import address_hash, can_see_unit, login_required, signed_in_user
 from surveyapp.dashboard import views as v
 from surveyapp.dashboard.forms import BREAKDOWNS, CommentFilterForm, FunnelCenterForm, MonthSwitchForm
-from surveyapp.db import get_session
+from surveyapp.db import get_reports_session, get_session
 from surveyapp.labels import question_labels
 from surveyapp.models import Unit, User
 from surveyapp.periods import Month, Period, this_month
@@ -70,7 +70,7 @@ def _page_context(unit: Unit, month: str, tab: str) -> dict[str, Any]:
         "prev_month": str(period.previous()),
         "next_month": str(following) if following.first <= now and period.kind != "ytd" else None,
         "period_choices": v.period_choices(now),
-        "months": data.months_with_responses(get_session(), unit),
+        "months": data.months_with_responses(get_reports_session(), unit),
         "children": [c for c in unit.children if can_see_unit(me, c)],
     }
 
@@ -123,7 +123,7 @@ def _month_picture(unit: Unit, month: str) -> tuple[Report, list[TrendPoint], di
     """The period's report (funnel centred as the query's `funnel_center` asks), its trend (a
     month: the 12 months ending there; another period: its months) and the question labels: what
     the overview and its printable version both show."""
-    session = get_session()
+    session = get_reports_session()
     result = reports.period_report(session, unit, month, FunnelCenterForm().value("funnel_center"))
     points = reports.period_trend(session, unit, month)
     return result, points, question_labels(session)
@@ -146,7 +146,7 @@ def report(code: str, month: str) -> str:
 def print_report(code: str, month: str) -> str:
     unit = _visible_unit(code)
     result, points, labels = _month_picture(unit, month)
-    counters = reports.breakdown(get_session(), unit, month, by="counter")
+    counters = reports.breakdown(get_reports_session(), unit, month, by="counter")
     _audit_export(unit, month, "print")
     return render_template(
         "dashboard/print.html", report=result, trend=points, labels=labels, counters=counters,
@@ -161,7 +161,7 @@ def print_report(code: str, month: str) -> str:
 @login_required
 def report_csv_export(code: str, month: str) -> Response:
     unit = _visible_unit(code)
-    session = get_session()
+    session = get_reports_session()
     body = report_csv(session, reports.period_report(session, unit, month))
     _audit_export(unit, month, "csv")
     return _download(body, f"bao-cao-{unit.code}-{month}.csv", "text/csv; charset=utf-8")
@@ -171,7 +171,7 @@ def report_csv_export(code: str, month: str) -> Response:
 @login_required
 def report_xlsx_export(code: str, month: str) -> Response:
     unit = _visible_unit(code)
-    session = get_session()
+    session = get_reports_session()
     result = reports.period_report(session, unit, month)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "report.xlsx"
@@ -185,7 +185,7 @@ def report_xlsx_export(code: str, month: str) -> Response:
 @login_required
 def raw_csv_export(code: str, month: str) -> Response:
     unit = _visible_unit(code)
-    body = raw_csv(get_session(), unit, month)
+    body = raw_csv(get_reports_session(), unit, month)
     _audit_export(unit, month, "responses.csv")
     return _download(body, f"phieu-khao-sat-{unit.code}-{month}.csv", "text/csv; charset=utf-8")
 
@@ -206,7 +206,7 @@ def raw_xlsx_export(code: str, month: str) -> Response:
     unit = _visible_unit(code)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "responses.xlsx"
-        write_raw_xlsx(get_session(), unit, month, path, sheet_title=_("Responses"))
+        write_raw_xlsx(get_reports_session(), unit, month, path, sheet_title=_("Responses"))
         body = path.read_bytes()
     _audit_export(unit, month, "responses.xlsx")
     return _download(body, f"phieu-khao-sat-{unit.code}-{month}.xlsx", XLSX)
@@ -219,7 +219,7 @@ def breakdown(code: str, month: str, by: str) -> str:
     if by not in BREAKDOWNS:
         abort(404)
     unit = _visible_unit(code)
-    session = get_session()
+    session = get_reports_session()
     rows = reports.breakdown(session, unit, month, by=by)
     return render_template(
         "dashboard/breakdown.html", rows=v.worst_first(rows), by=by, charts=v.breakdown_chart(rows, by),
@@ -231,7 +231,7 @@ def breakdown(code: str, month: str, by: str) -> str:
 @login_required
 def counter(code: str, month: str, counter_code: str) -> str:
     unit = _visible_unit(code)
-    session = get_session()
+    session = get_reports_session()
     found = counter_by_code(session, counter_code)
     # A counter outside the unit's subtree is "not found" here, whatever its own scope.
     if found is None or not found.unit.path.startswith(unit.path):
@@ -251,7 +251,7 @@ def counter(code: str, month: str, counter_code: str) -> str:
 @login_required
 def criteria(code: str, month: str) -> str:
     unit = _visible_unit(code)
-    session = get_session()
+    session = get_reports_session()
     result = reports.period_report(session, unit, month)
     labels = question_labels(session)
     ranked = v.ranked_criteria(result.criteria, labels)
@@ -266,7 +266,7 @@ def criteria(code: str, month: str) -> str:
 @login_required
 def comments(code: str, month: str) -> ResponseReturnValue:
     unit = _visible_unit(code)
-    session = get_session()
+    session = get_reports_session()
     form = CommentFilterForm()
     chosen, page_number = form.chosen(), form.page_number()
     if chosen.unit_code:

@@ -3,7 +3,7 @@ from surveyapp.models.accounts import ROLES, AuditEvent, LoginAttempt, User
 from surveyapp.models.base import Base
 from surveyapp.models.health import HealthCheck
 from surveyapp.models.kiosk import KioskDevice, KioskPairingCode
-from surveyapp.models.operations import RateLimitWindow, response_tally
+from surveyapp.models.operations import RateLimitWindow, response_tally, unit_rollup
 from surveyapp.models.organisation import Counter, Procedure, Unit
 from surveyapp.models.survey import Response, SurveyDefinitionRecord, SurveyToken
 from surveyapp.models.volume import DossierVolume
@@ -23,6 +23,7 @@ __all__ = [
     "RateLimitWindow",
     "Response",
     "response_tally",
+    "unit_rollup",
     "SurveyDefinitionRecord",
     "SurveyToken",
     "Unit",

@@ -44,6 +44,24 @@ response_tally = Table(
 )
 
 
+# The same slots summed per (month, unit) over the unit's whole subtree: a response adds to
+# the row of its unit and of every ancestor (surveyapp/services/reporting/rollups.py), so a
+# report reads one row per (child, month) however fine the groups of `response_tally` are.
+ROLLUP_KEY: tuple[str, ...] = ("month", "unit_id", "shard")
+
+unit_rollup = Table(
+    "unit_rollup",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("month", String(7), nullable=False),
+    Column("unit_id", Integer, nullable=False),
+    Column("shard", SmallInteger, nullable=False, server_default="0"),
+    *[Column(name, BigInteger, nullable=False, server_default="0") for name in SLOT_COLUMNS],
+    UniqueConstraint(*ROLLUP_KEY, name="uq_unit_rollup_key"),
+    Index("ix_unit_rollup_unit_month", "unit_id", "month"),  # one unit's months (the month picker)
+)
+
+
 class RateLimitWindow(Base):
     """Hits of one client bucket (a salted hash, never an address) in one fixed time window."""
 

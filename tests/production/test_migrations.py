@@ -70,3 +70,31 @@ def test_downgrading_the_shards_folds_each_group_back_into_one_row(empty_url):
         migrate.upgrade(engine, "head")
     finally:
         engine.dispose()
+
+
+def test_the_rollup_migration_sums_the_stored_tallies_up_the_unit_tree(empty_url):
+    from sqlalchemy import text
+
+    engine = make_engine(empty_url)
+    try:
+        migrate.upgrade(engine, "0006")
+        with engine.begin() as connection:
+            for unit_id, parent, path in ((1, None, "/1/"), (2, 1, "/1/2/"), (3, 2, "/1/2/3/"), (4, 1, "/1/4/")):
+                connection.execute(
+                    text("INSERT INTO unit (id, code, name, parent_id, path) VALUES (:id, :code, :code, :parent, :path)"),
+                    {"id": unit_id, "code": f"U{unit_id}", "parent": parent, "path": path},
+                )
+            for unit_id, counter, shard, n in ((3, 7, 0, 2), (3, 7, 1, 3), (4, 8, 0, 5), (1, 0, 0, 1)):
+                connection.execute(
+                    text(
+                        "INSERT INTO response_tally (month, unit_id, counter_id, procedure_id, channel, definition_id, shard, s_n) "
+                        "VALUES ('2026-11', :unit, :counter, 0, 'qr', 'sipas-full', :shard, :n)"
+                    ),
+                    {"unit": unit_id, "counter": counter, "shard": shard, "n": n},
+                )
+        migrate.upgrade(engine, "head")
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT unit_id, SUM(s_n) FROM unit_rollup WHERE month = '2026-11' GROUP BY unit_id"))
+            assert {unit_id: int(n) for unit_id, n in rows} == {1: 11, 2: 5, 3: 5, 4: 5}
+    finally:
+        engine.dispose()

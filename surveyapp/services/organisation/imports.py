@@ -20,6 +20,7 @@ from surveyapp.services.organisation.codes import (
     REQUIRED,
     too_long,
 )
+from surveyapp.services.reporting.aggregates import rebuild_rollups
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,8 @@ def _check_name(number: int, column: str, value: str, errors: list[RowError], li
 
 def _check_unique(number: int, column: str, value: str, seen: dict[str, int], errors: list[RowError]) -> None:
     if value in seen:
-        errors.append(
-            RowError(number, column, _l("code %(code)s already appears in row %(row)s", code=value, row=seen[value]))
-        )
+        message = _l("code %(code)s already appears in row %(row)s", code=value, row=seen[value])
+        errors.append(RowError(number, column, message))
     else:
         seen[value] = number
 
@@ -111,7 +111,10 @@ def _has_cycle(code: str, parent_of: dict[str, str]) -> bool:
 
 
 def rebuild_unit_paths(session: Session) -> None:
-    """Recompute every unit's `/id/id/` path from the parent links (a few thousand rows at most)."""
+    """Recompute every unit's `/id/id/` path from the parent links (a few thousand rows at most).
+
+    When a unit that already had a place in the tree moves, the per-unit rollups (sums over
+    each subtree) are recomputed from the stored tallies in the same transaction."""
     units = list(session.scalars(select(Unit)))
     parent_of = {u.id: u.parent_id for u in units}
     cache: dict[int, str] = {}
@@ -122,9 +125,14 @@ def rebuild_unit_paths(session: Session) -> None:
             cache[unit_id] = (path_of(parent) if parent else "/") + f"{unit_id}/"
         return cache[unit_id]
 
+    moved = False
     for unit in units:
-        unit.path = path_of(unit.id)
+        path = path_of(unit.id)
+        moved = moved or (unit.path not in ("/", path))  # "/": a unit created in this transaction
+        unit.path = path
     session.flush()
+    if moved:
+        rebuild_rollups(session)
 
 
 def import_counters(session: Session, path: Path) -> ImportSummary:

@@ -5,9 +5,12 @@ Every store path adds the tally of what it inserts to `response_tally` in the sa
 together. The upsert is `INSERT ... ON CONFLICT (group) DO UPDATE SET s = s + excluded.s`,
 race-safe on PostgreSQL (row lock on the group) and on SQLite (one writer at a time).
 
+The same upsert adds it to the per-unit rollups of the unit and its ancestors
+(surveyapp/services/reporting/rollups.py), which the reports read.
+
 `rebuild_month` recomputes a month from raw responses (the documented repair job,
 `flask --app surveyapp rebuild-aggregates`), and `compare_with_raw` checks every slot of every
-group for integer equality.
+group, and of every unit's rollup, for integer equality.
 """
 from __future__ import annotations
 
@@ -24,7 +27,16 @@ from sqlalchemy.orm import QueryableAttribute, Session
 from analysis.responses import ResponseArrays
 from analysis.tally import TALLY_SLOTS, TALLY_WIDTH, tally
 from surveyapp.models import Response, SurveyDefinitionRecord, Unit
-from surveyapp.models.operations import ROW_KEY, SLOT_COLUMNS, TALLY_KEY, TALLY_SHARDS, response_tally, slot_column
+from surveyapp.models.operations import (
+    ROW_KEY,
+    SLOT_COLUMNS,
+    TALLY_KEY,
+    TALLY_SHARDS,
+    response_tally,
+    slot_column,
+    unit_rollup,
+)
+from surveyapp.services.reporting import rollups
 
 GroupKey = tuple[str, int, int, int, str, str]  # month, unit, counter (0 none), procedure (0 none), channel, definition
 REBUILD_CHUNK = 5000
@@ -58,13 +70,11 @@ def offers_expect(session: Session, definition_pks: Iterable[int]) -> dict[int, 
     wanted = set(definition_pks)
     missing = {pk for pk in wanted if (database, pk) not in _OFFERS_EXPECT}
     if missing:
-        rows = session.execute(
-            select(SurveyDefinitionRecord.id, SurveyDefinitionRecord.body).where(SurveyDefinitionRecord.id.in_(missing))
-        )
-        for pk, body in rows:
-            _OFFERS_EXPECT[(database, pk)] = any(
-                i["id"] == "expect" for section in body["sections"] for i in section["items"]
-            )
+        record = SurveyDefinitionRecord
+        query = select(record.id, record.body).where(record.id.in_(missing))
+        for pk, body in session.execute(query):
+            items = (item for section in body["sections"] for item in section["items"])
+            _OFFERS_EXPECT[(database, pk)] = any(item["id"] == "expect" for item in items)
     return {pk: _OFFERS_EXPECT.get((database, pk), False) for pk in wanted}
 
 
@@ -120,8 +130,10 @@ def add_tallies(session: Session, tallies: Mapping[GroupKey, np.ndarray], *, loc
         # Bulk (imports, rebuilds): one statement with one JSON parameter instead of thousands
         # of rows x 217 bound parameters, about ten times faster.
         session.execute(_PG_BULK_UPSERT, {"rows": json.dumps(rows)})
-        return
-    session.execute(_ROW_UPSERT, rows)
+    else:
+        session.execute(_ROW_UPSERT, rows)
+    # The unit's and its ancestors' rollups, in the same transaction and the same shard.
+    rollups.add_rollups(session, tallies, shard)
 
 
 def _pg_bulk_upsert() -> Any:
@@ -155,7 +167,8 @@ def stored_tallies(session: Session, months: Iterable[str] | None = None) -> dic
         query = query.where(response_tally.c.month.in_(list(months)))
     out: dict[GroupKey, np.ndarray] = {}
     for row in session.execute(query):
-        out[tuple(row[: len(TALLY_KEY)])] = np.array([int(v) for v in row[len(TALLY_KEY) :]], dtype=np.int64)
+        key: Any = tuple(row[: len(TALLY_KEY)])
+        out[key] = np.array([int(v) for v in row[len(TALLY_KEY) :]], dtype=np.int64)
     return out
 
 
@@ -225,6 +238,7 @@ def all_months(session: Session) -> list[str]:
     """Every month that has responses or aggregates."""
     months = set(session.scalars(select(Response.month).distinct()))
     months.update(session.scalars(select(response_tally.c.month).distinct()))
+    months.update(rollups.rollup_months(session))
     return sorted(months)
 
 
@@ -241,6 +255,7 @@ def rebuild_month(session: Session, month: str) -> RebuildSummary:
     read; a rebuild of one office's month takes well under its 10 s busy timeout)."""
     _lock_months(session, [month], exclusive=True)
     session.execute(delete(response_tally).where(response_tally.c.month == month))
+    rollups.delete_months(session, [month])
     responses = 0
     groups: set[GroupKey] = set()
     for chunk in _raw_responses(session, month):
@@ -260,15 +275,24 @@ def _lock_months(session: Session, months: Iterable[str], *, exclusive: bool) ->
         return
     function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
     for month in sorted(set(months)):
-        session.execute(
-            text(f"SELECT {function}(:namespace, hashtext(:month))"), {"namespace": ADVISORY_NAMESPACE, "month": month}
-        )
+        statement = text(f"SELECT {function}(:namespace, hashtext(:month))")
+        session.execute(statement, {"namespace": ADVISORY_NAMESPACE, "month": month})
+
+
+def rebuild_rollups(session: Session) -> None:
+    """Recompute every month's unit rollups from the stored tallies (no commit). Needed when
+    units move in the tree (`organisation.imports.rebuild_unit_paths`): a rollup sums a subtree.
+    Every month is locked exclusively meanwhile, so no submission adds to a row being rebuilt."""
+    months = set(session.scalars(select(response_tally.c.month).distinct())) | set(rollups.rollup_months(session))
+    _lock_months(session, months, exclusive=True)
+    rollups.rebuild_from_tallies(session, months)
 
 
 @dataclass(frozen=True)
 class Mismatch:
-    key: GroupKey
+    key: tuple[Any, ...]  # a response_tally group, or (month, unit id) of a unit_rollup row
     slots: tuple[str, ...]  # slots whose values differ ("missing" when a group is absent)
+    table: str = "response_tally"
 
 
 def compare_with_raw(session: Session, month: str | None = None) -> list[Mismatch]:
@@ -284,13 +308,21 @@ def compare_with_raw(session: Session, month: str | None = None) -> list[Mismatc
 def _compare_month(session: Session, month: str) -> list[Mismatch]:
     stored = stored_tallies(session, [month])
     raw = recompute_from_raw(session, month)
+    problems = _differences(stored, raw, "response_tally")
+    # The rollups must equal the raw tallies summed up today's unit tree.
+    expected = rollups.expected_from_tallies(session, raw)
+    problems += _differences(rollups.stored_rollups(session, month), expected, unit_rollup.name)
+    return problems
+
+
+def _differences(stored: Mapping[Any, np.ndarray], expected: Mapping[Any, np.ndarray], table: str) -> list[Mismatch]:
     zero = np.zeros(TALLY_WIDTH, np.int64)
     problems = []
-    for key in sorted(set(stored) | set(raw)):
-        a, b = stored.get(key, zero), raw.get(key, zero)
+    for key in sorted(set(stored) | set(expected)):
+        a, b = stored.get(key, zero), expected.get(key, zero)
         differing = tuple(TALLY_SLOTS[i] for i in np.flatnonzero(a != b))
         if differing:
-            problems.append(Mismatch(key, differing))
+            problems.append(Mismatch(key, differing, table))
     return problems
 
 

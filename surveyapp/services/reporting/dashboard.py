@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from surveyapp.models import Counter, Response, Unit
+from surveyapp.models import Counter, Response, Unit, unit_rollup
 from surveyapp.periods import period_months
 from surveyapp.services.organisation.lookups import unit_by_code
 
@@ -100,10 +100,13 @@ def _escape_like(text: str) -> str:
 
 
 def months_with_responses(session: Session, unit: Unit) -> list[str]:
-    """Months that have responses in the subtree, newest first (for the month picker)."""
+    """Months that have responses in the subtree, newest first (for the month picker): the
+    unit's own rollup rows (one per month and shard), never the raw responses."""
     query = (
-        select(Response.month).join(Unit, Unit.id == Response.unit_id)
-        .where(Unit.path.startswith(unit.path, autoescape=True))
-        .group_by(Response.month).order_by(Response.month.desc())
+        select(unit_rollup.c.month)
+        .where(unit_rollup.c.unit_id == unit.id)
+        .group_by(unit_rollup.c.month)
+        .having(func.sum(unit_rollup.c.s_n) > 0)
+        .order_by(unit_rollup.c.month.desc())
     )
     return list(session.scalars(query))

@@ -4,8 +4,8 @@ The database side only counts: responses of the unit's subtree for the wanted mo
 turned into tally vectors (analysis.tally) per group, and every number of the report comes
 from the `analysis` package as the typed model of analysis/model.py (a `Report`, `TrendPoint`s,
 `GroupReport`s); their `to_json()` is the JSON of docs/REPORT.md. `load_tallies` is the single
-place that reads responses, so it can later be replaced by stored per-unit, per-month
-aggregates without touching the rest.
+place that reads tallies: the whole subtree and its children from the per-unit monthly rollups
+(one row per unit and month), counters, procedures and channels from the finer aggregates.
 
 Every function takes the `Unit` its caller has already looked up (and checked the official may
 see): a page or a CLI command looks its unit up once. A period (surveyapp.periods.Period: a
@@ -27,6 +27,7 @@ from analysis import ResponseArrays, empty_tally, small_area, tally
 from analysis.indices import criteria_of, expectations_of, response_rate_of
 from analysis.model import ExpectationShare, GroupReport, Report, ResponseRate, TrendPoint
 from analysis.report import compute_report, measures_of, trend_points
+from analysis.tally import TALLY_SLOTS
 from analysis.targets import resolve_targets
 from analysis.yoy import YearOnYear, year_on_year_of
 from surveyapp.labels import period_error
@@ -34,7 +35,8 @@ from surveyapp.models import Counter, Procedure, Response, SurveyDefinitionRecor
 from surveyapp.periods import Period, PeriodError, is_month, months_ending
 from surveyapp.services.operations.volumes import volumes_in
 from surveyapp.services.organisation.lookups import unit_by_code
-from surveyapp.services.reporting.aggregates import responses_per_unit, subtree_sums
+from surveyapp.services.reporting.aggregates import subtree_sums
+from surveyapp.services.reporting.rollups import read_rollups
 from surveyapp.services.reporting.targets import effective_overrides
 
 GROUPINGS: tuple[str, ...] = ("child", "counter", "procedure", "channel")
@@ -97,21 +99,40 @@ def load_tallies(session: Session, unit: Unit, months: Sequence[str], group_by: 
     """
     if group_by is not None and group_by not in GROUPINGS:
         raise ValueError(f"unknown grouping {group_by!r}")
-    # Read from the monthly aggregates kept as responses arrive (surveyapp/services/reporting/aggregates.py);
+    if group_by is None:
+        # One rollup row per month: the unit's whole subtree (surveyapp/services/reporting/rollups.py).
+        return {(month, None): vector for (month, _unit), vector in read_rollups(session, [unit.id], months).items()}
+    if group_by == "child":
+        return _child_tallies(session, unit, months)
+    # Counters, procedures and channels cross the tree: read from the fine-grained monthly
+    # aggregates kept as responses arrive (surveyapp/services/reporting/aggregates.py);
     # load_tallies_from_responses below recomputes the same vectors from raw answers.
-    columns = {None: None, "child": "path", "counter": "counter_id", "procedure": "procedure_id", "channel": "channel"}
-    column = columns[group_by]
-    prefix_length = len(unit.path)
+    column = {"counter": "counter_id", "procedure": "procedure_id", "channel": "channel"}[group_by]
     out: Tallies = {}
     for month, value, vector in subtree_sums(session, unit.path, months, column):
-        if group_by == "child":
-            rest = value[prefix_length:]
-            group: GroupKey = int(rest.split("/", 1)[0]) if rest else OWN
-        elif group_by in ("counter", "procedure"):
-            group = value or None
-        else:
-            group = value
+        group: GroupKey = (value or None) if group_by in ("counter", "procedure") else value
         out[(month, group)] = out[(month, group)] + vector if (month, group) in out else vector
+    return out
+
+
+def _child_tallies(session: Session, unit: Unit, months: Sequence[str]) -> Tallies:
+    """Per direct child from the rollups: one row per (child, month), plus the unit's own; the
+    responses filed at the unit itself (OWN) are its subtree minus its children's subtrees."""
+    child_ids = list(session.scalars(select(Unit.id).where(Unit.parent_id == unit.id)))
+    rows = read_rollups(session, [unit.id, *child_ids], months)
+    out: Tallies = {}
+    for month in months:
+        whole = rows.get((month, unit.id))
+        if whole is None:
+            continue
+        own = whole.copy()
+        for child_id in child_ids:
+            vector = rows.get((month, child_id))
+            if vector is not None:
+                out[(month, child_id)] = vector
+                own -= vector
+        if own.any():
+            out[(month, OWN)] = own
     return out
 
 
@@ -257,19 +278,23 @@ def _response_rates(
     """
     in_subtree = select(Unit.id, Unit.path).where(Unit.path.startswith(root.path, autoescape=True))
     units = {pk: path for pk, path in session.execute(in_subtree)}
+    path_ids = {path: pk for pk, path in units.items()}
+    n_slot = TALLY_SLOTS.index("n")
     sums: dict[int, list[int]] = {}  # unit id -> [responses, dossiers, months its own volume covers]
     for month in months:
         volumes = {units[uid]: n for uid, n in volumes_in(session, list(units), month).items()}
         if not volumes:
             continue
-        counts = responses_per_unit(session, root.path, month)
+        # Each covering unit's responses are its subtree's: one rollup row each, no fine groups read.
+        read = read_rollups(session, [path_ids[p] for p in volumes], [month])
+        subtree_n = {pk: int(vector[n_slot]) for (_m, pk), vector in read.items()}
         for unit in wanted:
             covering = [p for p in volumes if p.startswith(unit.path)]
             covering = [p for p in covering if not any(p != q and p.startswith(q) for q in covering)]
             if not covering:
                 continue
             total = sums.setdefault(unit.id, [0, 0, 0])
-            total[0] += sum(n for path, n in counts.items() if any(path.startswith(p) for p in covering))
+            total[0] += sum(subtree_n.get(path_ids[p], 0) for p in covering)
             total[1] += sum(volumes[p] for p in covering)
             total[2] += covering == [unit.path]
     out: dict[int, ResponseRate | None] = {}

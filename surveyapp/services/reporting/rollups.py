@@ -1,0 +1,161 @@
+"""Per-unit monthly rollups: the tally slots of a unit's whole subtree, one row per month.
+
+`response_tally` is fine-grained (month, unit, counter, procedure, channel, form, shard), so a
+province's report used to read and sum thousands of rows. `unit_rollup` keeps, per (month, unit),
+the sums over the unit's subtree: every response adds its tally to the row of its unit and of
+each ancestor, in the same transaction as the response (`add_rollups`, called by
+`aggregates.add_tallies`). A report then reads one row per (child, month) and shard.
+
+Contention: the rows of a province or the nation are hot (every submission below them adds
+to them), so, like `response_tally`, each writing process adds to its own shard of a row
+(`shard` = pid % TALLY_SHARDS) and readers sum the shards; rows are written in key order so two
+transactions never lock them in opposite orders.
+
+The rollups derive from `response_tally` and the unit tree: `rebuild_from_tallies` recomputes
+them with one SQL statement per month (after a rebuild of the tallies, or when units move), and
+`expected_from_tallies` gives what they must hold, for `rebuild-aggregates --check`.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.orm import Session
+
+from surveyapp.models import Unit
+from surveyapp.models.operations import ROLLUP_KEY, SLOT_COLUMNS, unit_rollup
+
+RollupKey = tuple[str, int]  # month, unit id (the unit's whole subtree)
+
+
+def ancestors_of(path: str) -> list[int]:
+    """The unit ids of a `/1/4/9/` path: the unit itself and every ancestor."""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def unit_paths(session: Session, unit_ids: Iterable[int]) -> dict[int, str]:
+    wanted = sorted(set(unit_ids))
+    if not wanted:
+        return {}
+    return {pk: path for pk, path in session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(wanted)))}
+
+
+def rolled_up(tallies: Mapping[tuple[Any, ...], np.ndarray], paths: Mapping[int, str]) -> dict[RollupKey, np.ndarray]:
+    """Tally vectors keyed (month, unit id, ...) summed into every ancestor's (month, unit) row."""
+    out: dict[RollupKey, np.ndarray] = {}
+    for key, vector in tallies.items():
+        month, unit_id = str(key[0]), int(key[1])
+        for ancestor in ancestors_of(paths.get(unit_id, f"/{unit_id}/")):
+            slot = (month, ancestor)
+            if slot in out:
+                out[slot] = out[slot] + vector
+            else:
+                out[slot] = np.array(vector, dtype=np.int64, copy=True)
+    return out
+
+
+def _row_upsert() -> Any:
+    columns = list(ROLLUP_KEY) + list(SLOT_COLUMNS)
+    updates = ", ".join(f"{c} = unit_rollup.{c} + excluded.{c}" for c in SLOT_COLUMNS)
+    return text(
+        f"INSERT INTO unit_rollup ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)}) "
+        f"ON CONFLICT ({', '.join(ROLLUP_KEY)}) DO UPDATE SET {updates}"
+    )
+
+
+def _pg_bulk_upsert() -> Any:
+    columns = list(ROLLUP_KEY) + list(SLOT_COLUMNS)
+    types = {"month": "varchar", "unit_id": "integer", "shard": "integer"}
+    record = ", ".join(f"{c} {types.get(c, 'bigint')}" for c in columns)
+    updates = ", ".join(f"{c} = unit_rollup.{c} + excluded.{c}" for c in SLOT_COLUMNS)
+    return text(
+        f"INSERT INTO unit_rollup ({', '.join(columns)}) "
+        f"SELECT {', '.join(columns)} FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS x({record}) "
+        f"ON CONFLICT ({', '.join(ROLLUP_KEY)}) DO UPDATE SET {updates}"
+    )
+
+
+# Built once: a 217-column construct rebuilt per request costs more than the statement.
+_ROW_UPSERT = _row_upsert()
+_PG_BULK_UPSERT = _pg_bulk_upsert()
+
+
+def add_rollups(session: Session, tallies: Mapping[tuple[Any, ...], np.ndarray], shard: int) -> None:
+    """Add tally vectors (keyed by a `response_tally` group: month, unit id, ...) to the rollup
+    rows of their unit and its ancestors, in this process's shard (no commit)."""
+    if not tallies:
+        return
+    sums = rolled_up(tallies, unit_paths(session, (int(key[1]) for key in tallies)))
+    rows = []
+    for (month, unit_id) in sorted(sums):
+        row: dict[str, Any] = {"month": month, "unit_id": unit_id, "shard": shard}
+        row.update(zip(SLOT_COLUMNS, (int(v) for v in sums[(month, unit_id)]), strict=True))
+        rows.append(row)
+    if len(rows) > 1 and session.get_bind().dialect.name == "postgresql":
+        session.execute(_PG_BULK_UPSERT, {"rows": json.dumps(rows)})
+        return
+    session.execute(_ROW_UPSERT, rows)
+
+
+def read_rollups(session: Session, unit_ids: Sequence[int], months: Sequence[str]) -> dict[RollupKey, np.ndarray]:
+    """The subtree sums of the given units for the given months, shards summed: at most one row
+    per (month, unit) comes back, read through the (month, unit, shard) key's index."""
+    if not unit_ids or not months:
+        return {}
+    query = (
+        select(unit_rollup.c.month, unit_rollup.c.unit_id, *[func.sum(unit_rollup.c[c]) for c in SLOT_COLUMNS])
+        .where(unit_rollup.c.month.in_(list(months)), unit_rollup.c.unit_id.in_(list(unit_ids)))
+        .group_by(unit_rollup.c.month, unit_rollup.c.unit_id)
+    )
+    return _vectors(session, query)
+
+
+def stored_rollups(session: Session, month: str) -> dict[RollupKey, np.ndarray]:
+    """Every rollup row of a month, shards summed."""
+    query = (
+        select(unit_rollup.c.month, unit_rollup.c.unit_id, *[func.sum(unit_rollup.c[c]) for c in SLOT_COLUMNS])
+        .where(unit_rollup.c.month == month)
+        .group_by(unit_rollup.c.month, unit_rollup.c.unit_id)
+    )
+    return _vectors(session, query)
+
+
+def _vectors(session: Session, query: Any) -> dict[RollupKey, np.ndarray]:
+    rows = session.execute(query)
+    return {(row[0], int(row[1])): np.array([int(v or 0) for v in row[2:]], dtype=np.int64) for row in rows}
+
+
+def expected_from_tallies(
+    session: Session, tallies: Mapping[tuple[Any, ...], np.ndarray]
+) -> dict[RollupKey, np.ndarray]:
+    """What the rollups must hold for these `response_tally` groups under today's unit tree."""
+    return rolled_up(tallies, unit_paths(session, (int(key[1]) for key in tallies)))
+
+
+def delete_months(session: Session, months: Iterable[str]) -> None:
+    session.execute(delete(unit_rollup).where(unit_rollup.c.month.in_(sorted(set(months)))))
+
+
+def rebuild_from_tallies(session: Session, months: Iterable[str]) -> None:
+    """Recompute the rollups of these months from `response_tally` and the unit tree, in SQL
+    (no commit; the caller holds the months' exclusive locks)."""
+    wanted = sorted(set(months))
+    if not wanted:
+        return
+    delete_months(session, wanted)
+    sums = ", ".join(f"SUM(t.{c})" for c in SLOT_COLUMNS)
+    statement = text(
+        f"INSERT INTO unit_rollup (month, unit_id, shard, {', '.join(SLOT_COLUMNS)}) "
+        f"SELECT t.month, a.id, 0, {sums} FROM response_tally t "
+        "JOIN unit u ON u.id = t.unit_id JOIN unit a ON u.path LIKE a.path || '%' "
+        "WHERE t.month = :month GROUP BY t.month, a.id"
+    )
+    for month in wanted:
+        session.execute(statement, {"month": month})
+
+
+def rollup_months(session: Session) -> list[str]:
+    return sorted(session.scalars(select(unit_rollup.c.month).distinct()))

@@ -1,0 +1,164 @@
+"""Per-unit rollups: exact sums of each subtree, kept with every response, read by the reports.
+
+The reports read one rollup row per (child, month): the rows a report reads do not grow with
+the number of responses or with how finely they spread over counters, procedures and channels
+(the property bench/reports.py measures at a million responses; here counted, never timed).
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import event, func, select
+
+from analysis.tally import slot
+from surveyapp.models import Response, Unit, response_tally, unit_rollup
+from surveyapp.services.operations.demo import load_demo
+from surveyapp.services.organisation.imports import rebuild_unit_paths
+from surveyapp.services.reporting import reports
+from surveyapp.services.reporting.aggregates import compare_with_raw, record_tallies
+from surveyapp.services.reporting.rollups import read_rollups
+from tests.survey.helpers import full_answers
+
+MONTH = "2026-05"
+
+
+def _province(db: Any) -> Unit:
+    return db.scalar(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
+
+
+def _same(a: dict, b: dict) -> bool:
+    return {k: v.tolist() for k, v in a.items()} == {k: v.tolist() for k, v in b.items()}
+
+
+def test_a_submission_adds_to_its_unit_and_every_ancestor_in_the_same_transaction(client, db):
+    reply = client.post("/s/TT-Q01", data=full_answers(overall="5"))
+    assert reply.status_code == 303
+    db.expire_all()
+    response = db.scalar(select(Response))
+    unit = db.get(Unit, response.unit_id)
+    chain = [int(part) for part in unit.path.strip("/").split("/")]
+    rows = read_rollups(db, chain, [response.month])
+    assert sorted(unit_id for (_month, unit_id) in rows) == sorted(chain)
+    assert all(int(vector[slot("n")]) == 1 and int(vector[slot("overall.5")]) == 1 for vector in rows.values())
+    assert compare_with_raw(db) == []
+
+
+def test_rollups_equal_the_raw_answers_summed_up_the_tree(db):
+    load_demo(db, today=datetime(2026, 5, 20), months=3)
+    assert compare_with_raw(db) == []  # checks every rollup row too
+    province = _province(db)
+    for unit in (province, *province.children):
+        for group_by in (None, "child"):
+            from_rollups = reports.load_tallies(db, unit, ["2026-04", MONTH], group_by)
+            from_raw = reports.load_tallies_from_responses(db, unit, ["2026-04", MONTH], group_by)
+            assert _same(from_rollups, from_raw), (unit.code, group_by)
+
+
+def test_moving_a_unit_moves_its_sums_to_its_new_ancestors(db):
+    load_demo(db, today=datetime(2026, 5, 20), months=2)
+    province = _province(db)
+    first, second = province.children[:2]
+    moved_n = int(reports.load_tallies(db, first, [MONTH])[(MONTH, None)][slot("n")])
+    second_n = int(reports.load_tallies(db, second, [MONTH])[(MONTH, None)][slot("n")])
+    first.parent_id = second.id
+    rebuild_unit_paths(db)
+    db.commit()
+    assert compare_with_raw(db) == []
+    assert int(reports.load_tallies(db, second, [MONTH])[(MONTH, None)][slot("n")]) == second_n + moved_n
+    children = reports.load_tallies(db, province, [MONTH], "child")
+    assert (MONTH, first.id) not in children
+    assert _same(children, reports.load_tallies_from_responses(db, province, [MONTH], "child"))
+
+
+def test_check_names_a_damaged_rollup_and_the_rebuild_repairs_it(db, runner):
+    load_demo(db, today=datetime(2026, 5, 20), months=2)
+    province = _province(db)
+    db.execute(unit_rollup.update().where(unit_rollup.c.unit_id == province.id, unit_rollup.c.month == MONTH).values(s_n=unit_rollup.c.s_n + 1))
+    db.commit()
+    assert [(p.table, p.key, p.slots) for p in compare_with_raw(db, MONTH)] == [("unit_rollup", (MONTH, province.id), ("n",))]
+    check = runner.invoke(args=["rebuild-aggregates", "--check"])
+    assert check.exit_code == 1
+    assert f"unit_rollup ('{MONTH}', {province.id}): n" in check.output
+    assert runner.invoke(args=["rebuild-aggregates", "--month", MONTH]).exit_code == 0
+    assert runner.invoke(args=["rebuild-aggregates", "--check"]).exit_code == 0
+
+
+class ReadCounter:
+    """Every statement the session sends while counting, replayed afterwards to count the rows
+    each one returns (no timing: the number of rows read is the property)."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+        self.statements: list[tuple[str, Any]] = []
+
+    def __enter__(self) -> ReadCounter:
+        event.listen(self.db.get_bind(), "after_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        event.remove(self.db.get_bind(), "after_cursor_execute", self._record)
+
+    def _record(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
+        self.statements.append((statement, parameters))
+
+    def tables(self) -> set[str]:
+        found = set()
+        for statement, _ in self.statements:
+            found.update(re.findall(r"\b(response_tally|unit_rollup|response)\b", statement))
+        return found
+
+    def rows(self) -> int:
+        connection = self.db.connection()
+        return sum(
+            len(connection.exec_driver_sql(statement, parameters).fetchall())
+            for statement, parameters in self.statements
+            if statement.lstrip().upper().startswith("SELECT")
+        )
+
+
+def _report_reads(db: Any, unit: Unit) -> ReadCounter:
+    db.expire_all()
+    unit = db.get(Unit, unit.id)
+    with ReadCounter(db) as reads:
+        reports.monthly_report(db, unit, MONTH)
+        reports.trend(db, unit, MONTH)
+    return reads
+
+
+def _copy_month_on_a_new_channel(db: Any) -> int:
+    """Every response of the month once more, filed on the `web` channel: twice the responses,
+    and new fine-grained groups for each counter and procedure."""
+    columns = [c for c in Response.__table__.columns if c.name != "id"]
+    rows = [dict(row._mapping) for row in db.execute(select(*columns).where(Response.month == MONTH))]
+    for row in rows:
+        row.update(uid=uuid.uuid4().hex, channel="web")
+    db.execute(Response.__table__.insert(), rows)
+    record_tallies(db, rows)
+    db.commit()
+    return len(rows)
+
+
+def test_the_rows_a_province_report_reads_do_not_grow_with_the_responses(db):
+    load_demo(db, today=datetime(2026, 5, 20), months=3)
+    province = _province(db)
+    small = _report_reads(db, province)
+    n_small = reports.monthly_report(db, province, MONTH).n_responses
+    fine_groups_small = db.scalar(select(func.count()).select_from(response_tally).where(response_tally.c.month == MONTH))
+
+    added = _copy_month_on_a_new_channel(db)
+    large = _report_reads(db, province)
+    assert reports.monthly_report(db, province, MONTH).n_responses == n_small + added
+    fine_groups_large = db.scalar(select(func.count()).select_from(response_tally).where(response_tally.c.month == MONTH))
+    assert fine_groups_large > fine_groups_small
+
+    # The report and its trend read the rollups only, never the fine groups or raw answers...
+    assert large.tables() == small.tables() == {"unit_rollup"}
+    # ...with the same statements returning the same number of rows: one per (child, month).
+    assert len(large.statements) == len(small.statements)
+    assert large.rows() == small.rows()
+    months_read = 2 + 12  # this and last month for the report, twelve for the trend
+    assert large.rows() <= (len(province.children) + 1) * months_read + 20
+    assert compare_with_raw(db) == []
