@@ -224,6 +224,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("KIOSK_RATE_PER_MINUTE", POSITIVE, 30, "... refilled at this rate"),
     Setting("KIOSK_PAIR_BURST", POSITIVE, 10, "pairing attempts per client address at once ..."),
     Setting("KIOSK_PAIR_PER_MINUTE", POSITIVE, 5, "... refilled at this rate (guessing 8-digit codes is hopeless)"),
+    Setting("API_RATE_BURST", POSITIVE, 20, "requests an API client (one-stop software) may make at once ..."),
+    Setting("API_RATE_PER_MINUTE", POSITIVE, 60, "... refilled at this rate (docs/INTEGRATION.md)"),
+    Setting("DOSSIER_KEY", TEXT, "dev-only-change-me",
+            "keys the hashes of dossier codes and their survey links: **set it in production, never change it**",
+            secret=True),
+    Setting("DOSSIER_LINK_DAYS", POSITIVE, 30,
+            "a dossier's survey link expires this many days after the result is returned (or due)"),
     # Fixed in the code; the tests override some of them.
     Setting("BABEL_DEFAULT_LOCALE", choice(*LANGUAGES), "vi", "language of a visitor who chose none", env=False),
     Setting("BABEL_DEFAULT_TIMEZONE", TEXT, "Asia/Ho_Chi_Minh", "time zone of dates shown", env=False),
@@ -343,5 +350,7 @@ def markdown_table() -> str:
     rows = ["| variable | type | default | meaning |", "|---|---|---|---|"]
     for setting in SETTINGS:
         if setting.env:
-            rows.append(f"| `{setting.name}` | {setting.kind.label} | {setting.documented_default} | {setting.meaning} |")
+            rows.append(
+                f"| `{setting.name}` | {setting.kind.label} | {setting.documented_default} | {setting.meaning} |"
+            )
     return "\n".join(rows) + "\n"

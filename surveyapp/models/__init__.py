@@ -1,6 +1,7 @@
 """SQLAlchemy 2.0 typed models. Import from here; Alembic reads `Base.metadata`."""
 from surveyapp.models.accounts import ROLES, AuditEvent, LoginAttempt, User
 from surveyapp.models.base import Base
+from surveyapp.models.integration import ApiClient, Dossier
 from surveyapp.models.kiosk import KioskDevice, KioskPairingCode
 from surveyapp.models.operations import RateLimitWindow, response_tally
 from surveyapp.models.organisation import Counter, Procedure, Unit
@@ -8,6 +9,8 @@ from surveyapp.models.survey import Response, SurveyDefinitionRecord, SurveyToke
 from surveyapp.models.volume import DossierVolume
 
 __all__ = [
+    "ApiClient",
+    "Dossier",
     "AuditEvent",
     "LoginAttempt",
     "ROLES",

@@ -1,0 +1,90 @@
+"""API clients of integrating systems from the command line (docs/INTEGRATION.md)."""
+from __future__ import annotations
+
+import click
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+
+from surveyapp.db import get_session
+from surveyapp.models import ApiClient
+from surveyapp.services.accounts import audit
+from surveyapp.services.integration.clients import (
+    ClientError,
+    client_by_name,
+    create_client,
+    list_clients,
+    revoke_client,
+    rotate_secret,
+)
+
+
+def _client_named(name: str) -> ApiClient:
+    client = client_by_name(get_session(), name)
+    if client is None:
+        raise click.BadParameter(_("unknown API client %(name)s", name=name), param_hint="--name")
+    return client
+
+
+@click.command("create-api-client")
+@click.option("--name", required=True, help="A name for the integrating system.")
+@click.option("--unit", "unit_code", required=True,
+              help="Unit code: the client may post dossiers of this unit's subtree.")
+def create_api_client(name: str, unit_code: str) -> None:
+    """Create an API client and print its secret once, on a line of its own."""
+    session = get_session()
+    try:
+        issued = create_client(session, name, unit_code)
+    except ClientError as error:
+        hint = "--unit" if error.field == "unit" else "--name"
+        raise click.BadParameter(str(error.message), param_hint=hint) from None
+    audit.record(session, "api_client_created", username="cli", target=issued.client.name)
+    click.echo(issued.secret)
+    click.echo(_("The secret of %(name)s is shown only once: keep it now.", name=issued.client.name), err=True)
+
+
+@click.command("api-clients")
+def api_clients() -> None:
+    """List API clients: name, unit, created, last used, state (never a secret)."""
+    clients = list_clients(get_session())
+    if not clients:
+        click.echo(_("No API clients."))
+        return
+    header = (_("Name"), _("Unit"), _("Created"), _("Last used"), _("State"))
+    rows = [header]
+    for client in clients:
+        used = format_datetime(client.last_used_at, "dd/MM/yyyy HH:mm") if client.last_used_at else "-"
+        state = _("revoked") if client.revoked else _("active")
+        created = format_datetime(client.created_at, "dd/MM/yyyy HH:mm")
+        rows.append((client.name, client.unit.code, created, used, state))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+@click.command("rotate-api-client")
+@click.option("--name", required=True, help="Name of the client.")
+def rotate_api_client(name: str) -> None:
+    """Print a new secret for the client; the old one stops working at once."""
+    session = get_session()
+    client = _client_named(name)
+    try:
+        issued = rotate_secret(session, client)
+    except ClientError as error:
+        raise click.BadParameter(str(error.message), param_hint="--name") from None
+    audit.record(session, "api_client_rotated", username="cli", target=client.name)
+    click.echo(issued.secret)
+    click.echo(_("The secret of %(name)s is shown only once: keep it now.", name=client.name), err=True)
+
+
+@click.command("revoke-api-client")
+@click.option("--name", required=True, help="Name of the client.")
+def revoke_api_client(name: str) -> None:
+    """Refuse the client from now on (its secret gets 401)."""
+    session = get_session()
+    client = _client_named(name)
+    revoke_client(session, client)
+    audit.record(session, "api_client_revoked", username="cli", target=client.name)
+    click.echo(_("API client %(name)s is revoked.", name=client.name))
+
+
+COMMANDS = [create_api_client, api_clients, rotate_api_client, revoke_api_client]
