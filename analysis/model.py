@@ -220,7 +220,8 @@ class FunnelSummary:
     curve: FunnelCurve
 
     def to_json(self) -> JsonDict:
-        return {"measure": self.measure, "center": self.center, "levels": list(self.levels), "curve": self.curve.to_json()}
+        return {"measure": self.measure, "center": self.center, "levels": list(self.levels),
+                "curve": self.curve.to_json()}
 
 
 # ---------------------------------------------------------------- the report
@@ -321,11 +322,42 @@ class ChildReport(CoreMeasures):
 
 
 @dataclass(frozen=True)
+class FactSource:
+    """One fact of the responses answered from a dossier's link: how many got it from the
+    dossier, how many from the citizen, how many from both, and how often those two differ."""
+
+    dossier: int
+    citizen: int
+    both: int
+    disagree: int
+
+    @property
+    def disagree_share(self) -> float | None:
+        return self.disagree / self.both if self.both else None
+
+    def to_json(self) -> JsonDict:
+        return {"dossier": self.dossier, "citizen": self.citizen, "both": self.both,
+                "disagree": self.disagree, "disagree_share": self.disagree_share}
+
+
+@dataclass(frozen=True)
+class DossierFactSources:
+    """The `dossier_facts` block: responses answered from a dossier's link, fact by fact."""
+
+    responses: int
+    facts: Mapping[str, FactSource]
+
+    def to_json(self) -> JsonDict:
+        return {"responses": self.responses, "facts": _json_map(self.facts)}
+
+
+@dataclass(frozen=True)
 class Report(CoreMeasures):
     """The monthly report of a unit's subtree (docs/ANALYSIS.md §5, docs/REPORT.md).
 
     previous_month is set by the app, which knows which month the comparison used; it is
-    serialised last, and only when set."""
+    serialised last, and only when set. So is dossier_facts, set by the app only when some of
+    the month's responses came from a dossier's link (docs/REPORT.md)."""
 
     unit: UnitRef
     month: str
@@ -339,6 +371,7 @@ class Report(CoreMeasures):
     funnel: FunnelSummary | None
     method: MethodNotes
     previous_month: str | None = None
+    dossier_facts: DossierFactSources | None = None
 
     def to_json(self) -> JsonDict:
         out: JsonDict = {
@@ -357,6 +390,8 @@ class Report(CoreMeasures):
         }
         if self.previous_month is not None:
             out["previous_month"] = self.previous_month
+        if self.dossier_facts is not None:
+            out["dossier_facts"] = self.dossier_facts.to_json()
         return _plain(out)
 
 

@@ -3,7 +3,7 @@
 Months (which month a moment belongs to) are in surveyapp/periods.py."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
 
@@ -17,3 +17,8 @@ def to_utc_naive(moment: datetime) -> datetime:
 
 def utc_now_naive() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def vietnam_today() -> date:
+    """Today's date in Vietnam (dossier links expire at the end of a Vietnamese day)."""
+    return datetime.now(VIETNAM).date()

@@ -1,7 +1,7 @@
 """Route handlers: parse the request, call the collect service, render."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import refresh
@@ -9,11 +9,20 @@ from flask_babel import refresh
 from surveyapp.db import discard_changes, get_session
 from surveyapp.extensions import csrf
 from surveyapp.i18n import current_lang
+from surveyapp.services.integration.dossiers import dossier_for_link
 from surveyapp.services.organisation.lookups import all_procedures, counter_by_code
-from surveyapp.services.survey.collect import LinkState, SurveyTarget, collect, counter_target, token_target
-from surveyapp.services.survey.qr import qr_svg
+from surveyapp.services.survey.collect import (
+    LinkState,
+    SurveyTarget,
+    collect,
+    counter_target,
+    dossier_target,
+    token_target,
+)
+from surveyapp.services.survey.qr import qr_png, qr_svg
 from surveyapp.survey.forms import SurveyForm
 from surveyapp.survey.messages import error_message
+from surveyapp.timeutil import vietnam_today
 
 bp = Blueprint("survey", __name__)
 # CSRF is checked by SurveyForm inside the views, so that an expired token re-shows the
@@ -33,6 +42,27 @@ def counter_survey(counter_code: str):  # type: ignore[no-untyped-def]
 def token_survey(token: str):  # type: ignore[no-untyped-def]
     target = token_target(get_session(), token)
     return _survey_page(target)
+
+
+@bp.route("/d/<token>", methods=["GET", "POST"])
+def dossier_survey(token: str):  # type: ignore[no-untyped-def]
+    """A dossier's link (docs/INTEGRATION.md): what the dossier knows is not asked again."""
+    target = dossier_target(get_session(), token, vietnam_today())
+    return _survey_page(target)
+
+
+@bp.get("/d/<token>/qr.<any(svg, png):kind>")
+def dossier_qr(token: str, kind: str) -> Response:
+    """The link's QR code for the slip or receipt (SVG for print layouts, PNG for slip printers)."""
+    if dossier_for_link(get_session(), token) is None:
+        abort(404)
+    url = f"{current_app.config['PUBLIC_BASE_URL']}/d/{token}"
+    if kind == "svg":
+        response = Response(qr_svg(url), mimetype="image/svg+xml")
+    else:
+        response = Response(qr_png(url), mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 @bp.get("/thanks")
@@ -65,6 +95,8 @@ def _survey_reply(target: SurveyTarget) -> tuple[ResponseReturnValue, bool]:
         return (render_template("survey/unknown_link.html"), 404), False
     if target.state is LinkState.USED:
         return (render_template("survey/already_answered.html"), 409), False
+    if target.state is LinkState.EXPIRED:
+        return (render_template("survey/expired_link.html"), 410), False
     if target.state is LinkState.NOT_READY:
         return (render_template("error.html", title=_("The survey is not available yet"), code=503), 503), False
 
@@ -79,7 +111,9 @@ def _survey_reply(target: SurveyTarget) -> tuple[ResponseReturnValue, bool]:
             g.forced_lang = request.form["switch_lang"]
             refresh()
         elif not form.validate():
-            notice = _("Your session had expired, so nothing was sent yet. Your answers are still here: please press Send again.")
+            notice = _(
+                "Your session had expired, so nothing was sent yet. Your answers are still here: please press Send again."  # noqa: E501
+            )
             status = 400
         else:
             result = collect(

@@ -1,4 +1,4 @@
-"""surveys linked to dossiers: API clients and their dossiers (issue 15)
+"""surveys linked to dossiers: API clients and their dossiers, the facts' sources on responses (issue 15)
 
 Revision ID: 0008
 Revises: 0006
@@ -65,8 +65,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_dossier_client_id"), ["client_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_dossier_counter_id"), ["counter_id"], unique=False)
 
+    with op.batch_alter_table("response", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("fact_sources", sa.JSON(), nullable=True))
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("response", schema=None) as batch_op:
+        batch_op.drop_column("fact_sources")
     with op.batch_alter_table("dossier", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_dossier_counter_id"))
         batch_op.drop_index(batch_op.f("ix_dossier_client_id"))

@@ -31,6 +31,7 @@ from surveyapp.periods import is_month, months_ending, previous_month
 from surveyapp.services.operations.volumes import volumes_in
 from surveyapp.services.organisation.lookups import unit_by_code
 from surveyapp.services.reporting.aggregates import responses_per_unit, subtree_sums
+from surveyapp.services.reporting.fact_sources import dossier_fact_sources
 from surveyapp.services.reporting.targets import effective_overrides
 
 GROUPINGS: tuple[str, ...] = ("child", "counter", "procedure", "channel")
@@ -78,7 +79,9 @@ def load_tallies(session: Session, unit: Unit, months: Sequence[str], group_by: 
         raise ValueError(f"unknown grouping {group_by!r}")
     # Read from the monthly aggregates kept as responses arrive (surveyapp/services/reporting/aggregates.py);
     # load_tallies_from_responses below recomputes the same vectors from raw answers.
-    column = {None: None, "child": "path", "counter": "counter_id", "procedure": "procedure_id", "channel": "channel"}[group_by]
+    column = {
+        None: None, "child": "path", "counter": "counter_id", "procedure": "procedure_id", "channel": "channel"
+    }[group_by]
     prefix_length = len(unit.path)
     out: Tallies = {}
     for month, value, vector in subtree_sums(session, unit.path, months, column):
@@ -93,13 +96,16 @@ def load_tallies(session: Session, unit: Unit, months: Sequence[str], group_by: 
     return out
 
 
-def load_tallies_from_responses(session: Session, unit: Unit, months: Sequence[str], group_by: str | None = None) -> Tallies:
+def load_tallies_from_responses(
+    session: Session, unit: Unit, months: Sequence[str], group_by: str | None = None
+) -> Tallies:
     """The same as load_tallies, recomputed from the raw responses (for checks and tests)."""
     if group_by is not None and group_by not in GROUPINGS:
         raise ValueError(f"unknown grouping {group_by!r}")
     expect_forms = _forms_with_expect(session)
     query = (
-        select(Response.month, Response.answers, Response.definition_pk, Unit.path, Response.counter_id, Response.procedure_id, Response.channel)
+        select(Response.month, Response.answers, Response.definition_pk, Unit.path, Response.counter_id,
+               Response.procedure_id, Response.channel)
         .join(Unit, Unit.id == Response.unit_id)
         .where(Unit.path.startswith(unit.path, autoescape=True), Response.month.in_(list(months)))
     )
@@ -172,6 +178,7 @@ def monthly_report(session: Session, unit: Unit, month: str) -> Report:
     return replace(
         report,
         response_rate=rates[unit.id],
+        dossier_facts=dossier_fact_sources(session, unit, month),
         children=tuple(
             # Children carry the criteria too, so a drill-down never needs a second report.
             replace(
@@ -180,7 +187,7 @@ def monthly_report(session: Session, unit: Unit, month: str) -> Report:
                 with_response_rate=True,
                 criteria=criteria_of(_sum(tallies, month, [child.id]), resolve_targets(effective_overrides(child))),
             )
-            for entry, child in zip(report.children, children)
+            for entry, child in zip(report.children, children, strict=True)
         ),
     )
 
@@ -194,7 +201,8 @@ def _response_rates(session: Session, root: Unit, month: str, wanted: list[Unit]
     sum of their volumes, so a partly known subtree never mixes unmatched counts. None
     (unknown) when no unit of the subtree has a volume.
     """
-    units = {pk: path for pk, path in session.execute(select(Unit.id, Unit.path).where(Unit.path.startswith(root.path, autoescape=True)))}
+    in_subtree = select(Unit.id, Unit.path).where(Unit.path.startswith(root.path, autoescape=True))
+    units = {pk: path for pk, path in session.execute(in_subtree)}
     volumes = {units[uid]: n for uid, n in volumes_in(session, list(units), month).items()}
     counts = responses_per_unit(session, root.path, month) if volumes else {}
     out: dict[int, ResponseRate | None] = {}
@@ -239,9 +247,11 @@ def breakdown(session: Session, unit: Unit, month: str, by: str = "counter") -> 
 def _labels(session: Session, by: str, groups: list[GroupKey]) -> dict[GroupKey, tuple[str | None, str | None]]:
     ids = [g for g in groups if g is not None]
     if by == "counter" and ids:
-        return {i: (c, n) for i, c, n in session.execute(select(Counter.id, Counter.code, Counter.name).where(Counter.id.in_(ids)))}
+        counters = select(Counter.id, Counter.code, Counter.name).where(Counter.id.in_(ids))
+        return {i: (c, n) for i, c, n in session.execute(counters)}
     if by == "procedure" and ids:
-        return {i: (c, n) for i, c, n in session.execute(select(Procedure.id, Procedure.code, Procedure.name).where(Procedure.id.in_(ids)))}
+        procedures = select(Procedure.id, Procedure.code, Procedure.name).where(Procedure.id.in_(ids))
+        return {i: (c, n) for i, c, n in session.execute(procedures)}
     if by == "channel":
         return {g: (g, g) for g in groups}
     return {}
@@ -278,6 +288,7 @@ def comments(session: Session, unit: Unit, month: str, *, limit: int = 50, offse
         .offset(offset)
     )
     return [
-        {"comment": text, "submitted_at": at, "unit": code, "unit_name": name, "overall": (answers or {}).get("overall")}
+        {"comment": text, "submitted_at": at, "unit": code, "unit_name": name,
+         "overall": (answers or {}).get("overall")}
         for text, at, code, name, answers in session.execute(query)
     ]
