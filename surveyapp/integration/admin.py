@@ -13,6 +13,7 @@ from sqlalchemy import select
 from surveyapp.auth import address_hash, require_role, signed_in_user
 from surveyapp.db import get_session
 from surveyapp.integration.forms import ApiClientForm, ClientActionForm
+from surveyapp.labels import invitation_label
 from surveyapp.models import Unit
 from surveyapp.services.accounts import audit
 from surveyapp.services.integration.clients import (
@@ -24,6 +25,7 @@ from surveyapp.services.integration.clients import (
     revoke_client,
     rotate_secret,
 )
+from surveyapp.services.integration.invitations import recent_invitations
 from surveyapp.web.forms import show_refusal, status_of
 
 bp = Blueprint("integration_admin", __name__)
@@ -66,6 +68,14 @@ def create() -> ResponseReturnValue:
     audit.record(session, "api_client_created", user=signed_in_user(), target=issued.client.name,
                  address_hash=address_hash())
     return _page(ApiClientForm(formdata=None), issued)
+
+
+@bp.get("/admin/api-clients/invitations")
+@require_role("admin")
+def invitations() -> ResponseReturnValue:
+    """Each dossier's invitation state, newest first: never a contact or a dossier code."""
+    return render_template("integration/invitations.html", dossiers=recent_invitations(get_session()),
+                           invitation_label=invitation_label)
 
 
 @bp.post("/admin/api-clients/<int:client_id>/rotate")

@@ -53,7 +53,8 @@ def dossiers() -> Response:
         return problem
     config = current_app.config
     links = LinkSettings(
-        key=config["DOSSIER_KEY"], link_days=config["DOSSIER_LINK_DAYS"], base_url=config["PUBLIC_BASE_URL"]
+        key=config["DOSSIER_KEY"], link_days=config["DOSSIER_LINK_DAYS"], base_url=config["PUBLIC_BASE_URL"],
+        contact_key=config["CONTACT_KEY"],
     )
     return _results(post_dossiers(get_session(), current_client(), items, links))
 

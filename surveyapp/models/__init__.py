@@ -1,7 +1,7 @@
 """SQLAlchemy 2.0 typed models. Import from here; Alembic reads `Base.metadata`."""
 from surveyapp.models.accounts import ROLES, AuditEvent, LoginAttempt, User
 from surveyapp.models.base import Base
-from surveyapp.models.integration import ApiClient, Dossier
+from surveyapp.models.integration import ApiClient, Dossier, InvitationOptOut
 from surveyapp.models.kiosk import KioskDevice, KioskPairingCode
 from surveyapp.models.operations import RateLimitWindow, response_tally
 from surveyapp.models.organisation import Counter, Procedure, Unit
@@ -11,6 +11,7 @@ from surveyapp.models.volume import DossierVolume
 __all__ = [
     "ApiClient",
     "Dossier",
+    "InvitationOptOut",
     "AuditEvent",
     "LoginAttempt",
     "ROLES",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveyapp.models.base import Base, utcnow
@@ -60,7 +60,27 @@ class Dossier(Base):
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)
     expires_on: Mapped[date] = mapped_column(Date)
     used_on: Mapped[date | None] = mapped_column(Date)
+    # The invitation: its state (none, no_consent, not_configured, queued, sent, reminded, failed,
+    # opted_out, cancelled), and while a message may still go out, the contact and the link,
+    # encrypted together (Fernet, CONTACT_KEY), plus a keyed hash of the contact for opt-outs.
+    # Both are erased after the last attempt, on opt-out, on an answer and at expiry.
+    invitation: Mapped[str] = mapped_column(String(16), default="none")
+    contact_kind: Mapped[str | None] = mapped_column(String(8))
+    contact_cipher: Mapped[str | None] = mapped_column(Text)
+    contact_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    invited_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     client: Mapped[ApiClient] = relationship()
     counter: Mapped[Counter] = relationship()
     procedure: Mapped[Procedure] = relationship()
+
+
+class InvitationOptOut(Base):
+    """A contact that asked for no more messages: only its keyed hash (HMAC with DOSSIER_KEY)."""
+
+    __tablename__ = "invitation_opt_out"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

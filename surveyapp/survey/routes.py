@@ -9,6 +9,7 @@ from flask_babel import refresh
 from surveyapp.db import discard_changes, get_session
 from surveyapp.extensions import csrf
 from surveyapp.i18n import current_lang
+from surveyapp.services.integration.contacts import opt_out
 from surveyapp.services.integration.dossiers import dossier_for_link
 from surveyapp.services.organisation.lookups import all_procedures, counter_by_code
 from surveyapp.services.survey.collect import (
@@ -63,6 +64,21 @@ def dossier_qr(token: str, kind: str) -> Response:
         response = Response(qr_png(url), mimetype="image/png")
     response.headers["Cache-Control"] = "private, max-age=86400"
     return response
+
+
+@bp.route("/d/<token>/opt-out", methods=["GET", "POST"])
+def dossier_opt_out(token: str):  # type: ignore[no-untyped-def]
+    """The link in every invitation: no more messages to this contact. A GET only asks (mail
+    scanners open links); the button's POST does it."""
+    session = get_session()
+    dossier = dossier_for_link(session, token)
+    if dossier is None:
+        return render_template("survey/unknown_link.html"), 404
+    form = SurveyForm()
+    if request.method == "POST" and form.validate():
+        opt_out(session, dossier)
+        return render_template("survey/opted_out.html", done=True, form=form)
+    return render_template("survey/opted_out.html", done=False, form=form)
 
 
 @bp.get("/thanks")

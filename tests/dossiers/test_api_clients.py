@@ -10,6 +10,7 @@ from sqlalchemy import select
 from surveyapp.db import get_session
 from surveyapp.models import ApiClient, AuditEvent
 from surveyapp.services.accounts import accounts
+from tests.dossiers.conftest import CONTACT_KEY
 from tests.dossiers.helpers import bearer, dossier
 
 FAST_HASH = {"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
@@ -17,7 +18,7 @@ FAST_HASH = {"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
 
 @pytest.fixture
 def app_config():
-    return {"WTF_CSRF_ENABLED": False, **FAST_HASH}
+    return {"WTF_CSRF_ENABLED": False, "CONTACT_KEY": CONTACT_KEY, **FAST_HASH}
 
 
 def post(client, secret, body):  # type: ignore[no-untyped-def]

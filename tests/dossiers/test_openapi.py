@@ -7,6 +7,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import CHECKS
 
+from tests.dossiers.conftest import CONTACT_KEY
 from tests.dossiers.helpers import api_client, bearer, dossier
 from tests.kiosk.test_openapi import conforms, spec  # noqa: F401  (the fixture)
 
@@ -15,7 +16,7 @@ FUZZ_EXAMPLES = 25
 
 @pytest.fixture
 def app_config():
-    return {"WTF_CSRF_ENABLED": False, "API_RATE_BURST": 100_000}
+    return {"WTF_CSRF_ENABLED": False, "API_RATE_BURST": 100_000, "CONTACT_KEY": CONTACT_KEY}
 
 
 def test_real_answers_validate_against_the_documented_schemas(app, client, spec):  # noqa: F811

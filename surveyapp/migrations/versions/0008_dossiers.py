@@ -1,4 +1,4 @@
-"""surveys linked to dossiers: API clients and their dossiers, the facts' sources on responses (issue 15)
+"""surveys linked to dossiers: API clients, their dossiers and invitations, the facts' sources on responses (issue 15)
 
 Revision ID: 0008
 Revises: 0006
@@ -54,6 +54,12 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(), nullable=True),
         sa.Column("expires_on", sa.Date(), nullable=False),
         sa.Column("used_on", sa.Date(), nullable=True),
+        sa.Column("invitation", sa.String(length=16), nullable=False),
+        sa.Column("contact_kind", sa.String(length=8), nullable=True),
+        sa.Column("contact_cipher", sa.Text(), nullable=True),
+        sa.Column("contact_hash", sa.String(length=64), nullable=True),
+        sa.Column("invited_at", sa.DateTime(), nullable=True),
+        sa.Column("reminded_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(["client_id"], ["api_client.id"], name=op.f("fk_dossier_client_id_api_client")),
         sa.ForeignKeyConstraint(["counter_id"], ["counter.id"], name=op.f("fk_dossier_counter_id_counter")),
         sa.ForeignKeyConstraint(["procedure_id"], ["procedure.id"], name=op.f("fk_dossier_procedure_id_procedure")),
@@ -64,6 +70,16 @@ def upgrade() -> None:
     with op.batch_alter_table("dossier", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_dossier_client_id"), ["client_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_dossier_counter_id"), ["counter_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_dossier_contact_hash"), ["contact_hash"], unique=False)
+
+    op.create_table(
+        "invitation_opt_out",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("contact_hash", sa.String(length=64), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_invitation_opt_out")),
+        sa.UniqueConstraint("contact_hash", name=op.f("uq_invitation_opt_out_contact_hash")),
+    )
 
     with op.batch_alter_table("response", schema=None) as batch_op:
         batch_op.add_column(sa.Column("fact_sources", sa.JSON(), nullable=True))
@@ -72,7 +88,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("response", schema=None) as batch_op:
         batch_op.drop_column("fact_sources")
+    op.drop_table("invitation_opt_out")
     with op.batch_alter_table("dossier", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_dossier_contact_hash"))
         batch_op.drop_index(batch_op.f("ix_dossier_counter_id"))
         batch_op.drop_index(batch_op.f("ix_dossier_client_id"))
     op.drop_table("dossier")

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from surveyapp.models import ApiClient, Counter, Dossier, Procedure
 from surveyapp.services.integration.clients import unit_in_client_scope
+from surveyapp.services.integration.contacts import contact_hash, is_opted_out, seal
 from surveyapp.services.organisation.lookups import counter_by_code, procedure_by_code
 from surveyapp.timeutil import utc_now_naive
 
@@ -42,6 +43,7 @@ class LinkSettings:
     key: str
     link_days: int
     base_url: str
+    contact_key: str = ""  # CONTACT_KEY; empty: contacts are refused (`not_configured`)
 
 
 @dataclass(frozen=True)
@@ -220,10 +222,32 @@ def expiry_of(facts: DossierFacts, link_days: int) -> date:
     return (facts.returned_on or facts.due_on) + timedelta(days=link_days)
 
 
-def _invitation(facts: DossierFacts) -> str:
-    if facts.contact is None:
-        return "none"
-    return "queued" if facts.consent else "no_consent"
+# States in which a posted contact may (re)start the invitation.
+NOT_STARTED = ("none", "no_consent", "not_configured")
+
+
+def _take_contact(
+    session: Session, client: ApiClient, dossier: Dossier, facts: DossierFacts, links: LinkSettings
+) -> None:
+    """Queue the invitation when a contact comes with consent; a contact is never stored
+    without consent, for an answered dossier, or for a contact that opted out."""
+    if facts.contact is None or dossier.invitation not in NOT_STARTED or dossier.used_on is not None:
+        return
+    if not facts.consent:
+        dossier.invitation = "no_consent"
+        return
+    if not links.contact_key:
+        dossier.invitation = "not_configured"
+        return
+    to = facts.contact.email or facts.contact.phone or ""
+    hashed = contact_hash(links.key, to)
+    if is_opted_out(session, hashed):
+        dossier.invitation = "opted_out"
+        return
+    dossier.contact_kind = "email" if facts.contact.email else "sms"
+    dossier.contact_cipher = seal(links.contact_key, to, link_token(links.key, client, facts.code))
+    dossier.contact_hash = hashed
+    dossier.invitation = "queued"
 
 
 def _answer(facts: DossierFacts, client: ApiClient, dossier: Dossier, status: int, links: LinkSettings) -> ItemResult:
@@ -231,7 +255,7 @@ def _answer(facts: DossierFacts, client: ApiClient, dossier: Dossier, status: in
     url = f"{links.base_url}/d/{token}"
     return ItemResult(
         dossier_code=facts.code, status=status, url=url, qr_svg_url=f"{url}/qr.svg", qr_png_url=f"{url}/qr.png",
-        expires_on=dossier.expires_on, invitation=_invitation(facts),
+        expires_on=dossier.expires_on, invitation=dossier.invitation,
     )
 
 
@@ -255,17 +279,22 @@ def store_dossier(session: Session, client: ApiClient, facts: DossierFacts, link
     existing = session.scalar(select(Dossier).where(Dossier.client_id == client.id, Dossier.code_hash == hashed))
     if existing is not None:
         if existing.content_hash == facts.content_hash():
+            _take_contact(session, client, existing, facts, links)
+            session.flush()
             return _answer(facts, client, existing, KNOWN, links)
         if existing.used_on is not None:
             return ItemResult(facts.code, CONFLICT, errors=[
                 {"field": "dossier_code", "message": "already answered: its facts can no longer change"}])
         _apply(existing, facts, links)
+        _take_contact(session, client, existing, facts, links)
         existing.updated_at = utc_now_naive()
         session.flush()
         return _answer(facts, client, existing, KNOWN, links)
     dossier = Dossier(client_id=client.id, code_hash=hashed,
-                      link_hash=link_hash(link_token(links.key, client, facts.code)), created_at=utc_now_naive())
+                      link_hash=link_hash(link_token(links.key, client, facts.code)), created_at=utc_now_naive(),
+                      invitation="none")
     _apply(dossier, facts, links)
+    _take_contact(session, client, dossier, facts, links)
     try:
         with session.begin_nested():
             session.add(dossier)
