@@ -381,13 +381,44 @@ class ChildReport(CoreMeasures):
 
 
 @dataclass(frozen=True)
+class FactSource:
+    """One fact of the responses answered from a dossier's link: how many got it from the
+    dossier, how many from the citizen, how many from both, and how often those two differ."""
+
+    dossier: int
+    citizen: int
+    both: int
+    disagree: int
+
+    @property
+    def disagree_share(self) -> float | None:
+        return self.disagree / self.both if self.both else None
+
+    def to_json(self) -> JsonDict:
+        return {"dossier": self.dossier, "citizen": self.citizen, "both": self.both,
+                "disagree": self.disagree, "disagree_share": self.disagree_share}
+
+
+@dataclass(frozen=True)
+class DossierFactSources:
+    """The `dossier_facts` block: responses answered from a dossier's link, fact by fact."""
+
+    responses: int
+    facts: Mapping[str, FactSource]
+
+    def to_json(self) -> JsonDict:
+        return {"responses": self.responses, "facts": _json_map(self.facts)}
+
+
+@dataclass(frozen=True)
 class Report(CoreMeasures):
     """The monthly report of a unit's subtree (docs/ANALYSIS.md §5, docs/REPORT.md).
 
     previous_month is set by the app, which knows which month the comparison used; it is
     serialised last, and only when set. So are the period fields the app sets (docs/REPORT.md):
     `period` and `previous_period` (the text of the period and of the one compared with) and
-    `year_on_year`; for a period that is not a month, `month` is None."""
+    `year_on_year`; for a period that is not a month, `month` is None. So is dossier_facts,
+    set by the app only when some of the responses came from a dossier's link."""
 
     unit: UnitRef
     month: str | None
@@ -404,6 +435,7 @@ class Report(CoreMeasures):
     period: str | None = None
     previous_period: str | None = None
     year_on_year: Serialisable | None = None  # analysis.yoy.YearOnYear
+    dossier_facts: DossierFactSources | None = None
 
     def to_json(self) -> JsonDict:
         out: JsonDict = {
@@ -426,6 +458,8 @@ class Report(CoreMeasures):
             out["period"] = self.period
             out["previous_period"] = self.previous_period
             out["year_on_year"] = _json_or_none(self.year_on_year)
+        if self.dossier_facts is not None:
+            out["dossier_facts"] = self.dossier_facts.to_json()
         return _plain(out)
 
 

@@ -21,12 +21,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     # Imported here, not at the top: importing one submodule (a model in a migration, the
     # settings) must not load the whole web application.
-    from surveyapp import auth, dashboard, db, i18n, kiosk
+    from surveyapp import auth, dashboard, db, i18n, integration, kiosk
     from surveyapp.auth import admin as _account_pages  # noqa: F401  (its views attach to the auth blueprint)
     from surveyapp.auth import routes as sign_in_pages
     from surveyapp.cli import register_commands
     from surveyapp.dashboard import routes as dashboard_pages
     from surveyapp.extensions import csrf
+    from surveyapp.integration import admin as api_client_pages
+    from surveyapp.integration import api as integration_api
     from surveyapp.kiosk import admin as kiosk_admin_pages
     from surveyapp.kiosk import api as kiosk_api
     from surveyapp.kiosk import client as kiosk_client
@@ -45,6 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)  # the signed-in official of each request
     dashboard.init_app(app)  # the `month` URL converter, label helpers of the templates
     kiosk.init_app(app)  # the kiosk API's rate limiters
+    integration.init_app(app)  # the per-client rate limiter of the one-stop software's API
 
     # Every blueprint of the application.
     app.register_blueprint(site_pages.bp)  # home: /
@@ -58,6 +61,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     csrf.exempt(kiosk_api.bp)  # bearer-authenticated JSON, never cookies: CSRF tokens do not apply
     app.register_blueprint(kiosk_client.bp)  # the tablet client: /kiosk/
     app.register_blueprint(kiosk_admin_pages.bp)  # pairing and revoking tablets: /admin/kiosks
+    app.register_blueprint(integration_api.bp)  # the one-stop software's JSON API: /api/v1/...
+    csrf.exempt(integration_api.bp)  # bearer-authenticated JSON, like the kiosk API
+    app.register_blueprint(api_client_pages.bp)  # API clients of integrating systems: /admin/api-clients
 
     hardening.init_app(app)  # security headers, /healthz, rate limits, JSON request log
     compression.init_app(app)  # br/gzip/zstd for GET replies

@@ -57,6 +57,19 @@ CHANGE_STATUS_LABELS: Mapping[str, LazyString] = {
 
 INSUFFICIENT_LABEL = _l("insufficient data")
 
+#: A dossier's invitation state (`Dossier.invitation`, the API's `invitation`).
+INVITATION_LABELS: Mapping[str, LazyString] = {
+    "none": _l("no contact"),
+    "no_consent": _l("no consent"),
+    "not_configured": _l("contacts not accepted (no CONTACT_KEY)"),
+    "queued": _l("queued"),
+    "sent": _l("sent"),
+    "reminded": _l("sent and reminded"),
+    "failed": _l("failed"),
+    "opted_out": _l("opted out"),
+    "cancelled": _l("cancelled (answered or expired first)"),
+}
+
 # Templates need `%%` in a msgid (Jinja's newstyle gettext always %-formats); position_label
 # un-doubles them, so templates and Python share the msgids.
 POSITION_LABELS: Mapping[str, LazyString] = {
@@ -75,6 +88,10 @@ def flag_label(flag: str) -> str:
 def channel_label(channel: str) -> str:
     """A channel's name: the submission channels' words first (both vocabularies share `online`)."""
     return str(SUBMISSION_CHANNEL_LABELS.get(channel, RESPONSE_CHANNEL_LABELS.get(channel, channel)))
+
+
+def invitation_label(state: str) -> str:
+    return str(INVITATION_LABELS.get(state, state))
 
 
 def status_label(status: str) -> str:

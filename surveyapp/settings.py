@@ -173,6 +173,28 @@ AUTO_INTEGER = Kind(
     lambda text: _whole_number(text) if text.strip() else None, (int, type(None)),
     lambda value: value is None or value >= 0,
 )
+OPTIONAL_TEXT = Kind("text (optional)", N_("a text, or nothing"), lambda text: text.strip(), str)
+HOUR = Kind("hour 0–23", N_("an hour of the day, a whole number from 0 to 23"), _whole_number, int,
+            lambda value: 0 <= value <= 23)
+
+
+def _fernet_key(text: str) -> str:
+    key = text.strip()
+    if key:
+        from cryptography.fernet import Fernet
+
+        try:
+            Fernet(key.encode("ascii"))
+        except (ValueError, UnicodeEncodeError) as error:
+            raise ValueError(text) from error
+    return key
+
+
+FERNET_KEY = Kind(
+    "Fernet key (optional)",
+    N_("a key made by `python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`, or nothing"),  # noqa: E501
+    _fernet_key, str,
+)
 DURATION = Kind(
     "seconds", N_("a whole number of seconds of at least 1"), lambda text: timedelta(seconds=_whole_number(text)),
     timedelta, lambda value: value.total_seconds() >= 1,
@@ -253,6 +275,35 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("KIOSK_RATE_PER_MINUTE", POSITIVE, 30, "... refilled at this rate"),
     Setting("KIOSK_PAIR_BURST", POSITIVE, 10, "pairing attempts per client address at once ..."),
     Setting("KIOSK_PAIR_PER_MINUTE", POSITIVE, 5, "... refilled at this rate (guessing 8-digit codes is hopeless)"),
+    Setting("API_RATE_BURST", POSITIVE, 20, "requests an API client (one-stop software) may make at once ..."),
+    Setting("API_RATE_PER_MINUTE", POSITIVE, 60, "... refilled at this rate (docs/INTEGRATION.md)"),
+    Setting("DOSSIER_KEY", TEXT, "dev-only-change-me",
+            "keys the hashes of dossier codes and their survey links: **set it in production, never change it**",
+            secret=True),
+    Setting("DOSSIER_LINK_DAYS", POSITIVE, 30,
+            "a dossier's survey link expires this many days after the result is returned (or due)"),
+    Setting("SMTP_HOST", OPTIONAL_TEXT, "", "mail server for invitations (and alerts); empty: no email is sent",
+            shown_default="empty"),
+    Setting("SMTP_PORT", POSITIVE, 587, "its port"),
+    Setting("SMTP_USER", OPTIONAL_TEXT, "", "user name at the mail server; empty: no sign-in", shown_default="empty"),
+    Setting("SMTP_PASSWORD", OPTIONAL_TEXT, "", "its password", shown_default="empty", secret=True),
+    Setting("SMTP_FROM", TEXT, "surveyapp@localhost", "sender address of the emails"),
+    Setting("SMTP_STARTTLS", BOOLEAN, True, "`1`: STARTTLS before signing in and sending"),
+    Setting("SMS_GATEWAY_URL", OPTIONAL_TEXT, "", "the SMS gateway's HTTP endpoint; empty: no SMS is sent",
+            shown_default="empty"),
+    Setting("SMS_GATEWAY_METHOD", choice("POST", "PUT", "GET"), "POST", "HTTP method of the gateway call"),
+    Setting("SMS_GATEWAY_AUTH_HEADER", OPTIONAL_TEXT, "",
+            "one header sent with each call, e.g. `Authorization: Bearer KEY`", shown_default="empty", secret=True),
+    Setting("SMS_GATEWAY_BODY", TEXT, '{"to": "{phone}", "message": "{message}"}',
+            "the request body; `{phone}` and `{message}` are replaced (escaped for the content type)"),
+    Setting("SMS_GATEWAY_CONTENT_TYPE", TEXT, "application/json",
+            "content type of the body (`application/x-www-form-urlencoded` URL-encodes the values)"),
+    Setting("SMS_GATEWAY_SUCCESS", WORDS, ("200", "201", "202"), "HTTP statuses that mean the gateway took the SMS"),
+    Setting("CONTACT_KEY", FERNET_KEY, "", "encrypts citizens' contacts at rest; empty: contacts are refused",
+            shown_default="empty", secret=True),
+    Setting("INVITATION_HOUR", HOUR, 20, "hour (Vietnam time) invitations go out on the day the result is returned"),
+    Setting("INVITATION_REMINDER_DAYS", POSITIVE, 3,
+            "days after the invitation to send the one reminder if unanswered"),
     # Fixed in the code; the tests override some of them.
     Setting("BABEL_DEFAULT_LOCALE", choice(*LANGUAGES), "vi", "language of a visitor who chose none", env=False),
     Setting("BABEL_DEFAULT_TIMEZONE", TEXT, "Asia/Ho_Chi_Minh", "time zone of dates shown", env=False),

@@ -23,3 +23,8 @@ def vietnam_date(moment: datetime) -> date:
     """The day in Vietnam of a naive UTC timestamp (how every moment is stored): what exports
     show, so a date always agrees with its month (surveyapp/periods.py::Month.of)."""
     return moment.replace(tzinfo=UTC).astimezone(VIETNAM).date()
+
+
+def vietnam_today() -> date:
+    """Today's date in Vietnam (dossier links expire at the end of a Vietnamese day)."""
+    return datetime.now(VIETNAM).date()

@@ -2,6 +2,7 @@
 from surveyapp.models.accounts import ROLES, AuditEvent, LoginAttempt, User
 from surveyapp.models.base import Base
 from surveyapp.models.health import HealthCheck
+from surveyapp.models.integration import ApiClient, Dossier, InvitationOptOut
 from surveyapp.models.kiosk import KioskDevice, KioskPairingCode
 from surveyapp.models.operations import RateLimitWindow, response_tally, unit_rollup
 from surveyapp.models.organisation import Counter, Procedure, Unit
@@ -9,6 +10,9 @@ from surveyapp.models.survey import Response, SurveyDefinitionRecord, SurveyToke
 from surveyapp.models.volume import DossierVolume
 
 __all__ = [
+    "ApiClient",
+    "Dossier",
+    "InvitationOptOut",
     "AuditEvent",
     "LoginAttempt",
     "ROLES",

@@ -47,6 +47,9 @@ class Response(Base):
     month: Mapped[str] = mapped_column(String(7))
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     comment: Mapped[str | None] = mapped_column(Text)
+    # Answered from a dossier link: which facts the dossier gave and which the citizen reported,
+    # {"dossier": {item: value}, "citizen": {item: value}} (docs/INTEGRATION.md); None otherwise.
+    fact_sources: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
 
     unit: Mapped[Unit] = relationship()
     counter: Mapped[Counter | None] = relationship()

@@ -1,7 +1,7 @@
 """Route handlers: parse the request, call the collect service, render."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import refresh
@@ -9,11 +9,21 @@ from flask_babel import refresh
 from surveyapp.db import discard_changes, get_session
 from surveyapp.extensions import csrf
 from surveyapp.i18n import current_lang
+from surveyapp.services.integration.contacts import opt_out
+from surveyapp.services.integration.dossiers import dossier_for_link
 from surveyapp.services.organisation.lookups import all_procedures, counter_by_code
-from surveyapp.services.survey.collect import LinkState, SurveyTarget, collect, counter_target, token_target
-from surveyapp.services.survey.qr import qr_svg
+from surveyapp.services.survey.collect import (
+    LinkState,
+    SurveyTarget,
+    collect,
+    counter_target,
+    dossier_target,
+    token_target,
+)
+from surveyapp.services.survey.qr import qr_png, qr_svg
 from surveyapp.survey.forms import SurveyForm
 from surveyapp.survey.messages import error_message
+from surveyapp.timeutil import vietnam_today
 
 bp = Blueprint("survey", __name__)
 # CSRF is checked by SurveyForm inside the views, so that an expired token re-shows the
@@ -33,6 +43,42 @@ def counter_survey(counter_code: str) -> ResponseReturnValue:
 def token_survey(token: str) -> ResponseReturnValue:
     target = token_target(get_session(), token)
     return _survey_page(target)
+
+
+@bp.route("/d/<token>", methods=["GET", "POST"])
+def dossier_survey(token: str):  # type: ignore[no-untyped-def]
+    """A dossier's link (docs/INTEGRATION.md): what the dossier knows is not asked again."""
+    target = dossier_target(get_session(), token, vietnam_today())
+    return _survey_page(target)
+
+
+@bp.get("/d/<token>/qr.<any(svg, png):kind>")
+def dossier_qr(token: str, kind: str) -> Response:
+    """The link's QR code for the slip or receipt (SVG for print layouts, PNG for slip printers)."""
+    if dossier_for_link(get_session(), token) is None:
+        abort(404)
+    url = f"{current_app.config['PUBLIC_BASE_URL']}/d/{token}"
+    if kind == "svg":
+        response = Response(qr_svg(url), mimetype="image/svg+xml")
+    else:
+        response = Response(qr_png(url), mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@bp.route("/d/<token>/opt-out", methods=["GET", "POST"])
+def dossier_opt_out(token: str):  # type: ignore[no-untyped-def]
+    """The link in every invitation: no more messages to this contact. A GET only asks (mail
+    scanners open links); the button's POST does it."""
+    session = get_session()
+    dossier = dossier_for_link(session, token)
+    if dossier is None:
+        return render_template("survey/unknown_link.html"), 404
+    form = SurveyForm()
+    if request.method == "POST" and form.validate():
+        opt_out(session, dossier)
+        return render_template("survey/opted_out.html", done=True, form=form)
+    return render_template("survey/opted_out.html", done=False, form=form)
 
 
 @bp.get("/thanks")
@@ -65,6 +111,8 @@ def _survey_reply(target: SurveyTarget) -> tuple[ResponseReturnValue, bool]:
         return (render_template("survey/unknown_link.html"), 404), False
     if target.state is LinkState.USED:
         return (render_template("survey/already_answered.html"), 409), False
+    if target.state is LinkState.EXPIRED:
+        return (render_template("survey/expired_link.html"), 410), False
     if target.state is LinkState.NOT_READY:
         return (render_template("error.html", title=_("The survey is not available yet"), code=503), 503), False
 

@@ -32,7 +32,9 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 # Public endpoints whose POSTs are limited, and what the limit is keyed on besides the address.
-LIMITED_ENDPOINTS = {"survey.counter_survey": "counter_code", "survey.token_survey": None}
+LIMITED_ENDPOINTS = {
+    "survey.counter_survey": "counter_code", "survey.token_survey": None, "survey.dossier_survey": None
+}
 
 
 def init_app(app: Flask) -> None:

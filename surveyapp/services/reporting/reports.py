@@ -36,6 +36,7 @@ from surveyapp.periods import Period, PeriodError, is_month, months_ending
 from surveyapp.services.operations.volumes import volumes_in
 from surveyapp.services.organisation.lookups import unit_by_code
 from surveyapp.services.reporting.aggregates import subtree_sums
+from surveyapp.services.reporting.fact_sources import dossier_fact_sources
 from surveyapp.services.reporting.rollups import read_rollups
 from surveyapp.services.reporting.targets import effective_overrides
 
@@ -239,6 +240,7 @@ def period_report(session: Session, unit: Unit, period: str, funnel_center: str 
         previous_period=str(before),
         year_on_year=year_on_year_tallies(tallies, chosen),
         response_rate=rates[unit.id],
+        dossier_facts=dossier_fact_sources(session, unit, now),
         children=tuple(
             # Children carry the criteria too, so a drill-down never needs a second report.
             replace(

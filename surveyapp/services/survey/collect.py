@@ -4,6 +4,8 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,7 +13,8 @@ from sqlalchemy.orm import Session
 from analysis.sipas import FULL_FORM_ID
 from surveyapp.definitions import Definition
 from surveyapp.definitions.answers import AnswerError, validate_answers
-from surveyapp.models import Counter, Procedure, SurveyDefinitionRecord, SurveyToken, Unit
+from surveyapp.models import Counter, Dossier, Procedure, SurveyDefinitionRecord, SurveyToken, Unit
+from surveyapp.services.integration.dossiers import dossier_for_link
 from surveyapp.services.organisation.lookups import counter_by_code, procedure_by_code, unit_chain
 from surveyapp.services.survey.definitions import current_definition
 from surveyapp.services.survey.submission import Outcome, submit_response
@@ -23,6 +26,7 @@ class LinkState(enum.Enum):
     OPEN = "open"
     UNKNOWN = "unknown"
     USED = "used"
+    EXPIRED = "expired"  # a dossier's link past its `expires_on`
     NOT_READY = "not_ready"  # no questionnaire loaded yet
 
 
@@ -37,6 +41,9 @@ class SurveyTarget:
     token: SurveyToken | None = None
     record: SurveyDefinitionRecord | None = None
     definition: Definition | None = None
+    dossier: Dossier | None = None
+    # What the dossier already knows, as answers ({"submit_channel": "online", ...}): not asked again.
+    known: dict[str, str] = field(default_factory=dict)
 
 
 def _with_definition(session: Session, target: SurveyTarget) -> SurveyTarget:
@@ -73,6 +80,51 @@ def token_target(session: Session, token_text: str) -> SurveyTarget:
     return _with_definition(session, target)
 
 
+# The questionnaire's facts a dossier can know (DOMAIN.md §3, "Context" and "Facts").
+FACT_ITEMS = ("procedure", "submit_channel", "receive_channel", "ontime", "apology")
+
+
+def dossier_facts(dossier: Dossier) -> dict[str, str]:
+    """The answers the dossier gives: on time or late from `due_on` and `returned_on` (asked
+    when not returned yet), the apology slip only for a late result and only when known."""
+    known = {
+        "procedure": dossier.procedure.code,
+        "submit_channel": dossier.submit_channel,
+        "receive_channel": dossier.receive_channel,
+    }
+    if dossier.returned_on is not None:
+        if dossier.returned_on < dossier.due_on:
+            known["ontime"] = "early"
+        elif dossier.returned_on == dossier.due_on:
+            known["ontime"] = "ontime"
+        else:
+            known["ontime"] = "late"
+            if dossier.apology_slip is not None:
+                known["apology"] = "yes" if dossier.apology_slip else "no"
+    return known
+
+
+def dossier_target(session: Session, token_text: str, today: date) -> SurveyTarget:
+    dossier = dossier_for_link(session, token_text)
+    if dossier is None:
+        return SurveyTarget(LinkState.UNKNOWN)
+    if dossier.used_on is not None:
+        return SurveyTarget(LinkState.USED, counter=dossier.counter)
+    if dossier.expires_on < today:
+        return SurveyTarget(LinkState.EXPIRED, counter=dossier.counter)
+    target = SurveyTarget(
+        LinkState.OPEN, counter=dossier.counter, units=unit_chain(dossier.counter.unit), procedure=dossier.procedure,
+        dossier=dossier, known=dossier_facts(dossier),
+    )
+    return _with_definition(session, target)
+
+
+def _fact_sources(target: SurveyTarget, citizen: Mapping[str, Any]) -> dict[str, Any] | None:
+    if target.dossier is None:
+        return None
+    return {"dossier": dict(target.known), "citizen": {k: v for k, v in citizen.items() if k in FACT_ITEMS}}
+
+
 @dataclass
 class CollectResult:
     stored: bool = False
@@ -93,6 +145,16 @@ def collect(
     assert target.state is LinkState.OPEN and target.definition is not None and target.record is not None
     assert target.counter is not None  # an open link always names its counter
     fields = {key: [clean_text(value) for value in values] for key, values in submitted.items()}
+    citizen: dict[str, Any] = {}
+    if target.known:
+        # The citizen may still tell what the dossier knows (the form's "is this wrong?"): kept
+        # as their report, checked like any answer, but the dossier's value is the one stored.
+        items = {item.id: item for item in target.definition.items}
+        for item_id in target.known:
+            given = [value.strip() for value in fields.get(item_id, []) if value.strip()]
+            if item_id in items and len(given) == 1 and given[0] in items[item_id].codes:
+                citizen[item_id] = given[0]
+        fields.update({item: [value] for item, value in target.known.items()})
     # The link's procedure wins over whatever was posted; otherwise look the posted text up
     # once (code or exact name) and validate against that one result.
     procedure = target.procedure or _find_procedure(session, (fields.get("procedure") or [""])[0])
@@ -106,6 +168,7 @@ def collect(
     )
     if not validated.ok:
         return CollectResult(errors=validated.errors)
+    citizen.update({k: v for k, v in validated.answers.items() if k in FACT_ITEMS and k not in target.known})
     result = submit_response(
         session,
         record=target.record,
@@ -115,6 +178,8 @@ def collect(
         language=language,
         procedure=procedure,
         token=target.token,
+        dossier=target.dossier,
+        fact_sources=_fact_sources(target, citizen),
     )
     return CollectResult(
         stored=result.outcome is Outcome.STORED, token_used=result.outcome is Outcome.TOKEN_ALREADY_USED

@@ -12,7 +12,7 @@ from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session
 
 from surveyapp.definitions.answers import ValidatedAnswers
-from surveyapp.models import Counter, Procedure, Response, SurveyDefinitionRecord, SurveyToken
+from surveyapp.models import Counter, Dossier, Procedure, Response, SurveyDefinitionRecord, SurveyToken
 from surveyapp.periods import month_of
 from surveyapp.services.reporting.aggregates import record_tallies
 from surveyapp.timeutil import VIETNAM, utc_now_naive
@@ -41,26 +41,24 @@ def submit_response(
     token: SurveyToken | None = None,
     uid: str | None = None,
     submitted_at: datetime | None = None,
+    dossier: Dossier | None = None,
+    fact_sources: dict[str, Any] | None = None,
 ) -> SubmitResult:
-    """Add validated answers and their tally to the session. With a token, the token is spent
-    in the same transaction, and a token spent meanwhile by someone else leaves everything
-    unchanged (TOKEN_ALREADY_USED, nothing written)."""
+    """Add validated answers and their tally to the session. With a token (or a dossier's
+    link), it is spent in the same transaction, and one spent meanwhile by someone else leaves
+    everything unchanged (TOKEN_ALREADY_USED, nothing written). Like a token's, the dossier's
+    record of use is a date with no link to the response."""
     assert validated.ok, "only validated answers are stored"
     moment = submitted_at or utc_now_naive()
-    if token is not None:
+    used_on = moment.replace(tzinfo=None).date() if moment.tzinfo is None else moment.astimezone(VIETNAM).date()
+    for link in (token, dossier):
+        if link is None:
+            continue
+        model = type(link)
         # The conditional UPDATE is the lock: of two racing submissions only one matches.
-        spent = cast(
-            CursorResult[Any],
-            session.execute(
-                update(SurveyToken)
-                .where(SurveyToken.id == token.id, SurveyToken.used_on.is_(None))
-                .values(
-                    used_on=moment.replace(tzinfo=None).date()
-                    if moment.tzinfo is None
-                    else moment.astimezone(VIETNAM).date()
-                )
-            ),
-        )
+        spent = cast(CursorResult[Any], session.execute(
+            update(model).where(model.id == link.id, model.used_on.is_(None)).values(used_on=used_on)
+        ))
         if spent.rowcount != 1:
             return SubmitResult(Outcome.TOKEN_ALREADY_USED)  # nothing was written
     response = Response(
@@ -77,6 +75,7 @@ def submit_response(
         month=month_of(moment),
         answers=validated.answers,
         comment=validated.comment,
+        fact_sources=fact_sources,
     )
     session.add(response)
     session.flush()  # a refused row (a duplicate uid) fails here, where the caller can tell

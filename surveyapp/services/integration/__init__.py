@@ -1,0 +1,1 @@
+"""The one-stop software's API: clients, dossiers, volumes (issue 15)."""
