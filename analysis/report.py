@@ -39,7 +39,7 @@ from .model import (
 from .rates import check_tally, count_of
 from .sipas import CONFIDENCE, MIN_RESPONSES
 from .tally import TALLY_VERSION, empty_tally
-from .targets import resolve_targets
+from .targets import is_lower_better, resolve_targets
 
 __all__ = ["FDR_Q", "METHOD", "build_report", "compute_report", "measures_of", "trend", "trend_points", "to_jsonable"]
 
@@ -68,7 +68,8 @@ METHOD = MethodNotes(
     ),
     status=(
         "below: interval entirely on the wrong side of the target; possibly_below: only the point estimate is; "
-        "flags are judged against a maximum"
+        "flags are judged against a maximum: above / possibly_above / within the limit, and a zero-tolerance "
+        "flag (limit 0) is not tested: incidents when it has any case, within when none"
     ),
     tally_version=TALLY_VERSION,
 )
@@ -127,6 +128,7 @@ def compute_report(
         funnel=_funnel_summary(child_reports, center),
         method=replace(METHOD, single_rate_interval=_interval_note(interval)),
         previous_month=previous_month,
+        directions={key: "lower" if is_lower_better(key) else "higher" for key in goals},
     )
 
 
@@ -167,7 +169,8 @@ def _children(
         k, n, _ = overall_counts(t)
         overall_k.append(int(k))
         overall_n.append(int(n))
-        measured.append((child, measures_of(t, child_goals, interval), difference_of(overall_counts(t), overall_counts(t_prev))))
+        change = difference_of(overall_counts(t), overall_counts(t_prev))
+        measured.append((child, measures_of(t, child_goals, interval), change))
 
     # One vectorised call for all children (scipy's per-call overhead would
     # dominate a province with hundreds of communes).
@@ -177,7 +180,7 @@ def _children(
     pvalues = np.array([_nan_if_none(change.p_value) for _, _, change in measured], dtype=float)
     rejected, adjusted = benjamini_hochberg(pvalues, FDR_Q)
     reports: list[ChildReport] = []
-    for (child, measures, change), funnel, rej, q in zip(measured, funnels, rejected, adjusted):
+    for (child, measures, change), funnel, rej, q in zip(measured, funnels, rejected, adjusted, strict=True):
         tested = not math.isnan(q)
         overall_change = AdjustedChange(
             **asdict(change), q_value=float(q) if tested else None, significant_bh=bool(rej) if tested else None
@@ -236,7 +239,12 @@ def trend_points(
     for month in sorted(tallies_by_month):
         t = check_tally(tallies_by_month[month])
         points.append(
-            TrendPoint(month=month, n_responses=count_of(t, "n"), overall=overall_of(t, goals), service_index=service_of(t, goals))
+            TrendPoint(
+                month=month,
+                n_responses=count_of(t, "n"),
+                overall=overall_of(t, goals),
+                service_index=service_of(t, goals),
+            )
         )
     return points
 

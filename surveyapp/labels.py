@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_babel.speaklater import LazyString
 from sqlalchemy.orm import Session
 
@@ -46,7 +47,14 @@ STATUS_LABELS: Mapping[str, LazyString] = {
     "meets": _l("meets target"),
     "possibly_below": _l("possibly below target"),
     "below": _l("below target"),
+    # Flags are lower-is-better: their target is a limit, and they are worded as one.
+    "within": _l("within limit"),
+    "possibly_above": _l("possibly above limit"),
+    "above": _l("above limit"),
 }
+
+#: The status of a zero-tolerance flag with cases: a count, not a test (status "incidents").
+INCIDENTS_STATUS = "incidents"
 
 INSUFFICIENT_LABEL = _l("insufficient data")
 
@@ -70,11 +78,19 @@ def channel_label(channel: str) -> str:
     return str(SUBMISSION_CHANNEL_LABELS.get(channel, RESPONSE_CHANNEL_LABELS.get(channel, channel)))
 
 
-def status_label(status: str) -> str:
-    """A status against the target, or "insufficient" (too few answers to judge)."""
+def status_label(status: str, count: int | None = None) -> str:
+    """A status against the target, or "insufficient" (too few answers to judge); a
+    zero-tolerance flag's "incidents" reads "N cases reported" (`count` = N)."""
     if status == "insufficient":
         return str(INSUFFICIENT_LABEL)
+    if status == INCIDENTS_STATUS:
+        return incidents_label(count or 0)
     return str(STATUS_LABELS.get(status, status))
+
+
+def incidents_label(count: int) -> str:
+    """What a zero-tolerance flag with cases shows instead of a test."""
+    return str(ngettext("%(num)d case reported", "%(num)d cases reported", count))
 
 
 def position_label(position: str | None) -> str:

@@ -16,7 +16,9 @@ from analysis.model import ExpectationShare, GroupReport, Rate, Report, TrendPoi
 from analysis.sipas import CRITERIA, ELEMENTS, EXPECT_CODES, FLAG_IDS
 from surveyapp.labels import channel_label, flag_label
 
-STATUS_ORDER = {"below": 0, "possibly_below": 1, "meets": 2, None: 3}
+STATUS_ORDER = {
+    "below": 0, "above": 0, "incidents": 0, "possibly_below": 1, "possibly_above": 1, "meets": 2, "within": 2, None: 3,
+}
 FUNNEL_BELOW = ("below_998", "below_95")
 
 
@@ -65,9 +67,13 @@ def ranked_criteria(criteria: Mapping[str, Rate], labels: Mapping[str, str]) -> 
     return sorted(rows, key=lambda r: _value_key(r.rate))
 
 
-def ranked_expectations(expectations: Mapping[str, ExpectationShare], labels: Mapping[str, str]) -> list[RankedExpectation]:
+def ranked_expectations(
+    expectations: Mapping[str, ExpectationShare], labels: Mapping[str, str]
+) -> list[RankedExpectation]:
     rows = [
-        RankedExpectation(id=code, label=labels.get(f"expect.{code}", code), count=share.count, n=share.n, share=share.share)
+        RankedExpectation(
+            id=code, label=labels.get(f"expect.{code}", code), count=share.count, n=share.n, share=share.share
+        )
         for code, share in ((code, expectations[code]) for code in EXPECT_CODES)
     ]
     return sorted(rows, key=lambda r: -(r.share or 0.0))
@@ -83,7 +89,7 @@ def priorities(report: Report, labels: Mapping[str, str], limit: int = 6) -> lis
     items: list[Priority] = []
     for flag in FLAG_IDS:
         rate = report.flags[flag]
-        if rate.status in ("below", "possibly_below"):
+        if rate.status in ("above", "possibly_above", "incidents"):
             items.append(Priority(kind="flag", label=flag_label(flag), rate=rate, order=(STATUS_ORDER[rate.status], 0)))
     for element in ELEMENTS:
         pooled = report.elements[element]
@@ -124,16 +130,22 @@ def overview_charts(report: Report, trend: Sequence[TrendPoint], labels: Mapping
             "value": [p.overall.value for p in trend], "low": [p.overall.ci_low for p in trend],
             "high": [p.overall.ci_high for p in trend], "index": [p.service_index.value for p in trend],
             "n": [p.n_responses for p in trend], "target": report.targets.get("overall"),
-            "text": {"value": _("Overall satisfaction"), "interval": _pct(_("95%% interval")), "index": _("Service index"),
-                     "target": _("Target")},
+            "text": {
+                "value": _("Overall satisfaction"), "interval": _pct(_("95%% interval")), "index": _("Service index"),
+                "target": _("Target"),
+            },
         },
     }
     funnel = report.funnel
     if funnel:
         charts["funnel"] = {
-            "kind": "funnel", "center": funnel.center, "curve": to_jsonable(funnel.curve.to_json()), "levels": list(funnel.levels),
+            "kind": "funnel", "center": funnel.center, "curve": to_jsonable(funnel.curve.to_json()),
+            "levels": list(funnel.levels),
             "points": [
-                {"code": c.code, "name": c.name, "n": c.overall.n, "rate": c.overall.value, "position": c.funnel.position}
+                {
+                    "code": c.code, "name": c.name, "n": c.overall.n, "rate": c.overall.value,
+                    "position": c.funnel.position,
+                }
                 for c in report.children if c.overall.value is not None
             ],
             "text": {"center": _("Parent unit's rate"), "limit95": _pct(_("95%% limits")),
@@ -147,7 +159,8 @@ def breakdown_chart(rows: Sequence[GroupReport], by: str) -> dict[str, Any]:
     ordered = [r for r in rows if r.overall.value is not None]
     names = [str(r.key if by != "channel" else channel_label(str(r.key))) for r in ordered]
     target = ordered[0].overall.target if ordered else None
-    return {"breakdown": _interval_series(names, [r.overall for r in ordered], target, _pct(_("Overall satisfaction with 95%% intervals")))}
+    title = _pct(_("Overall satisfaction with 95%% intervals"))
+    return {"breakdown": _interval_series(names, [r.overall for r in ordered], target, title)}
 
 
 def criteria_chart(ranked: Sequence[RankedCriterion]) -> dict[str, Any]:

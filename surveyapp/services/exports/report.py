@@ -20,9 +20,11 @@ from sqlalchemy.orm import Session
 
 from analysis.model import Change, Rate, Report
 from analysis.sipas import CRITERIA, ELEMENTS, EXPECT_CODES, FLAG_IDS
-from surveyapp.labels import STATUS_LABELS, channel_label, flag_label, question_labels, status_label
+from surveyapp.labels import INCIDENTS_STATUS, STATUS_LABELS, channel_label, flag_label, question_labels, status_label
 
-COLUMNS: tuple[str, ...] = ("section", "id", "label", "value", "ci_low", "ci_high", "n", "count", "status", "target", "position")
+COLUMNS: tuple[str, ...] = (
+    "section", "id", "label", "value", "ci_low", "ci_high", "n", "count", "status", "target", "position",
+)
 FRACTION_COLUMNS = ("value", "ci_low", "ci_high", "target")
 
 
@@ -60,7 +62,8 @@ def report_rows(session: Session, report: Report) -> Iterator[Row]:
     yield _rate_row("summary", "overall", _("Overall satisfaction"), report.overall)
     yield Row("summary", "overall_mean", _("Mean overall score (1–5)"), value=report.overall.mean, n=report.overall.n)
     for score, count in report.overall.distribution.items():
-        yield Row("overall_distribution", score, _("Overall score %(score)s", score=score), n=report.overall.n, count=count)
+        label = _("Overall score %(score)s", score=score)
+        yield Row("overall_distribution", score, label, n=report.overall.n, count=count)
     if report.response_rate is not None:
         yield _rate_row("summary", "response_rate", _("Response rate"), report.response_rate)
     for element in ELEMENTS:
@@ -73,7 +76,8 @@ def report_rows(session: Session, report: Report) -> Iterator[Row]:
         yield _rate_row("channel", channel, channel_label(channel), rate)
     for code in EXPECT_CODES:
         share = report.expectations[code]
-        yield Row("expectation", code, labels.get(f"expect.{code}", code), value=share.share, n=share.n, count=share.count)
+        label = labels.get(f"expect.{code}", code)
+        yield Row("expectation", code, label, value=share.share, n=share.n, count=share.count)
     change = report.change
     yield _change_row("overall", _("Overall satisfaction"), change.overall)
     yield _change_row("service_index", _("Service index (SIPAS)"), change.service_index)
@@ -135,8 +139,8 @@ def write_report_xlsx(session: Session, report: Report, path: Path) -> None:
     for row in report_rows(session, report):
         sheet = sheets[SHEET_OF_SECTION[row.section]]
         cells = row.cells()
-        if row.status is not None and row.status in STATUS_LABELS:
-            cells[COLUMNS.index("status")] = status_label(row.status)
+        if row.status is not None and (row.status in STATUS_LABELS or row.status == INCIDENTS_STATUS):
+            cells[COLUMNS.index("status")] = status_label(row.status, row.count)
         sheet.append(cells)
         if row.id != "overall_mean":
             for column in FRACTION_COLUMNS:
