@@ -30,14 +30,15 @@ JsonDict = dict[str, Any]
 # ---------------------------------------------------------------- rates
 @dataclass(frozen=True)
 class Rate:
-    """A published proportion: value and 95 % interval (None when n < MIN_RESPONSES), n and the
-    numerator `count`, its status against `target`."""
+    """A published proportion: value and 95 % interval, n and the numerator `count`, its status
+    against `target`. Below the minimum n (the setting MIN_RESPONSES, passed down as
+    `min_responses`) the value, interval, count and status are all None: suppressed alike."""
 
     value: float | None
     ci_low: float | None
     ci_high: float | None
     n: int
-    count: int
+    count: int | None
     insufficient: bool
     status: Status | None
     target: float | None
@@ -62,9 +63,9 @@ class Rate:
 class PooledRate(Rate):
     """An index pooled over respondents (an element or the service index): n = respondents with
     an answered item (the clusters), count = satisfied items, items = answered items, n_eff =
-    the effective sample size behind the cluster-adjusted interval."""
+    the effective sample size behind the cluster-adjusted interval (items hidden with count)."""
 
-    items: int
+    items: int | None
     n_eff: float | None
 
     def to_json(self) -> JsonDict:
@@ -73,13 +74,15 @@ class PooledRate(Rate):
 
 @dataclass(frozen=True)
 class OverallRate(Rate):
-    """Share of 4–5 on the overall question, with the 1–5 mean and the answers per score."""
+    """Share of 4–5 on the overall question, with the 1–5 mean and the answers per score (both
+    None when the rate is suppressed)."""
 
     mean: float | None
-    distribution: Mapping[str, int]  # "1".."5" -> answers
+    distribution: Mapping[str, int] | None  # "1".."5" -> answers
 
     def to_json(self) -> JsonDict:
-        return {**self._rate_json(), "mean": self.mean, "distribution": dict(self.distribution)}
+        distribution = None if self.distribution is None else dict(self.distribution)
+        return {**self._rate_json(), "mean": self.mean, "distribution": distribution}
 
 
 @dataclass(frozen=True)
@@ -100,9 +103,10 @@ class ResponseRate(Rate):
 
 @dataclass(frozen=True)
 class ExpectationShare:
-    """Respondents naming one improvement area among those whose form offered the question."""
+    """Respondents naming one improvement area among those whose form offered the question
+    (count hidden with the share below the minimum n)."""
 
-    count: int
+    count: int | None
     n: int
     share: float | None
     insufficient: bool

@@ -90,7 +90,8 @@ def rate(
         ci_low=low,
         ci_high=high,
         n=n,
-        count=int(round(count)),
+        # Suppression hides the numerator with the value: "21 of 21" tells what "insufficient" hides.
+        count=None if insufficient else int(round(count)),
         insufficient=insufficient,
         status=None if insufficient else status(value, low, high, target, lower_is_better),
         target=json_float(target),

@@ -75,14 +75,16 @@ METHOD = MethodNotes(
 )
 
 
-def measures_of(t: np.ndarray, targets: Mapping[str, float | None], interval: str = "wilson") -> CoreMeasures:
-    """The measures shown for every unit, parent or child."""
+def measures_of(
+    t: np.ndarray, targets: Mapping[str, float | None], interval: str = "wilson", *, min_responses: int = MIN_RESPONSES
+) -> CoreMeasures:
+    """The measures shown for every unit, parent or child (suppressed below `min_responses`)."""
     return CoreMeasures(
         n_responses=count_of(t, "n"),
-        service_index=service_of(t, targets),
-        overall=overall_of(t, targets, interval),
-        elements=elements_of(t, targets),
-        flags=flags_of(t, targets, interval),
+        service_index=service_of(t, targets, min_responses=min_responses),
+        overall=overall_of(t, targets, interval, min_responses=min_responses),
+        elements=elements_of(t, targets, min_responses=min_responses),
+        flags=flags_of(t, targets, interval, min_responses=min_responses),
     )
 
 
@@ -97,6 +99,7 @@ def compute_report(
     interval: str = "wilson",
     *,
     previous_month: str | None = None,
+    min_responses: int = MIN_RESPONSES,
 ) -> Report:
     """Monthly report of `unit` ({"code", "name"}) for `month` ("YYYY-MM").
 
@@ -106,27 +109,30 @@ def compute_report(
     "targets"?}] — the unit's direct sub-units.  targets: the unit's overrides
     of DEFAULT_TARGETS.  dossiers: dossiers returned this month, if known.
     interval: single-rate interval method (wilson, clopper_pearson, jeffreys).
+    min_responses: below it a measure's value, interval, count, mean and
+    distribution are suppressed alike (the app passes its MIN_RESPONSES setting).
     """
+    n_min = min_responses
     if not _MONTH.match(month):
         raise ValueError(f"month must look like 'YYYY-MM', got {month!r}")
     t_now = check_tally(tally_now)
     t_prev = empty_tally() if tally_prev is None else check_tally(tally_prev)
     goals = resolve_targets(targets)
     center = _pooled_overall(t_now)
-    child_reports = _children(children, goals, center, interval)
+    child_reports = _children(children, goals, center, interval, n_min)
     return Report(
-        **measures_of(t_now, goals, interval).core_fields(),
+        **measures_of(t_now, goals, interval, min_responses=n_min).core_fields(),
         unit=UnitRef(code=unit.get("code"), name=unit.get("name")),
         month=month,
-        criteria=criteria_of(t_now, goals, interval),
-        channels=channels_of(t_now, interval),
-        expectations=expectations_of(t_now),
+        criteria=criteria_of(t_now, goals, interval, min_responses=n_min),
+        channels=channels_of(t_now, interval, min_responses=n_min),
+        expectations=expectations_of(t_now, min_responses=n_min),
         response_rate=response_rate_of(count_of(t_now, "n"), dossiers),
         targets=dict(goals),
-        change=changes_of(t_now, t_prev),
+        change=changes_of(t_now, t_prev, min_responses=n_min),
         children=child_reports,
-        funnel=_funnel_summary(child_reports, center),
-        method=replace(METHOD, single_rate_interval=_interval_note(interval)),
+        funnel=_funnel_summary(child_reports, center, n_min),
+        method=replace(METHOD, single_rate_interval=_interval_note(interval), min_responses=n_min),
         previous_month=previous_month,
         directions={key: "lower" if is_lower_better(key) else "higher" for key in goals},
     )
@@ -157,6 +163,7 @@ def _children(
     goals: Mapping[str, float | None],
     center: float | None,
     interval: str,
+    min_responses: int = MIN_RESPONSES,
 ) -> tuple[ChildReport, ...]:
     measured: list[tuple[Mapping[str, Any], CoreMeasures, Change]] = []
     overall_k: list[int] = []
@@ -169,12 +176,12 @@ def _children(
         k, n, _ = overall_counts(t)
         overall_k.append(int(k))
         overall_n.append(int(n))
-        change = difference_of(overall_counts(t), overall_counts(t_prev))
-        measured.append((child, measures_of(t, child_goals, interval), change))
+        change = difference_of(overall_counts(t), overall_counts(t_prev), min_responses=min_responses)
+        measured.append((child, measures_of(t, child_goals, interval, min_responses=min_responses), change))
 
     # One vectorised call for all children (scipy's per-call overhead would
     # dominate a province with hundreds of communes).
-    funnels = _child_funnels(np.array(overall_k), np.array(overall_n), center)
+    funnels = _child_funnels(np.array(overall_k), np.array(overall_n), center, min_responses)
 
     # Many children are tested at once: control the false discovery rate.
     pvalues = np.array([_nan_if_none(change.p_value) for _, _, change in measured], dtype=float)
@@ -200,13 +207,15 @@ def _children(
     return tuple(reports)
 
 
-def _child_funnels(k: np.ndarray, n: np.ndarray, center: float | None) -> list[ChildFunnel]:
+def _child_funnels(
+    k: np.ndarray, n: np.ndarray, center: float | None, min_responses: int = MIN_RESPONSES
+) -> list[ChildFunnel]:
     """Each child's overall satisfaction against the parent's funnel."""
     if center is None:
         return [ChildFunnel(position=None, limits=None) for _ in k]
     if k.size == 0:
         return []
-    positions = cast(list[Position], funnel_position(k, n, center))
+    positions = cast(list[Position], funnel_position(k, n, center, min_responses=min_responses))
     limits = funnel_limits(center, n, DEFAULT_LEVELS)
     return [
         ChildFunnel(
@@ -217,21 +226,26 @@ def _child_funnels(k: np.ndarray, n: np.ndarray, center: float | None) -> list[C
     ]
 
 
-def _funnel_summary(children: Sequence[ChildReport], center: float | None) -> FunnelSummary | None:
+def _funnel_summary(
+    children: Sequence[ChildReport], center: float | None, min_responses: int = MIN_RESPONSES
+) -> FunnelSummary | None:
     """Centre line and curve for drawing the children's funnel plot."""
     if center is None or not children:
         return None
-    n_max = max(max(c.overall.n for c in children), MIN_RESPONSES)
+    n_max = max(max(c.overall.n for c in children), min_responses)
     return FunnelSummary(
         measure="overall",
         center=center,
         levels=tuple(level_label(level) for level in DEFAULT_LEVELS),
-        curve=curve_of(center, n_max),
+        curve=curve_of(center, n_max, n_min=min_responses),
     )
 
 
 def trend_points(
-    tallies_by_month: Mapping[str, np.ndarray], targets: Mapping[str, float | None] | None = None
+    tallies_by_month: Mapping[str, np.ndarray],
+    targets: Mapping[str, float | None] | None = None,
+    *,
+    min_responses: int = MIN_RESPONSES,
 ) -> list[TrendPoint]:
     """One point per month, in month order, for the 12-month chart."""
     goals = resolve_targets(targets)
@@ -242,8 +256,8 @@ def trend_points(
             TrendPoint(
                 month=month,
                 n_responses=count_of(t, "n"),
-                overall=overall_of(t, goals),
-                service_index=service_of(t, goals),
+                overall=overall_of(t, goals, min_responses=min_responses),
+                service_index=service_of(t, goals, min_responses=min_responses),
             )
         )
     return points

@@ -49,7 +49,8 @@ def import_responses_command(file: Path, dry_run: bool) -> None:
     progress = _Progress()
     try:
         summary = import_responses(
-            get_session(), file, dry_run=dry_run, comment_limit=current_app.config["COMMENT_MAX_LENGTH"], progress=progress
+            get_session(), file, dry_run=dry_run, comment_limit=current_app.config["COMMENT_MAX_LENGTH"],
+            progress=progress,
         )
     except ImportRejected as exc:
         progress.close()
@@ -83,7 +84,10 @@ def import_volumes_command(file: Path) -> None:
 @click.option("--unit", "unit_code", required=True, help="Unit code; the report covers its whole subtree.")
 @click.option("--month", required=True, help="Month as YYYY-MM (Vietnam time).")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write (stdout when omitted; required for xlsx).")
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="File to write (stdout when omitted; required for xlsx).",
+)
 def report_command(unit_code: str, month: str, fmt: str, output: Path | None) -> None:
     """The monthly report of a unit (docs/REPORT.md)."""
     if fmt == "xlsx" and output is None:
@@ -92,7 +96,8 @@ def report_command(unit_code: str, month: str, fmt: str, output: Path | None) ->
     session = get_session()
     try:
         scope = resolve_scope(session, unit_code, month)
-        report = monthly_report(session, scope.unit, scope.month)
+        min_responses = current_app.config["MIN_RESPONSES"]
+        report = monthly_report(session, scope.unit, scope.month, min_responses=min_responses)
     except ReportError as exc:
         click.echo(_("No report: %(reason)s", reason=str(exc)), err=True)
         raise SystemExit(1) from None

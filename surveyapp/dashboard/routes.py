@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -111,12 +111,17 @@ def unit_latest(code: str):  # type: ignore[no-untyped-def]
 
 
 # ---------------------------------------------------------------- the monthly report
+def _min_n() -> int:
+    """The MIN_RESPONSES setting: below it every measure is suppressed alike."""
+    return int(current_app.config["MIN_RESPONSES"])
+
+
 def _month_picture(unit: Unit, month: str) -> tuple[Report, list[TrendPoint], dict[str, str]]:
     """The month's report, its 12-month trend and the question labels: what the overview and
     its printable version both show."""
     session = get_session()
-    result = reports.monthly_report(session, unit, month)
-    points = reports.trend(session, unit, month, months=12)
+    result = reports.monthly_report(session, unit, month, min_responses=_min_n())
+    points = reports.trend(session, unit, month, months=12, min_responses=_min_n())
     return result, points, question_labels(session)
 
 
@@ -137,7 +142,7 @@ def report(code: str, month: str):  # type: ignore[no-untyped-def]
 def print_report(code: str, month: str):  # type: ignore[no-untyped-def]
     unit = _visible_unit(code)
     result, points, labels = _month_picture(unit, month)
-    counters = reports.breakdown(get_session(), unit, month, by="counter")
+    counters = reports.breakdown(get_session(), unit, month, by="counter", min_responses=_min_n())
     _audit_export(unit, month, "print")
     return render_template(
         "dashboard/print.html", report=result, trend=points, labels=labels, counters=counters,
@@ -152,7 +157,7 @@ def print_report(code: str, month: str):  # type: ignore[no-untyped-def]
 def report_csv_export(code: str, month: str):  # type: ignore[no-untyped-def]
     unit = _visible_unit(code)
     session = get_session()
-    body = report_csv(session, reports.monthly_report(session, unit, month))
+    body = report_csv(session, reports.monthly_report(session, unit, month, min_responses=_min_n()))
     _audit_export(unit, month, "csv")
     return _download(body, f"bao-cao-{unit.code}-{month}.csv", "text/csv; charset=utf-8")
 
@@ -162,7 +167,7 @@ def report_csv_export(code: str, month: str):  # type: ignore[no-untyped-def]
 def report_xlsx_export(code: str, month: str):  # type: ignore[no-untyped-def]
     unit = _visible_unit(code)
     session = get_session()
-    result = reports.monthly_report(session, unit, month)
+    result = reports.monthly_report(session, unit, month, min_responses=_min_n())
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "report.xlsx"
         write_report_xlsx(session, result, path)
@@ -200,7 +205,7 @@ def breakdown(code: str, month: str, by: str):  # type: ignore[no-untyped-def]
         abort(404)
     unit = _visible_unit(code)
     session = get_session()
-    rows = reports.breakdown(session, unit, month, by=by)
+    rows = reports.breakdown(session, unit, month, by=by, min_responses=_min_n())
     return render_template(
         "dashboard/breakdown.html", rows=v.worst_first(rows), by=by, charts=v.breakdown_chart(rows, by),
         **_page_context(unit, month, by),
@@ -216,7 +221,7 @@ def counter(code: str, month: str, counter_code: str):  # type: ignore[no-untype
     # A counter outside the unit's subtree is "not found" here, whatever its own scope.
     if found is None or not found.unit.path.startswith(unit.path):
         abort(404)
-    rows = reports.breakdown(session, unit, month, by="counter")
+    rows = reports.breakdown(session, unit, month, by="counter", min_responses=_min_n())
     row = next((r for r in rows if r.key == found.code), None)
     labels = question_labels(session)
     page = data.comments_page(session, unit, month, data.CommentFilter(counter_code=found.code), per_page=20)
@@ -232,7 +237,7 @@ def counter(code: str, month: str, counter_code: str):  # type: ignore[no-untype
 def criteria(code: str, month: str):  # type: ignore[no-untyped-def]
     unit = _visible_unit(code)
     session = get_session()
-    result = reports.monthly_report(session, unit, month)
+    result = reports.monthly_report(session, unit, month, min_responses=_min_n())
     labels = question_labels(session)
     ranked = v.ranked_criteria(result.criteria, labels)
     return render_template(

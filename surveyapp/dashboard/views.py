@@ -39,7 +39,7 @@ class RankedCriterion:
 class RankedExpectation:
     id: str
     label: str
-    count: int
+    count: int | None
     n: int
     share: float | None
 

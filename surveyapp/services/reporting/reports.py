@@ -25,6 +25,7 @@ from analysis import ResponseArrays, empty_tally, tally
 from analysis.indices import criteria_of, expectations_of, response_rate_of
 from analysis.model import ExpectationShare, GroupReport, Report, ResponseRate, TrendPoint
 from analysis.report import compute_report, measures_of, trend_points
+from analysis.sipas import MIN_RESPONSES
 from analysis.targets import resolve_targets
 from surveyapp.models import Counter, Procedure, Response, SurveyDefinitionRecord, Unit
 from surveyapp.periods import is_month, months_ending, previous_month
@@ -78,7 +79,9 @@ def load_tallies(session: Session, unit: Unit, months: Sequence[str], group_by: 
         raise ValueError(f"unknown grouping {group_by!r}")
     # Read from the monthly aggregates kept as responses arrive (surveyapp/services/reporting/aggregates.py);
     # load_tallies_from_responses below recomputes the same vectors from raw answers.
-    column = {None: None, "child": "path", "counter": "counter_id", "procedure": "procedure_id", "channel": "channel"}[group_by]
+    column = {
+        None: None, "child": "path", "counter": "counter_id", "procedure": "procedure_id", "channel": "channel",
+    }[group_by]
     prefix_length = len(unit.path)
     out: Tallies = {}
     for month, value, vector in subtree_sums(session, unit.path, months, column):
@@ -93,13 +96,18 @@ def load_tallies(session: Session, unit: Unit, months: Sequence[str], group_by: 
     return out
 
 
-def load_tallies_from_responses(session: Session, unit: Unit, months: Sequence[str], group_by: str | None = None) -> Tallies:
+def load_tallies_from_responses(
+    session: Session, unit: Unit, months: Sequence[str], group_by: str | None = None
+) -> Tallies:
     """The same as load_tallies, recomputed from the raw responses (for checks and tests)."""
     if group_by is not None and group_by not in GROUPINGS:
         raise ValueError(f"unknown grouping {group_by!r}")
     expect_forms = _forms_with_expect(session)
     query = (
-        select(Response.month, Response.answers, Response.definition_pk, Unit.path, Response.counter_id, Response.procedure_id, Response.channel)
+        select(
+            Response.month, Response.answers, Response.definition_pk, Unit.path, Response.counter_id,
+            Response.procedure_id, Response.channel,
+        )
         .join(Unit, Unit.id == Response.unit_id)
         .where(Unit.path.startswith(unit.path, autoescape=True), Response.month.in_(list(months)))
     )
@@ -144,8 +152,9 @@ def _sum(tallies: Tallies, month: str, groups: Iterable[GroupKey] | None = None)
 
 
 # ------------------------------------------------------------------ the monthly report
-def monthly_report(session: Session, unit: Unit, month: str) -> Report:
-    """The monthly report of a unit's subtree with children, change and response rates."""
+def monthly_report(session: Session, unit: Unit, month: str, *, min_responses: int = MIN_RESPONSES) -> Report:
+    """The monthly report of a unit's subtree with children, change and response rates;
+    min_responses: the MIN_RESPONSES setting (suppression below it)."""
     check_month(month)
     prev = previous_month(month)
     tallies = load_tallies(session, unit, [month, prev], group_by="child")
@@ -167,6 +176,7 @@ def monthly_report(session: Session, unit: Unit, month: str) -> Report:
         ],
         targets=effective_overrides(unit),
         previous_month=prev,
+        min_responses=min_responses,
     )
     rates = _response_rates(session, unit, month, [unit, *children])
     return replace(
@@ -178,9 +188,13 @@ def monthly_report(session: Session, unit: Unit, month: str) -> Report:
                 entry,
                 response_rate=rates[child.id],
                 with_response_rate=True,
-                criteria=criteria_of(_sum(tallies, month, [child.id]), resolve_targets(effective_overrides(child))),
+                criteria=criteria_of(
+                    _sum(tallies, month, [child.id]),
+                    resolve_targets(effective_overrides(child)),
+                    min_responses=min_responses,
+                ),
             )
-            for entry, child in zip(report.children, children)
+            for entry, child in zip(report.children, children, strict=True)
         ),
     )
 
@@ -194,7 +208,8 @@ def _response_rates(session: Session, root: Unit, month: str, wanted: list[Unit]
     sum of their volumes, so a partly known subtree never mixes unmatched counts. None
     (unknown) when no unit of the subtree has a volume.
     """
-    units = {pk: path for pk, path in session.execute(select(Unit.id, Unit.path).where(Unit.path.startswith(root.path, autoescape=True)))}
+    in_subtree = select(Unit.id, Unit.path).where(Unit.path.startswith(root.path, autoescape=True))
+    units = {pk: path for pk, path in session.execute(in_subtree)}
     volumes = {units[uid]: n for uid, n in volumes_in(session, list(units), month).items()}
     counts = responses_per_unit(session, root.path, month) if volumes else {}
     out: dict[int, ResponseRate | None] = {}
@@ -213,7 +228,9 @@ def _response_rates(session: Session, root: Unit, month: str, wanted: list[Unit]
 
 
 # ------------------------------------------------------------------ dashboard helpers
-def breakdown(session: Session, unit: Unit, month: str, by: str = "counter") -> list[GroupReport]:
+def breakdown(
+    session: Session, unit: Unit, month: str, by: str = "counter", *, min_responses: int = MIN_RESPONSES
+) -> list[GroupReport]:
     """Per counter, procedure or channel of the subtree: the core measures and criteria."""
     if by not in ("counter", "procedure", "channel"):
         raise ValueError(f"unknown grouping {by!r}")
@@ -226,10 +243,10 @@ def breakdown(session: Session, unit: Unit, month: str, by: str = "counter") -> 
         code, name = labels.get(group, (None, None))
         rows.append(
             GroupReport(
-                **measures_of(t, goals).core_fields(),
+                **measures_of(t, goals, min_responses=min_responses).core_fields(),
                 key=group if by == "channel" else code,
                 name=name,
-                criteria=criteria_of(t, goals),
+                criteria=criteria_of(t, goals, min_responses=min_responses),
             )
         )
     rows.sort(key=lambda row: (row.key is None, str(row.key)))
@@ -239,26 +256,32 @@ def breakdown(session: Session, unit: Unit, month: str, by: str = "counter") -> 
 def _labels(session: Session, by: str, groups: list[GroupKey]) -> dict[GroupKey, tuple[str | None, str | None]]:
     ids = [g for g in groups if g is not None]
     if by == "counter" and ids:
-        return {i: (c, n) for i, c, n in session.execute(select(Counter.id, Counter.code, Counter.name).where(Counter.id.in_(ids)))}
+        counters = select(Counter.id, Counter.code, Counter.name).where(Counter.id.in_(ids))
+        return {i: (c, n) for i, c, n in session.execute(counters)}
     if by == "procedure" and ids:
-        return {i: (c, n) for i, c, n in session.execute(select(Procedure.id, Procedure.code, Procedure.name).where(Procedure.id.in_(ids)))}
+        procedures = select(Procedure.id, Procedure.code, Procedure.name).where(Procedure.id.in_(ids))
+        return {i: (c, n) for i, c, n in session.execute(procedures)}
     if by == "channel":
         return {g: (g, g) for g in groups}
     return {}
 
 
-def trend(session: Session, unit: Unit, end_month: str, months: int = 12) -> list[TrendPoint]:
+def trend(
+    session: Session, unit: Unit, end_month: str, months: int = 12, *, min_responses: int = MIN_RESPONSES
+) -> list[TrendPoint]:
     """One point per month (overall, service index, n) for the `months` ending at `end_month`."""
     check_month(end_month)
     wanted = months_ending(end_month, months)
     tallies = load_tallies(session, unit, wanted)
-    return trend_points({m: _sum(tallies, m) for m in wanted}, effective_overrides(unit))
+    return trend_points({m: _sum(tallies, m) for m in wanted}, effective_overrides(unit), min_responses=min_responses)
 
 
-def expectations(session: Session, unit: Unit, month: str) -> dict[str, ExpectationShare]:
+def expectations(
+    session: Session, unit: Unit, month: str, *, min_responses: int = MIN_RESPONSES
+) -> dict[str, ExpectationShare]:
     """Share of respondents naming each improvement area."""
     check_month(month)
-    return expectations_of(_sum(load_tallies(session, unit, [month]), month))
+    return expectations_of(_sum(load_tallies(session, unit, [month]), month), min_responses=min_responses)
 
 
 def comments(session: Session, unit: Unit, month: str, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
@@ -278,6 +301,9 @@ def comments(session: Session, unit: Unit, month: str, *, limit: int = 50, offse
         .offset(offset)
     )
     return [
-        {"comment": text, "submitted_at": at, "unit": code, "unit_name": name, "overall": (answers or {}).get("overall")}
+        {
+            "comment": text, "submitted_at": at, "unit": code, "unit_name": name,
+            "overall": (answers or {}).get("overall"),
+        }
         for text, at, code, name, answers in session.execute(query)
     ]
