@@ -83,6 +83,20 @@ def worst_first(rows: Sequence[GroupReport]) -> list[GroupReport]:
     return sorted(rows, key=lambda r: _value_key(r.overall))
 
 
+def _control_limits(report: Report, months: list[str]) -> dict[str, Any]:
+    """The p-chart's centre and 3σ limits per month of the trend chart (analysis.trends), and the
+    months whose share falls outside them."""
+    by_month = {point.month: point for point in report.trend_control or ()}
+    points = [by_month.get(month) for month in months]
+    return {
+        "center": [None if p is None else p.center for p in points],
+        "lcl": [None if p is None else p.lcl for p in points],
+        "ucl": [None if p is None else p.ucl for p in points],
+        "signal": [bool(p and p.signal) for p in points],
+        "control_text": {"limits": _("Control limits (3σ)"), "signal": _("Outside the control limits")},
+    }
+
+
 def priorities(report: Report, labels: Mapping[str, str], limit: int = 6) -> list[Priority]:
     """What to fix first: red flags, then elements and criteria below target, then sub-units
     under the funnel's lower limit. Ordered by status, then by how far the value is."""
@@ -130,6 +144,7 @@ def overview_charts(report: Report, trend: Sequence[TrendPoint], labels: Mapping
             "value": [p.overall.value for p in trend], "low": [p.overall.ci_low for p in trend],
             "high": [p.overall.ci_high for p in trend], "index": [p.service_index.value for p in trend],
             "n": [p.n_responses for p in trend], "target": report.targets.get("overall"),
+            **_control_limits(report, [p.month for p in trend]),
             "text": {
                 "value": _("Overall satisfaction"), "interval": _pct(_("95%% interval")), "index": _("Service index"),
                 "target": _("Target"),

@@ -23,12 +23,13 @@ from sqlalchemy.orm import Session
 
 from analysis import ResponseArrays, empty_tally, tally
 from analysis.indices import criteria_of, expectations_of, response_rate_of
-from analysis.model import ExpectationShare, GroupReport, Report, ResponseRate, TrendPoint
+from analysis.model import ControlPoint, ExpectationShare, GroupReport, Report, ResponseRate, TrendPoint, YearOnYear
 from analysis.report import compute_report, measures_of, trend_points
 from analysis.sipas import MIN_RESPONSES
 from analysis.targets import resolve_targets
+from analysis.trends import control_points, year_on_year_of
 from surveyapp.models import Counter, Procedure, Response, SurveyDefinitionRecord, Unit
-from surveyapp.periods import is_month, months_ending, previous_month
+from surveyapp.periods import is_month, months_ending, previous_month, shift_month
 from surveyapp.services.operations.volumes import volumes_in
 from surveyapp.services.organisation.lookups import unit_by_code
 from surveyapp.services.reporting.aggregates import responses_per_unit, subtree_sums
@@ -181,6 +182,8 @@ def monthly_report(session: Session, unit: Unit, month: str, *, min_responses: i
     rates = _response_rates(session, unit, month, [unit, *children])
     return replace(
         report,
+        year_on_year=year_on_year(session, unit, [month], min_responses=min_responses),
+        trend_control=trend_control(session, unit, month, min_responses=min_responses),
         response_rate=rates[unit.id],
         children=tuple(
             # Children carry the criteria too, so a drill-down never needs a second report.
@@ -274,6 +277,30 @@ def trend(
     wanted = months_ending(end_month, months)
     tallies = load_tallies(session, unit, wanted)
     return trend_points({m: _sum(tallies, m) for m in wanted}, effective_overrides(unit), min_responses=min_responses)
+
+
+def year_on_year(
+    session: Session, unit: Unit, months_now: Sequence[str], *, min_responses: int = MIN_RESPONSES
+) -> YearOnYear:
+    """The period `months_now` (one month today; a quarter or a year later) against the same
+    months a year earlier."""
+    for month in months_now:
+        check_month(month)
+    months_then = [shift_month(month, -12) for month in months_now]
+    tallies = load_tallies(session, unit, [*months_now, *months_then])
+    now = sum((_sum(tallies, month) for month in months_now), empty_tally())
+    then = sum((_sum(tallies, month) for month in months_then), empty_tally())
+    return year_on_year_of(now, then, ",".join(months_then), min_responses=min_responses)
+
+
+def trend_control(
+    session: Session, unit: Unit, end_month: str, months: int = 12, *, min_responses: int = MIN_RESPONSES
+) -> tuple[ControlPoint, ...]:
+    """The p-chart of overall satisfaction over the `months` ending at `end_month`."""
+    check_month(end_month)
+    wanted = months_ending(end_month, months)
+    tallies = load_tallies(session, unit, wanted)
+    return control_points({m: _sum(tallies, m) for m in wanted}, min_responses=min_responses)
 
 
 def expectations(
