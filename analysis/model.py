@@ -498,7 +498,7 @@ class Weighting:
     reason: str
     overall: Rate | None
     service_index: Rate | None
-    elements: Mapping[str, Rate] | None
+    elements: Mapping[str, Rate | None] | None
     strata: int
 
     def to_json(self) -> JsonDict:
@@ -507,7 +507,7 @@ class Weighting:
             "reason": self.reason,
             "overall": None if self.overall is None else self.overall.to_json(),
             "service_index": None if self.service_index is None else self.service_index.to_json(),
-            "elements": None if self.elements is None else {k: r.to_json() for k, r in self.elements.items()},
+            "elements": None if self.elements is None else {k: _json_or_none(r) for k, r in self.elements.items()},
             "strata": self.strata,
         }
 

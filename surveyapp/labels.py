@@ -93,6 +93,19 @@ def incidents_label(count: int) -> str:
     return str(ngettext("%(num)d case reported", "%(num)d cases reported", count))
 
 
+#: Why the headline rates were not weighted (analysis.weights; the report's `weighting.reason`).
+WEIGHTING_REASONS: Mapping[str, LazyString] = {
+    "no_children": _l("the unit has no sub-units"),
+    "volumes_missing": _l("dossier volumes are not known for every sub-unit this month"),
+    "responses_at_unit": _l("some responses were filed at the unit itself, outside its sub-units"),
+    "stratum_without_responses": _l("a sub-unit with dossiers has no responses"),
+}
+
+
+def weighting_label(reason: str) -> str:
+    return str(WEIGHTING_REASONS.get(reason, reason))
+
+
 def position_label(position: str | None) -> str:
     """A sub-unit's place on the funnel; no position (no rate, too few answers): insufficient data."""
     label = POSITION_LABELS.get(position or "")

@@ -28,6 +28,8 @@ def role_label(role: str) -> str:
 def init_app(app: Flask) -> None:
     app.url_map.converters["month"] = MonthConverter
     app.jinja_env.globals.update(
-        role_label=role_label, month_label=month_label, flag_label=labels.flag_label, channel_label=labels.channel_label,
+        role_label=role_label, month_label=month_label, flag_label=labels.flag_label,
+        channel_label=labels.channel_label,
         status_label=labels.status_label, position_label=labels.position_label,
+        weighting_label=labels.weighting_label,
     )

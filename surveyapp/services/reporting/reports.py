@@ -28,6 +28,7 @@ from analysis.report import compute_report, measures_of, trend_points
 from analysis.sipas import MIN_RESPONSES
 from analysis.targets import resolve_targets
 from analysis.trends import control_points, year_on_year_of
+from analysis.weights import Stratum, weighting_of
 from surveyapp.models import Counter, Procedure, Response, SurveyDefinitionRecord, Unit
 from surveyapp.periods import is_month, months_ending, previous_month, shift_month
 from surveyapp.services.operations.volumes import volumes_in
@@ -180,8 +181,16 @@ def monthly_report(session: Session, unit: Unit, month: str, *, min_responses: i
         min_responses=min_responses,
     )
     rates = _response_rates(session, unit, month, [unit, *children])
+    volumes = volumes_in(session, [child.id for child in children], month)
+    weighting = weighting_of(
+        [Stratum(_sum(tallies, month, [child.id]), volumes.get(child.id)) for child in children],
+        _sum(tallies, month, [OWN]),
+        resolve_targets(effective_overrides(unit)),
+        min_responses=min_responses,
+    )
     return replace(
         report,
+        weighting=weighting,
         year_on_year=year_on_year(session, unit, [month], min_responses=min_responses),
         trend_control=trend_control(session, unit, month, min_responses=min_responses),
         response_rate=rates[unit.id],
