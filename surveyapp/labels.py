@@ -102,6 +102,31 @@ WEIGHTING_REASONS: Mapping[str, LazyString] = {
 }
 
 
+#: The questionnaires of the service index by form (analysis.sipas ids).
+FORM_LABELS: Mapping[str, LazyString] = {
+    "sipas-full": _l("Full form"),
+    "sipas-kiosk": _l("Kiosk form"),
+}
+
+#: The report's notes on pooling (analysis.forms; the JSON's `notes[].code`).
+NOTE_LABELS: Mapping[str, LazyString] = {
+    "forms_pooled": _l(
+        "Responses to more than one questionnaire are pooled here (the full form and the kiosk form). A kiosk "
+        "respondent answers one item per element, a full-form respondent up to 22, so the pooled service index "
+        "gives full-form respondents more weight; the index of each form is shown beside it."
+    ),
+    "versions_pooled": _l("Responses to more than one version of a questionnaire are pooled in this month."),
+}
+
+
+def form_label(form: str) -> str:
+    return str(FORM_LABELS.get(form, form))
+
+
+def note_label(code: str) -> str:
+    return str(NOTE_LABELS.get(code, code))
+
+
 def weighting_label(reason: str) -> str:
     return str(WEIGHTING_REASONS.get(reason, reason))
 

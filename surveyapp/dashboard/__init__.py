@@ -31,5 +31,5 @@ def init_app(app: Flask) -> None:
         role_label=role_label, month_label=month_label, flag_label=labels.flag_label,
         channel_label=labels.channel_label,
         status_label=labels.status_label, position_label=labels.position_label,
-        weighting_label=labels.weighting_label,
+        weighting_label=labels.weighting_label, form_label=labels.form_label, note_label=labels.note_label,
     )

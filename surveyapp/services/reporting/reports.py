@@ -18,10 +18,11 @@ from typing import Any
 
 import numpy as np
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis import ResponseArrays, empty_tally, tally
+from analysis.forms import pooling_notes, service_by_form
 from analysis.indices import criteria_of, expectations_of, response_rate_of
 from analysis.model import ControlPoint, ExpectationShare, GroupReport, Report, ResponseRate, TrendPoint, YearOnYear
 from analysis.report import compute_report, measures_of, trend_points
@@ -36,7 +37,7 @@ from surveyapp.services.organisation.lookups import unit_by_code
 from surveyapp.services.reporting.aggregates import responses_per_unit, subtree_sums
 from surveyapp.services.reporting.targets import effective_overrides
 
-GROUPINGS: tuple[str, ...] = ("child", "counter", "procedure", "channel")
+GROUPINGS: tuple[str, ...] = ("child", "counter", "procedure", "channel", "definition")
 OWN = "own"  # group key of responses filed at the unit itself, not under a child
 
 GroupKey = Any
@@ -74,7 +75,8 @@ def load_tallies(session: Session, unit: Unit, months: Sequence[str], group_by: 
 
     group_by: None (key None: the whole subtree), "child" (the direct child unit's id whose
     subtree holds the response, or OWN for responses filed at `unit` itself), "counter"
-    (counter id or None), "procedure" (procedure id or None) or "channel" (its code).
+    (counter id or None), "procedure" (procedure id or None), "channel" (its code) or
+    "definition" (the questionnaire id, e.g. sipas-full: a key of the stored aggregates).
     Only the given months are read (the month column is indexed with the unit).
     """
     if group_by is not None and group_by not in GROUPINGS:
@@ -83,6 +85,7 @@ def load_tallies(session: Session, unit: Unit, months: Sequence[str], group_by: 
     # load_tallies_from_responses below recomputes the same vectors from raw answers.
     column = {
         None: None, "child": "path", "counter": "counter_id", "procedure": "procedure_id", "channel": "channel",
+        "definition": "definition_id",
     }[group_by]
     prefix_length = len(unit.path)
     out: Tallies = {}
@@ -108,7 +111,7 @@ def load_tallies_from_responses(
     query = (
         select(
             Response.month, Response.answers, Response.definition_pk, Unit.path, Response.counter_id,
-            Response.procedure_id, Response.channel,
+            Response.procedure_id, Response.channel, Response.definition_id,
         )
         .join(Unit, Unit.id == Response.unit_id)
         .where(Unit.path.startswith(unit.path, autoescape=True), Response.month.in_(list(months)))
@@ -116,7 +119,7 @@ def load_tallies_from_responses(
     prefix_length = len(unit.path)
     keys: list[tuple[str, GroupKey]] = []
     records: list[dict[str, Any]] = []
-    for month, answers, definition_pk, path, counter_id, procedure_id, channel in session.execute(query):
+    for month, answers, definition_pk, path, counter_id, procedure_id, channel, definition_id in session.execute(query):
         if group_by is None:
             group: GroupKey = None
         elif group_by == "child":
@@ -126,6 +129,8 @@ def load_tallies_from_responses(
             group = counter_id
         elif group_by == "procedure":
             group = procedure_id
+        elif group_by == "definition":
+            group = definition_id
         else:
             group = channel
         keys.append((month, group))
@@ -188,9 +193,15 @@ def monthly_report(session: Session, unit: Unit, month: str, *, min_responses: i
         resolve_targets(effective_overrides(unit)),
         min_responses=min_responses,
     )
+    by_form = load_tallies(session, unit, [month], group_by="definition")
+    form_tallies = {str(form): t for (_m, form), t in by_form.items()}
     return replace(
         report,
         weighting=weighting,
+        service_index_by_form=service_by_form(
+            form_tallies, resolve_targets(effective_overrides(unit)), min_responses=min_responses
+        ),
+        notes=pooling_notes(form_tallies, versions_in(session, unit, month)),
         year_on_year=year_on_year(session, unit, [month], min_responses=min_responses),
         trend_control=trend_control(session, unit, month, min_responses=min_responses),
         response_rate=rates[unit.id],
@@ -286,6 +297,22 @@ def trend(
     wanted = months_ending(end_month, months)
     tallies = load_tallies(session, unit, wanted)
     return trend_points({m: _sum(tallies, m) for m in wanted}, effective_overrides(unit), min_responses=min_responses)
+
+
+def versions_in(session: Session, unit: Unit, months: str | Sequence[str]) -> list[tuple[str, int, int]]:
+    """(questionnaire id, version, responses) of the subtree's responses in the months. The
+    aggregates are kept per questionnaire, not per version, so this one count reads the
+    responses through their (unit, month) index: exact, and no wider than the report's months."""
+    wanted = [months] if isinstance(months, str) else list(months)
+    query = (
+        select(SurveyDefinitionRecord.definition_id, SurveyDefinitionRecord.version, func.count())
+        .select_from(Response)
+        .join(Unit, Unit.id == Response.unit_id)
+        .join(SurveyDefinitionRecord, SurveyDefinitionRecord.id == Response.definition_pk)
+        .where(Unit.path.startswith(unit.path, autoescape=True), Response.month.in_(wanted))
+        .group_by(SurveyDefinitionRecord.definition_id, SurveyDefinitionRecord.version)
+    )
+    return [(str(form), int(version), int(n)) for form, version, n in session.execute(query)]
 
 
 def year_on_year(
