@@ -22,16 +22,16 @@ from .tally import POOL_STATS
 Counts = tuple[float, float, int]
 
 
-def difference_of(now: Counts, prev: Counts) -> Change:
+def difference_of(now: Counts, prev: Counts, *, min_responses: int = MIN_RESPONSES) -> Change:
     """The change now − prev: diff, ci_low, ci_high, p_value, significant.
 
-    All None when either month has fewer than MIN_RESPONSES respondents.
+    All None when either month has fewer than `min_responses` respondents.
     "significant" means the 95 % interval excludes 0 (what the reader sees);
     the pooled z-test p-value is given for multiple-testing control (BH), and
     the two can disagree only for differences right at the edge.
     """
     (k1, n1, r1), (k2, n2, r2) = now, prev
-    if r1 < MIN_RESPONSES or r2 < MIN_RESPONSES:
+    if r1 < min_responses or r2 < min_responses:
         return Change(diff=None, ci_low=None, ci_high=None, p_value=None, significant=None)
     diff, low, high = (float(x) for x in newcombe_difference(k1, n1, k2, n2, CONFIDENCE))
     p = float(two_proportion_pvalue(k1, n1, k2, n2))
@@ -63,18 +63,22 @@ def overall_counts(t: np.ndarray) -> Counts:
     return single_counts(count_of(t, "overall.4", "overall.5"), count_of(t, *(f"overall.{s}" for s in range(1, 6))))
 
 
-def changes_of(t_now: np.ndarray, t_prev: np.ndarray) -> Changes:
+def changes_of(t_now: np.ndarray, t_prev: np.ndarray, *, min_responses: int = MIN_RESPONSES) -> Changes:
     """Change of overall, service index, each element, each flag and each
     channel share from the previous period to this one."""
     t_now, t_prev = check_tally(t_now), check_tally(t_prev)
     flags_now, flags_prev = flag_counts(t_now), flag_counts(t_prev)
     ch_now, ch_prev = channel_counts(t_now), channel_counts(t_prev)
+
+    def diff(now: Counts, prev: Counts) -> Change:
+        return difference_of(now, prev, min_responses=min_responses)
+
     return Changes(
-        overall=difference_of(overall_counts(t_now), overall_counts(t_prev)),
-        service_index=difference_of(pooled_counts(t_now, "service"), pooled_counts(t_prev, "service")),
-        elements={e: difference_of(pooled_counts(t_now, e), pooled_counts(t_prev, e)) for e in ELEMENTS},
-        flags={f: difference_of(single_counts(*flags_now[f]), single_counts(*flags_prev[f])) for f in flags_now},
-        channels={c: difference_of(single_counts(*ch_now[c]), single_counts(*ch_prev[c])) for c in ch_now},
+        overall=diff(overall_counts(t_now), overall_counts(t_prev)),
+        service_index=diff(pooled_counts(t_now, "service"), pooled_counts(t_prev, "service")),
+        elements={e: diff(pooled_counts(t_now, e), pooled_counts(t_prev, e)) for e in ELEMENTS},
+        flags={f: diff(single_counts(*flags_now[f]), single_counts(*flags_prev[f])) for f in flags_now},
+        channels={c: diff(single_counts(*ch_now[c]), single_counts(*ch_prev[c])) for c in ch_now},
     )
 
 

@@ -94,6 +94,8 @@ def child_funnels(
     parent_n: float,
     leave_one_out: bool,
     levels: Sequence[float] = DEFAULT_LEVELS,
+    *,
+    min_responses: int = MIN_RESPONSES,
 ) -> tuple[list[ChildFunnel], Overdispersion | None]:
     """Every child's position, limits and centre, and the overdispersion behind them."""
     if center is None:
@@ -113,7 +115,7 @@ def child_funnels(
         if spread.applied and spread.tau2 is not None:
             low, high = widen(low, centers, n, spread.tau2), widen(high, centers, n, spread.tau2)
         limits[level_label(level)] = (low, high)
-    placed = positions(k, n, centers, limits, spread.applied, levels)
+    placed = positions(k, n, centers, limits, spread.applied, levels, min_responses)
     funnels = [
         ChildFunnel(
             position=position,

@@ -14,7 +14,7 @@ import numpy as np
 
 from .model import Rate
 from .rates import check_tally, count_of, rate, resolve
-from .sipas import CHOICE_CODES, FLAG_IDS
+from .sipas import CHOICE_CODES, FLAG_IDS, MIN_RESPONSES
 
 # flag -> (numerator slots, denominator slots).  Denominators are the people
 # who answered the question; "pending" (result not yet received) cannot be
@@ -41,12 +41,16 @@ def flag_counts(t: np.ndarray) -> dict[str, tuple[int, int]]:
 
 
 def flags_of(
-    t: np.ndarray, targets: Mapping[str, float | None] | None = None, interval: str = "wilson"
+    t: np.ndarray,
+    targets: Mapping[str, float | None] | None = None,
+    interval: str = "wilson",
+    *,
+    min_responses: int = MIN_RESPONSES,
 ) -> dict[str, Rate]:
-    """The six flags as Rates judged against their maxima."""
+    """The six flags as Rates judged against their limits (analysis.rates.status)."""
     goals = resolve(targets)
     return {
-        f: rate(k, n, target=goals.get(f), lower_is_better=True, interval=interval)
+        f: rate(k, n, target=goals.get(f), lower_is_better=True, interval=interval, min_responses=min_responses)
         for f, (k, n) in flag_counts(t).items()
     }
 
@@ -64,10 +68,10 @@ def channel_counts(t: np.ndarray) -> dict[str, tuple[int, int]]:
     return {c: (count_of(t, f"submit_channel.{c}"), answered) for c in CHANNELS}
 
 
-def channels_of(t: np.ndarray, interval: str = "wilson") -> dict[str, Rate]:
+def channels_of(t: np.ndarray, interval: str = "wilson", *, min_responses: int = MIN_RESPONSES) -> dict[str, Rate]:
     """Online and postal shares of submissions (no fixed target: the seeds ask
     for +10 % on last year, which `change` shows)."""
-    return {c: rate(k, n, interval=interval) for c, (k, n) in channel_counts(t).items()}
+    return {c: rate(k, n, interval=interval, min_responses=min_responses) for c, (k, n) in channel_counts(t).items()}
 
 
 def channel_shares(t: np.ndarray, interval: str = "wilson") -> dict[str, dict[str, Any]]:

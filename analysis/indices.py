@@ -25,7 +25,9 @@ def _score_counts(t: np.ndarray, item: str) -> dict[int, int]:
     return {s: count_of(t, f"{item}.{s}") for s in SCORES}
 
 
-def criteria_of(t: np.ndarray, targets: Targets = None, interval: str = "wilson") -> dict[str, Rate]:
+def criteria_of(
+    t: np.ndarray, targets: Targets = None, interval: str = "wilson", *, min_responses: int = MIN_RESPONSES
+) -> dict[str, Rate]:
     """Per criterion: answers 4–5 / answers 1–5 ("not applicable" excluded)."""
     t = check_tally(t)
     goals = resolve(targets)
@@ -33,11 +35,15 @@ def criteria_of(t: np.ndarray, targets: Targets = None, interval: str = "wilson"
     for item in CRITERIA:
         scores = _score_counts(t, item)
         satisfied = sum(scores[s] for s in SATISFIED_SCORES)
-        out[item] = rate(satisfied, sum(scores.values()), target=goals.get(item), interval=interval)
+        out[item] = rate(
+            satisfied, sum(scores.values()), target=goals.get(item), interval=interval, min_responses=min_responses
+        )
     return out
 
 
-def pooled_of(t: np.ndarray, pool: str, target: float | None = None) -> PooledRate:
+def pooled_of(
+    t: np.ndarray, pool: str, target: float | None = None, *, min_responses: int = MIN_RESPONSES
+) -> PooledRate:
     """A pooled index (an element or "service"): Σy/Σm over respondents.
 
     n = respondents who answered at least one item of the pool (the clusters),
@@ -47,51 +53,63 @@ def pooled_of(t: np.ndarray, pool: str, target: float | None = None) -> PooledRa
     t = check_tally(t)
     y, m, yy, mm, ym, k = (count_of(t, f"{pool}.{s}") for s in ("y", "m", "yy", "mm", "ym", "k"))
     value, low, high, n_eff = cluster_ratio_interval(y, m, yy, mm, ym, k, CONFIDENCE)
-    base = rate(y, k, target=target, estimate=(float(value), float(low), float(high)))
-    return extend(base, PooledRate, items=m, n_eff=None if base.insufficient else float(n_eff))
+    base = rate(y, k, target=target, estimate=(float(value), float(low), float(high)), min_responses=min_responses)
+    hidden = base.insufficient
+    return extend(base, PooledRate, items=None if hidden else m, n_eff=None if hidden else float(n_eff))
 
 
-def elements_of(t: np.ndarray, targets: Targets = None) -> dict[str, PooledRate]:
+def elements_of(t: np.ndarray, targets: Targets = None, *, min_responses: int = MIN_RESPONSES) -> dict[str, PooledRate]:
     """E1..E5: satisfied items / answered items of the element, pooled over
     respondents (criteria plus the kiosk's direct element rating)."""
     goals = resolve(targets)
-    return {e: pooled_of(t, e, goals.get(e)) for e in ELEMENTS}
+    return {e: pooled_of(t, e, goals.get(e), min_responses=min_responses) for e in ELEMENTS}
 
 
-def service_of(t: np.ndarray, targets: Targets = None) -> PooledRate:
+def service_of(t: np.ndarray, targets: Targets = None, *, min_responses: int = MIN_RESPONSES) -> PooledRate:
     """The SIPAS-style service index: satisfied / answered over all items."""
-    return pooled_of(t, "service", resolve(targets).get("service_index"))
+    return pooled_of(t, "service", resolve(targets).get("service_index"), min_responses=min_responses)
 
 
-def overall_of(t: np.ndarray, targets: Targets = None, interval: str = "wilson") -> OverallRate:
+def overall_of(
+    t: np.ndarray, targets: Targets = None, interval: str = "wilson", *, min_responses: int = MIN_RESPONSES
+) -> OverallRate:
     """Share of 4–5 on `overall`, plus the 1–5 mean and the full distribution
-    so that either reporting convention can be read off."""
+    so that either reporting convention can be read off (both hidden, like the
+    rate, below the minimum n)."""
     t = check_tally(t)
     scores = _score_counts(t, "overall")
     answered = sum(scores.values())
     base = rate(
-        sum(scores[s] for s in SATISFIED_SCORES), answered, target=resolve(targets).get("overall"), interval=interval
+        sum(scores[s] for s in SATISFIED_SCORES),
+        answered,
+        target=resolve(targets).get("overall"),
+        interval=interval,
+        min_responses=min_responses,
     )
+    shown = not base.insufficient
     return extend(
         base,
         OverallRate,
-        mean=sum(s * c for s, c in scores.items()) / answered if answered else None,
-        distribution={str(s): c for s, c in scores.items()},
+        mean=sum(s * c for s, c in scores.items()) / answered if answered and shown else None,
+        distribution={str(s): c for s, c in scores.items()} if shown else None,
     )
 
 
-def expectations_of(t: np.ndarray) -> dict[str, ExpectationShare]:
+def expectations_of(t: np.ndarray, *, min_responses: int = MIN_RESPONSES) -> dict[str, ExpectationShare]:
     """Share of respondents naming each improvement area, among respondents
     whose form offered the question (kiosk respondents never saw it).
-    share is None below MIN_RESPONSES, like every other rate."""
+    share and count are None below the minimum n, like every other rate."""
     t = check_tally(t)
     asked = count_of(t, "expect_asked")
-    insufficient = asked < MIN_RESPONSES
+    insufficient = asked < min_responses
     out: dict[str, ExpectationShare] = {}
     for code in EXPECT_CODES:
         named = count_of(t, f"expect.{code}")
         out[code] = ExpectationShare(
-            count=named, n=asked, share=None if insufficient else named / asked, insufficient=insufficient
+            count=None if insufficient else named,
+            n=asked,
+            share=None if insufficient else named / asked,
+            insufficient=insufficient,
         )
     return out
 

@@ -14,21 +14,17 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal, Protocol, cast
+from typing import Any, Literal, cast
 
 #: A measure's performance against its target (analysis.rates.status); None: no target or no value.
-Status = Literal["meets", "possibly_below", "below"]
+#: Higher-is-better measures: meets / possibly_below / below; flags (lower is better, the target
+#: is a limit): within / possibly_above / above, or incidents for a zero-tolerance flag with cases.
+Status = Literal["meets", "possibly_below", "below", "within", "possibly_above", "above", "incidents"]
 
 #: Where a sub-unit's overall satisfaction falls on the parent's funnel plot (analysis.funnel).
 Position = Literal["above_998", "above_95", "inside", "below_95", "below_998", "insufficient"]
 
 JsonDict = dict[str, Any]
-
-
-class Serialisable(Protocol):
-    """A block of the report computed elsewhere (the year-on-year block of analysis/yoy.py)."""
-
-    def to_json(self) -> JsonDict: ...
 
 
 # ---------------------------------------------------------------- rates
@@ -47,14 +43,15 @@ class SmallArea:
 
 @dataclass(frozen=True)
 class Rate:
-    """A published proportion: value and 95 % interval (None when n < MIN_RESPONSES), n and the
-    numerator `count`, its status against `target`."""
+    """A published proportion: value and 95 % interval, n and the numerator `count`, its status
+    against `target`. Below the minimum n (the setting MIN_RESPONSES, passed down as
+    `min_responses`) the value, interval, count and status are all None: suppressed alike."""
 
     value: float | None
     ci_low: float | None
     ci_high: float | None
     n: int
-    count: int
+    count: int | None
     insufficient: bool
     status: Status | None
     target: float | None
@@ -84,9 +81,9 @@ class Rate:
 class PooledRate(Rate):
     """An index pooled over respondents (an element or the service index): n = respondents with
     an answered item (the clusters), count = satisfied items, items = answered items, n_eff =
-    the effective sample size behind the cluster-adjusted interval."""
+    the effective sample size behind the cluster-adjusted interval (items hidden with count)."""
 
-    items: int
+    items: int | None
     n_eff: float | None
 
     def to_json(self) -> JsonDict:
@@ -95,13 +92,15 @@ class PooledRate(Rate):
 
 @dataclass(frozen=True)
 class OverallRate(Rate):
-    """Share of 4–5 on the overall question, with the 1–5 mean and the answers per score."""
+    """Share of 4–5 on the overall question, with the 1–5 mean and the answers per score (both
+    None when the rate is suppressed)."""
 
     mean: float | None
-    distribution: Mapping[str, int]  # "1".."5" -> answers
+    distribution: Mapping[str, int] | None  # "1".."5" -> answers
 
     def to_json(self) -> JsonDict:
-        return {**self._rate_json(), "mean": self.mean, "distribution": dict(self.distribution)}
+        distribution = None if self.distribution is None else dict(self.distribution)
+        return {**self._rate_json(), "mean": self.mean, "distribution": distribution}
 
 
 @dataclass(frozen=True)
@@ -122,9 +121,10 @@ class ResponseRate(Rate):
 
 @dataclass(frozen=True)
 class ExpectationShare:
-    """Respondents naming one improvement area among those whose form offered the question."""
+    """Respondents naming one improvement area among those whose form offered the question
+    (count hidden with the share below the minimum n)."""
 
-    count: int
+    count: int | None
     n: int
     share: float | None
     insufficient: bool
@@ -434,8 +434,15 @@ class Report(CoreMeasures):
     previous_month: str | None = None
     period: str | None = None
     previous_period: str | None = None
-    year_on_year: Serialisable | None = None  # analysis.yoy.YearOnYear
     dossier_facts: DossierFactSources | None = None
+    # Issue 12 (the section "directions, weights, forms, trends" below): serialised after the
+    # older keys, each only when set.
+    directions: Mapping[str, Direction] | None = None
+    weighting: Weighting | None = None
+    service_index_by_form: Mapping[str, PooledRate] | None = None
+    notes: tuple[Note, ...] | None = None
+    year_on_year: YearOnYear | None = None
+    trend_control: tuple[ControlPoint, ...] | None = None
 
     def to_json(self) -> JsonDict:
         out: JsonDict = {
@@ -457,9 +464,20 @@ class Report(CoreMeasures):
         if self.period is not None:
             out["period"] = self.period
             out["previous_period"] = self.previous_period
-            out["year_on_year"] = _json_or_none(self.year_on_year)
+        if self.year_on_year is not None:
+            out["year_on_year"] = self.year_on_year.to_json()
         if self.dossier_facts is not None:
             out["dossier_facts"] = self.dossier_facts.to_json()
+        if self.directions is not None:
+            out["directions"] = dict(self.directions)
+        if self.weighting is not None:
+            out["weighting"] = self.weighting.to_json()
+        if self.service_index_by_form is not None:
+            out["service_index_by_form"] = _json_map(self.service_index_by_form)
+        if self.notes is not None:
+            out["notes"] = [note.to_json() for note in self.notes]
+        if self.trend_control is not None:
+            out["trend_control"] = [point.to_json() for point in self.trend_control]
         return _plain(out)
 
 
@@ -492,6 +510,109 @@ class GroupReport(CoreMeasures):
 
     def to_json(self) -> JsonDict:
         return _plain({"key": self.key, "name": self.name, **self._core_json(), "criteria": _json_map(self.criteria)})
+
+
+# ---------------------------------------------------------------- directions, weights, forms, trends
+#: Whether a higher or a lower value is better (flags: lower; their target is a limit).
+Direction = Literal["higher", "lower"]
+
+
+@dataclass(frozen=True)
+class PeriodChange(Change):
+    """A change between two periods with the respondents behind each side (n of the measure:
+    answers, or respondents for a pooled index)."""
+
+    n_then: int
+    n_now: int
+
+    def to_json(self) -> JsonDict:
+        return {**self._change_json(), "n_then": self.n_then, "n_now": self.n_now}
+
+
+@dataclass(frozen=True)
+class YearOnYear:
+    """This period against the same period a year earlier (`period`: its months, joined by ","
+    when there are several)."""
+
+    period: str
+    overall: PeriodChange
+    service_index: PeriodChange
+    elements: Mapping[str, PeriodChange]
+    flags: Mapping[str, PeriodChange]
+
+    def to_json(self) -> JsonDict:
+        return {
+            "period": self.period,
+            "overall": self.overall.to_json(),
+            "service_index": self.service_index.to_json(),
+            "elements": {key: change.to_json() for key, change in self.elements.items()},
+            "flags": {key: change.to_json() for key, change in self.flags.items()},
+        }
+
+
+@dataclass(frozen=True)
+class ControlPoint:
+    """One month of the p-chart of overall satisfaction: the month's share and its 3σ limits around
+    the 12 months' pooled share; `signal`: the share falls outside its limits. Everything but the
+    month is null for a month below the minimum n."""
+
+    month: str
+    value: float | None
+    center: float | None
+    lcl: float | None
+    ucl: float | None
+    signal: bool | None
+    n: int
+
+    def to_json(self) -> JsonDict:
+        return {
+            "month": self.month,
+            "value": self.value,
+            "center": self.center,
+            "lcl": self.lcl,
+            "ucl": self.ucl,
+            "signal": self.signal,
+            "n": self.n,
+        }
+
+
+@dataclass(frozen=True)
+class Weighting:
+    """Headline rates post-stratified by child unit on the month's dossier volumes.
+
+    applied: whether the weights could be used (volumes known for every stratum that holds
+    responses or dossiers); reason: a code saying why not (or "dossier_volumes" when applied).
+    The weighted rates are null when not applied; the unweighted ones stay in the report's
+    usual fields."""
+
+    applied: bool
+    reason: str
+    overall: Rate | None
+    service_index: Rate | None
+    elements: Mapping[str, Rate | None] | None
+    strata: int
+
+    def to_json(self) -> JsonDict:
+        return {
+            "applied": self.applied,
+            "reason": self.reason,
+            "overall": None if self.overall is None else self.overall.to_json(),
+            "service_index": None if self.service_index is None else self.service_index.to_json(),
+            "elements": None if self.elements is None else {k: _json_or_none(r) for k, r in self.elements.items()},
+            "strata": self.strata,
+        }
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note the report carries for its readers: a stable code and its details (labels come
+    from surveyapp/labels.py)."""
+
+    code: str
+    details: Mapping[str, Any]
+
+    def to_json(self) -> JsonDict:
+        return {"code": self.code, **dict(self.details)}
 
 
 # ---------------------------------------------------------------- serialisation helpers

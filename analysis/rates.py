@@ -28,6 +28,10 @@ from .model import Rate, Status
 from .sipas import CONFIDENCE, DEFAULT_TARGETS, MIN_RESPONSES
 from .tally import TALLY_WIDTH, slot
 
+STATUSES: tuple[Status, ...] = ("meets", "possibly_below", "below")
+#: Statuses of a lower-is-better measure (a flag): its target is a limit.
+LIMIT_STATUSES: tuple[Status, ...] = ("within", "possibly_above", "above", "incidents")
+
 
 def status(
     value: float | None,
@@ -36,20 +40,25 @@ def status(
     target: float | None,
     lower_is_better: bool = False,
 ) -> Status | None:
-    """Performance against a target, judged with the interval (DOMAIN §5).
+    """Performance against a target, judged with the interval (DOMAIN §5, docs/ANALYSIS.md).
 
-    Satisfaction (target is a minimum): "below" when even the upper bound is
-    under the target; "possibly_below" when only the point estimate is.
-    Flags (target is a maximum): "below" (performance below target) when even
-    the lower bound is over it; "possibly_below" when only the estimate is.
+    Satisfaction (higher is better, the target is a minimum): "below" when even
+    the upper bound is under the target; "possibly_below" when only the point
+    estimate is; otherwise "meets".
+    Flags (lower is better, the target is a limit): "above" when even the lower
+    bound is over the limit; "possibly_above" when only the estimate is;
+    otherwise "within". A zero-tolerance flag (limit 0) is not tested: any
+    case makes it "incidents" (the count is the message), none is "within".
     None when there is no target or no estimate.
     """
     if target is None or value is None or ci_low is None or ci_high is None:
         return None
     if lower_is_better:
+        if target == 0:
+            return "incidents" if value > 0 else "within"
         if ci_low > target:
-            return "below"
-        return "possibly_below" if value > target else "meets"
+            return "above"
+        return "possibly_above" if value > target else "within"
     if ci_high < target:
         return "below"
     return "possibly_below" if value < target else "meets"
@@ -81,7 +90,8 @@ def rate(
         ci_low=low,
         ci_high=high,
         n=n,
-        count=int(round(count)),
+        # Suppression hides the numerator with the value: "21 of 21" tells what "insufficient" hides.
+        count=None if insufficient else int(round(count)),
         insufficient=insufficient,
         status=None if insufficient else status(value, low, high, target, lower_is_better),
         target=json_float(target),

@@ -39,7 +39,7 @@ from .multiplicity import FDR_Q, adjust_changes
 from .rates import check_tally, count_of
 from .sipas import CONFIDENCE, MIN_RESPONSES
 from .tally import TALLY_VERSION, empty_tally
-from .targets import resolve_targets
+from .targets import is_lower_better, resolve_targets
 
 __all__ = ["FDR_Q", "METHOD", "build_report", "compute_report", "measures_of", "trend", "trend_points", "to_jsonable"]
 
@@ -72,20 +72,23 @@ METHOD = MethodNotes(
     ),
     status=(
         "below: interval entirely on the wrong side of the target; possibly_below: only the point estimate is; "
-        "flags are judged against a maximum"
+        "flags are judged against a maximum: above / possibly_above / within the limit, and a zero-tolerance "
+        "flag (limit 0) is not tested: incidents when it has any case, within when none"
     ),
     tally_version=TALLY_VERSION,
 )
 
 
-def measures_of(t: np.ndarray, targets: Mapping[str, float | None], interval: str = "wilson") -> CoreMeasures:
-    """The measures shown for every unit, parent or child."""
+def measures_of(
+    t: np.ndarray, targets: Mapping[str, float | None], interval: str = "wilson", *, min_responses: int = MIN_RESPONSES
+) -> CoreMeasures:
+    """The measures shown for every unit, parent or child (suppressed below `min_responses`)."""
     return CoreMeasures(
         n_responses=count_of(t, "n"),
-        service_index=service_of(t, targets),
-        overall=overall_of(t, targets, interval),
-        elements=elements_of(t, targets),
-        flags=flags_of(t, targets, interval),
+        service_index=service_of(t, targets, min_responses=min_responses),
+        overall=overall_of(t, targets, interval, min_responses=min_responses),
+        elements=elements_of(t, targets, min_responses=min_responses),
+        flags=flags_of(t, targets, interval, min_responses=min_responses),
     )
 
 
@@ -101,6 +104,7 @@ def compute_report(
     *,
     previous_month: str | None = None,
     funnel_center: str = "parent",
+    min_responses: int = MIN_RESPONSES,
 ) -> Report:
     """Monthly report of `unit` ({"code", "name"}) for `month` ("YYYY-MM").
 
@@ -112,7 +116,10 @@ def compute_report(
     interval: single-rate interval method (wilson, clopper_pearson, jeffreys).
     funnel_center: "parent" (each child against the parent's rate without it) or "target" (the
     unit's overall target; the parent's rate when it has none) — analysis.comparison.
+    min_responses: below it a measure's value, interval, count, mean and
+    distribution are suppressed alike (the app passes its MIN_RESPONSES setting).
     """
+    n_min = min_responses
     if not _MONTH.match(month):
         raise ValueError(f"month must look like 'YYYY-MM', got {month!r}")
     if funnel_center not in CENTER_KINDS:
@@ -124,23 +131,30 @@ def compute_report(
     center_kind = "target" if funnel_center == "target" and goals.get("overall") is not None else "parent"
     center = goals["overall"] if center_kind == "target" else _pooled_overall(t_now)
     child_reports, unit_changes, spread = _children(
-        children, goals, center, interval, changes_of(t_now, t_prev), (parent_k, parent_n, center_kind == "parent")
+        children,
+        goals,
+        center,
+        interval,
+        changes_of(t_now, t_prev, min_responses=n_min),
+        (parent_k, parent_n, center_kind == "parent"),
+        n_min,
     )
     child_reports = small_area.attach(child_reports, [check_tally(c["tally"]) for c in children], t_now)
     return Report(
-        **measures_of(t_now, goals, interval).core_fields(),
+        **measures_of(t_now, goals, interval, min_responses=n_min).core_fields(),
         unit=UnitRef(code=unit.get("code"), name=unit.get("name")),
         month=month,
-        criteria=criteria_of(t_now, goals, interval),
-        channels=channels_of(t_now, interval),
-        expectations=expectations_of(t_now),
+        criteria=criteria_of(t_now, goals, interval, min_responses=n_min),
+        channels=channels_of(t_now, interval, min_responses=n_min),
+        expectations=expectations_of(t_now, min_responses=n_min),
         response_rate=response_rate_of(count_of(t_now, "n"), dossiers),
         targets=dict(goals),
         change=unit_changes,
         children=child_reports,
-        funnel=_funnel_summary(child_reports, center, center_kind, spread),
-        method=replace(METHOD, single_rate_interval=_interval_note(interval)),
+        funnel=_funnel_summary(child_reports, center, center_kind, spread, n_min),
+        method=replace(METHOD, single_rate_interval=_interval_note(interval), min_responses=n_min),
         previous_month=previous_month,
+        directions={key: "lower" if is_lower_better(key) else "higher" for key in goals},
     )
 
 
@@ -171,6 +185,7 @@ def _children(
     interval: str,
     unit_changes: Changes,
     parent: tuple[float, float, bool],
+    min_responses: int = MIN_RESPONSES,
 ) -> tuple[tuple[ChildReport, ...], Changes, Overdispersion | None]:
     """The children's reports, the unit's changes adjusted together with the children's, and the
     overdispersion of the children's funnel. parent: (k, n) of the parent's overall satisfaction
@@ -186,13 +201,16 @@ def _children(
         k, n, _ = overall_counts(t)
         overall_k.append(int(k))
         overall_n.append(int(n))
-        overall_change = difference_of(overall_counts(t), overall_counts(t_prev))
-        measured.append((child, measures_of(t, child_goals, interval), overall_change))
+        overall_change = difference_of(overall_counts(t), overall_counts(t_prev), min_responses=min_responses)
+        measured.append((child, measures_of(t, child_goals, interval, min_responses=min_responses), overall_change))
 
     # One vectorised call for all children (scipy's per-call overhead would
     # dominate a province with hundreds of communes).
     parent_k, parent_n, leave_one_out = parent
-    funnels, spread = child_funnels(np.array(overall_k), np.array(overall_n), center, parent_k, parent_n, leave_one_out)
+    funnels, spread = child_funnels(
+        np.array(overall_k), np.array(overall_n), center, parent_k, parent_n, leave_one_out,
+        min_responses=min_responses,
+    )
 
     # Many changes are tested at once: control the false discovery rate over all of them.
     adjusted_unit, adjusted_children = adjust_changes(unit_changes, [change for _, _, change in measured])
@@ -214,24 +232,31 @@ def _children(
 
 
 def _funnel_summary(
-    children: Sequence[ChildReport], center: float | None, center_kind: str, spread: Overdispersion | None
+    children: Sequence[ChildReport],
+    center: float | None,
+    center_kind: str,
+    spread: Overdispersion | None,
+    min_responses: int = MIN_RESPONSES,
 ) -> FunnelSummary | None:
     """Centre line and curve (widened when overdispersion is applied) for the children's funnel plot."""
     if center is None or not children:
         return None
-    n_max = max(max(c.overall.n for c in children), MIN_RESPONSES)
+    n_max = max(max(c.overall.n for c in children), min_responses)
     return FunnelSummary(
         measure="overall",
         center=center,
         levels=tuple(level_label(level) for level in DEFAULT_LEVELS),
-        curve=widened_curve(curve_of(center, n_max), spread),
+        curve=widened_curve(curve_of(center, n_max, n_min=min_responses), spread),
         center_kind=center_kind,
         overdispersion=spread,
     )
 
 
 def trend_points(
-    tallies_by_month: Mapping[str, np.ndarray], targets: Mapping[str, float | None] | None = None
+    tallies_by_month: Mapping[str, np.ndarray],
+    targets: Mapping[str, float | None] | None = None,
+    *,
+    min_responses: int = MIN_RESPONSES,
 ) -> list[TrendPoint]:
     """One point per month, in month order, for the 12-month chart."""
     goals = resolve_targets(targets)
@@ -242,8 +267,8 @@ def trend_points(
             TrendPoint(
                 month=month,
                 n_responses=count_of(t, "n"),
-                overall=overall_of(t, goals),
-                service_index=service_of(t, goals),
+                overall=overall_of(t, goals, min_responses=min_responses),
+                service_index=service_of(t, goals, min_responses=min_responses),
             )
         )
     return points

@@ -15,6 +15,11 @@ GROUP_KEYS: Mapping[str, tuple[str, ...]] = {
 }
 
 
+def is_lower_better(key: str) -> bool:
+    """Flags are "lower is better": their target is a maximum."""
+    return key in FLAG_IDS
+
+
 def resolve_targets(overrides: Mapping[str, float | None] | None = None) -> dict[str, float | None]:
     """Defaults with `overrides` applied; None disables a target.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_babel.speaklater import LazyString
 from sqlalchemy.orm import Session
 
@@ -47,6 +48,10 @@ STATUS_LABELS: Mapping[str, LazyString] = {
     "meets": _l("meets target"),
     "possibly_below": _l("possibly below target"),
     "below": _l("below target"),
+    # Flags are lower-is-better: their target is a limit, and they are worded as one.
+    "within": _l("within limit"),
+    "possibly_above": _l("possibly above limit"),
+    "above": _l("above limit"),
 }
 
 #: Whether a month-on-month change is significant (the report's `change` rows).
@@ -54,6 +59,8 @@ CHANGE_STATUS_LABELS: Mapping[str, LazyString] = {
     "significant": _l("significant change"),
     "not_significant": _l("no significant change"),
 }
+#: The status of a zero-tolerance flag with cases: a count, not a test (status "incidents").
+INCIDENTS_STATUS = "incidents"
 
 INSUFFICIENT_LABEL = _l("insufficient data")
 
@@ -94,12 +101,58 @@ def invitation_label(state: str) -> str:
     return str(INVITATION_LABELS.get(state, state))
 
 
-def status_label(status: str) -> str:
-    """A status against the target, "insufficient" (too few answers to judge), or a change's
-    `significant` / `not_significant`."""
+def status_label(status: str, count: int | None = None) -> str:
+    """A status against the target, "insufficient" (too few answers to judge), a change's
+    `significant` / `not_significant`; a zero-tolerance flag's "incidents" reads "N cases
+    reported" (`count` = N)."""
     if status == "insufficient":
         return str(INSUFFICIENT_LABEL)
+    if status == INCIDENTS_STATUS:
+        return incidents_label(count or 0)
     return str(STATUS_LABELS.get(status, CHANGE_STATUS_LABELS.get(status, status)))
+
+
+def incidents_label(count: int) -> str:
+    """What a zero-tolerance flag with cases shows instead of a test."""
+    return str(ngettext("%(num)d case reported", "%(num)d cases reported", count))
+
+
+#: Why the headline rates were not weighted (analysis.weights; the report's `weighting.reason`).
+WEIGHTING_REASONS: Mapping[str, LazyString] = {
+    "no_children": _l("the unit has no sub-units"),
+    "volumes_missing": _l("dossier volumes are not known for every sub-unit this month"),
+    "responses_at_unit": _l("some responses were filed at the unit itself, outside its sub-units"),
+    "stratum_without_responses": _l("a sub-unit with dossiers has no responses"),
+}
+
+
+#: The questionnaires of the service index by form (analysis.sipas ids).
+FORM_LABELS: Mapping[str, LazyString] = {
+    "sipas-full": _l("Full form"),
+    "sipas-kiosk": _l("Kiosk form"),
+}
+
+#: The report's notes on pooling (analysis.forms; the JSON's `notes[].code`).
+NOTE_LABELS: Mapping[str, LazyString] = {
+    "forms_pooled": _l(
+        "Responses to more than one questionnaire are pooled here (the full form and the kiosk form). A kiosk "
+        "respondent answers one item per element, a full-form respondent up to 22, so the pooled service index "
+        "gives full-form respondents more weight; the index of each form is shown beside it."
+    ),
+    "versions_pooled": _l("Responses to more than one version of a questionnaire are pooled in this month."),
+}
+
+
+def form_label(form: str) -> str:
+    return str(FORM_LABELS.get(form, form))
+
+
+def note_label(code: str) -> str:
+    return str(NOTE_LABELS.get(code, code))
+
+
+def weighting_label(reason: str) -> str:
+    return str(WEIGHTING_REASONS.get(reason, reason))
 
 
 def position_label(position: str | None) -> str:

@@ -247,6 +247,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DEFINITIONS_DIR", PATH, str(resource_path("survey_definitions")),
             "where `init-db` reads questionnaires from", shown_default="`survey_definitions/`"),
     Setting("COMMENT_MAX_LENGTH", POSITIVE, 1000, "longest free-text comment accepted"),
+    Setting("MIN_RESPONSES", POSITIVE, 30,
+            "fewest answers behind a published rate: below it a measure's value, interval, count, mean and "
+            "distribution are all hidden (`insufficient`)"),
     Setting("SURVEYAPP_LANG", choice(*LANGUAGES), "vi", "language of command-line messages"),
     Setting("RATE_LIMIT_SUBMISSIONS", RATE, Rate(60, 600),
             "questionnaire posts allowed per client address and link, per window in seconds"),

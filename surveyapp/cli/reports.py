@@ -119,7 +119,9 @@ def report_command(
             scope = resolve_scope(session, unit_code, month)
         else:
             scope = resolve_period_scope(session, unit_code, str(period))
-        report = period_report(session, scope.unit, scope.month, funnel_center)
+        report = period_report(
+            session, scope.unit, scope.month, funnel_center, min_responses=current_app.config["MIN_RESPONSES"]
+        )
     except ReportError as exc:
         click.echo(_("No report: %(reason)s", reason=str(exc)), err=True)
         raise SystemExit(1) from None

@@ -64,4 +64,7 @@ def init_app(app: Flask) -> None:
         channel_label=labels.channel_label,
         status_label=labels.status_label,
         position_label=labels.position_label,
+        weighting_label=labels.weighting_label,
+        form_label=labels.form_label,
+        note_label=labels.note_label,
     )

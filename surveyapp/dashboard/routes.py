@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -119,13 +119,20 @@ def unit_latest(code: str) -> ResponseReturnValue:
 
 
 # ---------------------------------------------------------------- the monthly report
+def _min_n() -> int:
+    """The MIN_RESPONSES setting: below it every measure is suppressed alike."""
+    return int(current_app.config["MIN_RESPONSES"])
+
+
 def _month_picture(unit: Unit, month: str) -> tuple[Report, list[TrendPoint], dict[str, str]]:
     """The period's report (funnel centred as the query's `funnel_center` asks), its trend (a
     month: the 12 months ending there; another period: its months) and the question labels: what
     the overview and its printable version both show."""
     session = get_reports_session()
-    result = reports.period_report(session, unit, month, FunnelCenterForm().value("funnel_center"))
-    points = reports.period_trend(session, unit, month)
+    result = reports.period_report(
+        session, unit, month, FunnelCenterForm().value("funnel_center"), min_responses=_min_n()
+    )
+    points = reports.period_trend(session, unit, month, min_responses=_min_n())
     return result, points, question_labels(session)
 
 
@@ -146,7 +153,7 @@ def report(code: str, month: str) -> str:
 def print_report(code: str, month: str) -> str:
     unit = _visible_unit(code)
     result, points, labels = _month_picture(unit, month)
-    counters = reports.breakdown(get_reports_session(), unit, month, by="counter")
+    counters = reports.breakdown(get_reports_session(), unit, month, by="counter", min_responses=_min_n())
     _audit_export(unit, month, "print")
     return render_template(
         "dashboard/print.html", report=result, trend=points, labels=labels, counters=counters,
@@ -162,7 +169,7 @@ def print_report(code: str, month: str) -> str:
 def report_csv_export(code: str, month: str) -> Response:
     unit = _visible_unit(code)
     session = get_reports_session()
-    body = report_csv(session, reports.period_report(session, unit, month))
+    body = report_csv(session, reports.period_report(session, unit, month, min_responses=_min_n()))
     _audit_export(unit, month, "csv")
     return _download(body, f"bao-cao-{unit.code}-{month}.csv", "text/csv; charset=utf-8")
 
@@ -172,7 +179,7 @@ def report_csv_export(code: str, month: str) -> Response:
 def report_xlsx_export(code: str, month: str) -> Response:
     unit = _visible_unit(code)
     session = get_reports_session()
-    result = reports.period_report(session, unit, month)
+    result = reports.period_report(session, unit, month, min_responses=_min_n())
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "report.xlsx"
         write_report_xlsx(session, result, path)
@@ -220,7 +227,7 @@ def breakdown(code: str, month: str, by: str) -> str:
         abort(404)
     unit = _visible_unit(code)
     session = get_reports_session()
-    rows = reports.breakdown(session, unit, month, by=by)
+    rows = reports.breakdown(session, unit, month, by=by, min_responses=_min_n())
     return render_template(
         "dashboard/breakdown.html", rows=v.worst_first(rows), by=by, charts=v.breakdown_chart(rows, by),
         **_page_context(unit, month, by),
@@ -236,7 +243,7 @@ def counter(code: str, month: str, counter_code: str) -> str:
     # A counter outside the unit's subtree is "not found" here, whatever its own scope.
     if found is None or not found.unit.path.startswith(unit.path):
         abort(404)
-    rows = reports.breakdown(session, unit, month, by="counter")
+    rows = reports.breakdown(session, unit, month, by="counter", min_responses=_min_n())
     row = next((r for r in rows if r.key == found.code), None)
     labels = question_labels(session)
     page = data.comments_page(session, unit, month, data.CommentFilter(counter_code=found.code), per_page=20)
@@ -252,7 +259,7 @@ def counter(code: str, month: str, counter_code: str) -> str:
 def criteria(code: str, month: str) -> str:
     unit = _visible_unit(code)
     session = get_reports_session()
-    result = reports.period_report(session, unit, month)
+    result = reports.period_report(session, unit, month, min_responses=_min_n())
     labels = question_labels(session)
     ranked = v.ranked_criteria(result.criteria, labels)
     return render_template(

@@ -34,7 +34,9 @@ def period_choices(now: Month) -> list[tuple[str, str]]:
     return choices
 
 
-STATUS_ORDER = {"below": 0, "possibly_below": 1, "meets": 2, None: 3}
+STATUS_ORDER = {
+    "below": 0, "above": 0, "incidents": 0, "possibly_below": 1, "possibly_above": 1, "meets": 2, "within": 2, None: 3,
+}
 FUNNEL_BELOW = ("below_998", "below_95")
 
 
@@ -55,7 +57,7 @@ class RankedCriterion:
 class RankedExpectation:
     id: str
     label: str
-    count: int
+    count: int | None
     n: int
     share: float | None
 
@@ -108,13 +110,27 @@ def worst_first(rows: Sequence[GroupReport]) -> list[GroupReport]:
     return sorted(rows, key=lambda r: _compared_key(r.overall))
 
 
+def _control_limits(report: Report, months: list[str]) -> dict[str, Any]:
+    """The p-chart's centre and 3σ limits per month of the trend chart (analysis.trends), and the
+    months whose share falls outside them."""
+    by_month = {point.month: point for point in report.trend_control or ()}
+    points = [by_month.get(month) for month in months]
+    return {
+        "center": [None if p is None else p.center for p in points],
+        "lcl": [None if p is None else p.lcl for p in points],
+        "ucl": [None if p is None else p.ucl for p in points],
+        "signal": [bool(p and p.signal) for p in points],
+        "control_text": {"limits": _("Control limits (3σ)"), "signal": _("Outside the control limits")},
+    }
+
+
 def priorities(report: Report, labels: Mapping[str, str], limit: int = 6) -> list[Priority]:
     """What to fix first: red flags, then elements and criteria below target, then sub-units
     under the funnel's lower limit. Ordered by status, then by how far the value is."""
     items: list[Priority] = []
     for flag in FLAG_IDS:
         rate = report.flags[flag]
-        if rate.status in ("below", "possibly_below"):
+        if rate.status in ("above", "possibly_above", "incidents"):
             items.append(Priority(kind="flag", label=flag_label(flag), rate=rate, order=(STATUS_ORDER[rate.status], 0)))
     for element in ELEMENTS:
         pooled = report.elements[element]
@@ -158,8 +174,11 @@ def overview_charts(report: Report, trend: Sequence[TrendPoint], labels: Mapping
             "value": [p.overall.value for p in trend], "low": [p.overall.ci_low for p in trend],
             "high": [p.overall.ci_high for p in trend], "index": [p.service_index.value for p in trend],
             "n": [p.n_responses for p in trend], "target": report.targets.get("overall"),
-            "text": {"value": _("Overall satisfaction"), "interval": _pct(_("95%% interval")),
-                     "index": _("Service index"), "target": _("Target")},
+            **_control_limits(report, [p.month for p in trend]),
+            "text": {
+                "value": _("Overall satisfaction"), "interval": _pct(_("95%% interval")), "index": _("Service index"),
+                "target": _("Target"),
+            },
         },
     }
     funnel = report.funnel
@@ -168,8 +187,10 @@ def overview_charts(report: Report, trend: Sequence[TrendPoint], labels: Mapping
             "kind": "funnel", "center": funnel.center, "curve": to_jsonable(funnel.curve.to_json()),
             "levels": list(funnel.levels),
             "points": [
-                {"code": c.code, "name": c.name, "n": c.overall.n, "rate": c.overall.value,
-                 "position": c.funnel.position}
+                {
+                    "code": c.code, "name": c.name, "n": c.overall.n, "rate": c.overall.value,
+                    "position": c.funnel.position,
+                }
                 for c in report.children if c.overall.value is not None
             ],
             "text": {"center": _("Target") if funnel.center_kind == "target" else _("Parent unit's rate"),

@@ -28,8 +28,14 @@ def test_report_csv_keeps_its_column_ids_and_adds_a_header_and_statuses_in_vietn
     assert rows[2][:4] == ["Phần", "Mã", "Nội dung", "Giá trị"] and rows[2][-2] == "Đánh giá (bằng chữ)"
     records = {(r[0], r[1]): dict(zip(rows[1], r, strict=True)) for r in rows[3:]}
     words = {"meets": "đạt chỉ tiêu", "possibly_below": "có thể dưới chỉ tiêu", "below": "dưới chỉ tiêu",
-             "significant": "thay đổi có ý nghĩa thống kê", "not_significant": "thay đổi không có ý nghĩa thống kê", "": ""}
-    assert all(record["status_label"] == words[record["status"]] for record in records.values())
+             "significant": "thay đổi có ý nghĩa thống kê", "not_significant": "thay đổi không có ý nghĩa thống kê", "": "",
+             # flags are limits (issue 12): within / possibly above / above, and incidents counted
+             "within": "trong ngưỡng", "possibly_above": "có thể vượt ngưỡng", "above": "vượt ngưỡng"}
+    for record in records.values():
+        if record["status"] == "incidents":
+            assert record["status_label"] == f"{record['count']} trường hợp được phản ánh"
+        else:
+            assert record["status_label"] == words[record["status"]]
     children = [record for (section, _code), record in records.items() if section == "child"]
     assert children and all(record["position_label"] for record in children)
     assert all(record["position_label"] == "" for (section, _code), record in records.items() if section != "child")

@@ -22,8 +22,8 @@ def wilson(k: float, n: float) -> tuple[float, float]:
 
 
 def rate(k: int, n: int) -> dict[str, Any]:
-    if n < 30:
-        return {"value": None, "ci_low": None, "ci_high": None, "n": n, "count": k}
+    if n < 30:  # suppressed alike: value, interval and count (issue 12, item 7)
+        return {"value": None, "ci_low": None, "ci_high": None, "n": n, "count": None}
     low, high = wilson(k, n)
     return {"value": k / n, "ci_low": low, "ci_high": high, "n": n, "count": k}
 
@@ -41,8 +41,9 @@ def criterion(rows: Iterable[Row], item: str) -> dict[str, Any]:
 def overall(rows: Iterable[Row]) -> dict[str, Any]:
     scores = [s for s in (score(r, "overall") for r in rows) if s is not None]
     out = rate(sum(s >= 4 for s in scores), len(scores))
-    out["mean"] = sum(scores) / len(scores)
-    out["distribution"] = {str(v): scores.count(v) for v in range(1, 6)}
+    shown = len(scores) >= 30
+    out["mean"] = sum(scores) / len(scores) if shown else None
+    out["distribution"] = {str(v): scores.count(v) for v in range(1, 6)} if shown else None
     return out
 
 
@@ -57,7 +58,9 @@ def pooled(rows: Iterable[Row], element: str | None) -> dict[str, Any]:
             ys.append(sum(s >= 4 for s in scores))
             ms.append(len(scores))
     n = len(ms)
-    return {"value": None if n < 30 else sum(ys) / sum(ms), "n": n, "count": sum(ys), "items": sum(ms)}
+    if n < 30:
+        return {"value": None, "n": n, "count": None, "items": None}
+    return {"value": sum(ys) / sum(ms), "n": n, "count": sum(ys), "items": sum(ms)}
 
 
 def flag(rows: Iterable[Row], name: str) -> dict[str, Any]:

@@ -69,7 +69,10 @@ def report_rows(session: Session, report: Report) -> Iterator[Row]:
     yield _rate_row("summary", "service_index", _("Service index (SIPAS)"), report.service_index)
     yield _rate_row("summary", "overall", _("Overall satisfaction"), report.overall)
     yield Row("summary", "overall_mean", _("Mean overall score (1–5)"), value=report.overall.mean, n=report.overall.n)
-    for score, count in report.overall.distribution.items():
+    # A suppressed distribution keeps its five rows, with the counts hidden like the rate's.
+    hidden: dict[str, int | None] = {str(score): None for score in range(1, 6)}
+    distribution = report.overall.distribution or hidden
+    for score, count in distribution.items():
         label = _("Overall score %(score)s", score=score)
         yield Row("overall_distribution", score, label, n=report.overall.n, count=count)
     if report.response_rate is not None:
@@ -109,7 +112,7 @@ def _headers() -> list[str]:
 
 
 def _status_words(row: Row) -> str:
-    return "" if row.status is None else status_label(row.status)
+    return "" if row.status is None else status_label(row.status, row.count)
 
 
 def _position_words(row: Row) -> str:

@@ -20,16 +20,19 @@ from typing import Any
 
 import numpy as np
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis import ResponseArrays, empty_tally, small_area, tally
+from analysis.forms import pooling_notes, service_by_form
 from analysis.indices import criteria_of, expectations_of, response_rate_of
-from analysis.model import ExpectationShare, GroupReport, Report, ResponseRate, TrendPoint
+from analysis.model import ControlPoint, ExpectationShare, GroupReport, Report, ResponseRate, TrendPoint, YearOnYear
 from analysis.report import compute_report, measures_of, trend_points
+from analysis.sipas import MIN_RESPONSES
 from analysis.tally import TALLY_SLOTS
 from analysis.targets import resolve_targets
-from analysis.yoy import YearOnYear, year_on_year_of
+from analysis.trends import control_points, year_on_year_of
+from analysis.weights import Stratum, weighting_of
 from surveyapp.labels import period_error
 from surveyapp.models import Counter, Procedure, Response, SurveyDefinitionRecord, Unit
 from surveyapp.periods import Period, PeriodError, is_month, months_ending
@@ -40,7 +43,7 @@ from surveyapp.services.reporting.fact_sources import dossier_fact_sources
 from surveyapp.services.reporting.rollups import read_rollups
 from surveyapp.services.reporting.targets import effective_overrides
 
-GROUPINGS: tuple[str, ...] = ("child", "counter", "procedure", "channel")
+GROUPINGS: tuple[str, ...] = ("child", "counter", "procedure", "channel", "definition")
 OWN = "own"  # group key of responses filed at the unit itself, not under a child
 
 GroupKey = Any
@@ -95,7 +98,8 @@ def load_tallies(session: Session, unit: Unit, months: Sequence[str], group_by: 
 
     group_by: None (key None: the whole subtree), "child" (the direct child unit's id whose
     subtree holds the response, or OWN for responses filed at `unit` itself), "counter"
-    (counter id or None), "procedure" (procedure id or None) or "channel" (its code).
+    (counter id or None), "procedure" (procedure id or None), "channel" (its code) or
+    "definition" (the questionnaire id, e.g. sipas-full: a key of the stored aggregates).
     Only the given months are read (the month column is indexed with the unit).
     """
     if group_by is not None and group_by not in GROUPINGS:
@@ -108,7 +112,9 @@ def load_tallies(session: Session, unit: Unit, months: Sequence[str], group_by: 
     # Counters, procedures and channels cross the tree: read from the fine-grained monthly
     # aggregates kept as responses arrive (surveyapp/services/reporting/aggregates.py);
     # load_tallies_from_responses below recomputes the same vectors from raw answers.
-    column = {"counter": "counter_id", "procedure": "procedure_id", "channel": "channel"}[group_by]
+    column = {
+        "counter": "counter_id", "procedure": "procedure_id", "channel": "channel", "definition": "definition_id",
+    }[group_by]
     out: Tallies = {}
     for month, value, vector in subtree_sums(session, unit.path, months, column):
         group: GroupKey = (value or None) if group_by in ("counter", "procedure") else value
@@ -146,8 +152,8 @@ def load_tallies_from_responses(
     expect_forms = _forms_with_expect(session)
     query = (
         select(
-            Response.month, Response.answers, Response.definition_pk, Unit.path,
-            Response.counter_id, Response.procedure_id, Response.channel,
+            Response.month, Response.answers, Response.definition_pk, Unit.path, Response.counter_id,
+            Response.procedure_id, Response.channel, Response.definition_id,
         )
         .join(Unit, Unit.id == Response.unit_id)
         .where(Unit.path.startswith(unit.path, autoescape=True), Response.month.in_(list(months)))
@@ -155,7 +161,7 @@ def load_tallies_from_responses(
     prefix_length = len(unit.path)
     keys: list[tuple[str, GroupKey]] = []
     records: list[dict[str, Any]] = []
-    for month, answers, definition_pk, path, counter_id, procedure_id, channel in session.execute(query):
+    for month, answers, definition_pk, path, counter_id, procedure_id, channel, definition_id in session.execute(query):
         if group_by is None:
             group: GroupKey = None
         elif group_by == "child":
@@ -165,6 +171,8 @@ def load_tallies_from_responses(
             group = counter_id
         elif group_by == "procedure":
             group = procedure_id
+        elif group_by == "definition":
+            group = definition_id
         else:
             group = channel
         keys.append((month, group))
@@ -195,15 +203,20 @@ def _sum(tallies: Tallies, months: str | Iterable[str], groups: Iterable[GroupKe
 
 
 # ------------------------------------------------------------------ the report of a period
-def monthly_report(session: Session, unit: Unit, month: str, funnel_center: str = "parent") -> Report:
+def monthly_report(
+    session: Session, unit: Unit, month: str, funnel_center: str = "parent", *, min_responses: int = MIN_RESPONSES
+) -> Report:
     """The monthly report of a unit's subtree: the report of the period `month`.
 
-    funnel_center: the funnel's centre line, "parent" or "target" (analysis.comparison)."""
+    funnel_center: the funnel's centre line, "parent" or "target" (analysis.comparison);
+    min_responses: the MIN_RESPONSES setting (suppression below it)."""
     check_month(month)
-    return period_report(session, unit, month, funnel_center)
+    return period_report(session, unit, month, funnel_center, min_responses=min_responses)
 
 
-def period_report(session: Session, unit: Unit, period: str, funnel_center: str = "parent") -> Report:
+def period_report(
+    session: Session, unit: Unit, period: str, funnel_center: str = "parent", *, min_responses: int = MIN_RESPONSES
+) -> Report:
     """The report of a unit's subtree for a period (any text of surveyapp.periods), with its
     children, the change from the previous period of the same length, the change from the same
     period a year earlier (`year_on_year`) and response rates."""
@@ -231,14 +244,30 @@ def period_report(session: Session, unit: Unit, period: str, funnel_center: str 
         targets=effective_overrides(unit),
         previous_month=prev[-1] if single_month else None,
         funnel_center=funnel_center,
+        min_responses=min_responses,
     )
     rates = _response_rates(session, unit, now, [unit, *children])
+    goals = resolve_targets(effective_overrides(unit))
+    volumes = _period_volumes(session, [child.id for child in children], now)
+    weighting = weighting_of(
+        [Stratum(_sum(tallies, now, [child.id]), volumes.get(child.id)) for child in children],
+        _sum(tallies, now, [OWN]),
+        goals,
+        min_responses=min_responses,
+    )
+    form_tallies: dict[str, np.ndarray] = {}
+    for (_m, form), vector in load_tallies(session, unit, now, group_by="definition").items():
+        form_tallies[str(form)] = form_tallies[str(form)] + vector if str(form) in form_tallies else vector
     report = replace(
         report,
         month=now[-1] if single_month else None,
         period=str(chosen),
         previous_period=str(before),
-        year_on_year=year_on_year_tallies(tallies, chosen),
+        year_on_year=year_on_year_tallies(tallies, chosen, min_responses=min_responses),
+        weighting=weighting,
+        service_index_by_form=service_by_form(form_tallies, goals, min_responses=min_responses),
+        notes=pooling_notes(form_tallies, versions_in(session, unit, now)),
+        trend_control=_trend_control(session, unit, chosen, min_responses=min_responses),
         response_rate=rates[unit.id],
         dossier_facts=dossier_fact_sources(session, unit, now),
         children=tuple(
@@ -247,7 +276,11 @@ def period_report(session: Session, unit: Unit, period: str, funnel_center: str 
                 entry,
                 response_rate=rates[child.id],
                 with_response_rate=True,
-                criteria=criteria_of(_sum(tallies, now, [child.id]), resolve_targets(effective_overrides(child))),
+                criteria=criteria_of(
+                    _sum(tallies, now, [child.id]),
+                    resolve_targets(effective_overrides(child)),
+                    min_responses=min_responses,
+                ),
             )
             for entry, child in zip(report.children, children, strict=True)
         ),
@@ -257,12 +290,13 @@ def period_report(session: Session, unit: Unit, period: str, funnel_center: str 
     return replace(report, children=small_area.attach(report.children, child_tallies, _sum(tallies, now)))
 
 
-def year_on_year_tallies(tallies: Tallies, period: Period) -> YearOnYear:
+def year_on_year_tallies(tallies: Tallies, period: Period, *, min_responses: int = MIN_RESPONSES) -> YearOnYear:
     """The period against the same period a year earlier: the tallies of the same months a year
     earlier are summed and passed as the "then" tally (tallies: keyed (month, group), holding
     both periods' months)."""
     then = period.year_earlier()
-    return year_on_year_of(str(then), _sum(tallies, period.month_texts()), _sum(tallies, then.month_texts()))
+    now_tally, then_tally = _sum(tallies, period.month_texts()), _sum(tallies, then.month_texts())
+    return year_on_year_of(now_tally, then_tally, str(then), min_responses=min_responses)
 
 
 def _response_rates(
@@ -312,7 +346,9 @@ def _response_rates(
 
 
 # ------------------------------------------------------------------ dashboard helpers
-def breakdown(session: Session, unit: Unit, month: str, by: str = "counter") -> list[GroupReport]:
+def breakdown(
+    session: Session, unit: Unit, month: str, by: str = "counter", *, min_responses: int = MIN_RESPONSES
+) -> list[GroupReport]:
     """Per counter, procedure or channel of the subtree: the core measures and criteria, for a
     month or any period (`month` is the period's text; its months are pooled)."""
     if by not in ("counter", "procedure", "channel"):
@@ -328,10 +364,10 @@ def breakdown(session: Session, unit: Unit, month: str, by: str = "counter") -> 
         code, name = labels.get(group, (None, None))
         rows.append(
             GroupReport(
-                **measures_of(t, goals).core_fields(),
+                **measures_of(t, goals, min_responses=min_responses).core_fields(),
                 key=group if by == "channel" else code,
                 name=name,
-                criteria=criteria_of(t, goals),
+                criteria=criteria_of(t, goals, min_responses=min_responses),
             )
         )
     if by == "counter" and rows:
@@ -355,30 +391,83 @@ def _labels(session: Session, by: str, groups: list[GroupKey]) -> dict[GroupKey,
     return {}
 
 
-def trend(session: Session, unit: Unit, end_month: str, months: int = 12) -> list[TrendPoint]:
+def trend(
+    session: Session, unit: Unit, end_month: str, months: int = 12, *, min_responses: int = MIN_RESPONSES
+) -> list[TrendPoint]:
     """One point per month (overall, service index, n) for the `months` ending at `end_month`."""
     check_month(end_month)
-    return _trend_of(session, unit, months_ending(end_month, months))
+    return _trend_of(session, unit, months_ending(end_month, months), min_responses=min_responses)
 
 
-def period_trend(session: Session, unit: Unit, period: str) -> list[TrendPoint]:
+def period_trend(session: Session, unit: Unit, period: str, *, min_responses: int = MIN_RESPONSES) -> list[TrendPoint]:
     """The trend shown with a period's report: for a month, the 12 months ending there; for any
     other period, its own months (a year: its 12 months)."""
     chosen = check_period(period)
     if chosen.kind == "month":
-        return trend(session, unit, str(chosen), months=12)
-    return _trend_of(session, unit, chosen.month_texts())
+        return trend(session, unit, str(chosen), months=12, min_responses=min_responses)
+    return _trend_of(session, unit, chosen.month_texts(), min_responses=min_responses)
 
 
-def _trend_of(session: Session, unit: Unit, wanted: list[str]) -> list[TrendPoint]:
+def _trend_of(
+    session: Session, unit: Unit, wanted: list[str], *, min_responses: int = MIN_RESPONSES
+) -> list[TrendPoint]:
     tallies = load_tallies(session, unit, wanted)
-    return trend_points({m: _sum(tallies, m) for m in wanted}, effective_overrides(unit))
+    return trend_points({m: _sum(tallies, m) for m in wanted}, effective_overrides(unit), min_responses=min_responses)
 
 
-def expectations(session: Session, unit: Unit, month: str) -> dict[str, ExpectationShare]:
+def expectations(
+    session: Session, unit: Unit, month: str, *, min_responses: int = MIN_RESPONSES
+) -> dict[str, ExpectationShare]:
     """Share of respondents naming each improvement area (a month or any period)."""
     months = check_period(month).month_texts()
-    return expectations_of(_sum(load_tallies(session, unit, months), months))
+    return expectations_of(_sum(load_tallies(session, unit, months), months), min_responses=min_responses)
+
+
+def versions_in(session: Session, unit: Unit, months: str | Sequence[str]) -> list[tuple[str, int, int]]:
+    """(questionnaire id, version, responses) of the subtree's responses in the months. The
+    aggregates are kept per questionnaire, not per version: when some questionnaire has more than
+    one stored version, this one count reads the responses through their (unit, month) index;
+    otherwise no version can have been pooled and each questionnaire's count comes from the
+    aggregates' form split by the caller (`pooling_notes`), so nothing raw is read."""
+    wanted = [months] if isinstance(months, str) else list(months)
+    several = session.scalar(
+        select(func.count()).select_from(
+            select(SurveyDefinitionRecord.definition_id)
+            .group_by(SurveyDefinitionRecord.definition_id)
+            .having(func.count() > 1)
+            .subquery()
+        )
+    )
+    if not several:
+        return []
+    query = (
+        select(SurveyDefinitionRecord.definition_id, SurveyDefinitionRecord.version, func.count())
+        .select_from(Response)
+        .join(Unit, Unit.id == Response.unit_id)
+        .join(SurveyDefinitionRecord, SurveyDefinitionRecord.id == Response.definition_pk)
+        .where(Unit.path.startswith(unit.path, autoescape=True), Response.month.in_(wanted))
+        .group_by(SurveyDefinitionRecord.definition_id, SurveyDefinitionRecord.version)
+    )
+    return [(str(form), int(version), int(n)) for form, version, n in session.execute(query)]
+
+
+def _period_volumes(session: Session, unit_ids: list[int], months: Sequence[str]) -> dict[int, int]:
+    """Each unit's dossiers over the months: only units with a volume for every month (a unit
+    missing a month is left out, so weighting reports `volumes_missing`)."""
+    totals: dict[int, int] = {}
+    seen: dict[int, int] = {}
+    for month in months:
+        for unit_id, n in volumes_in(session, unit_ids, month).items():
+            totals[unit_id] = totals.get(unit_id, 0) + n
+            seen[unit_id] = seen.get(unit_id, 0) + 1
+    return {unit_id: n for unit_id, n in totals.items() if seen[unit_id] == len(months)}
+
+
+def _trend_control(session: Session, unit: Unit, period: Period, *, min_responses: int) -> tuple[ControlPoint, ...]:
+    """The p-chart of overall satisfaction over the months the period's trend shows."""
+    wanted = months_ending(str(period), 12) if period.kind == "month" else period.month_texts()
+    tallies = load_tallies(session, unit, wanted)
+    return control_points({m: _sum(tallies, m) for m in wanted}, min_responses=min_responses)
 
 
 def comments(session: Session, unit: Unit, month: str, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:

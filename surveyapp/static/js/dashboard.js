@@ -111,9 +111,22 @@
       datasets.push({ label: d.text.target + " " + pct0.format(d.target), data: labels.map(function () { return d.target; }),
         borderColor: C.red, borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0 });
     }
+    // p-chart: 3σ control limits per month around the twelve months' pooled share; a month outside
+    // them is drawn as a large red point (the JSON's trend_control, docs/REPORT.md).
+    var lcl = d.lcl || [], ucl = d.ucl || [], signal = d.signal || [];
+    if (lcl.some(function (v) { return v !== null; })) {
+      datasets.push({ label: d.control_text.limits, data: ucl, borderColor: C.amber, borderDash: [2, 3], borderWidth: 1.2,
+        pointRadius: 0, stepped: "middle", fill: false, spanGaps: false });
+      datasets.push({ label: "", data: lcl, borderColor: C.amber, borderDash: [2, 3], borderWidth: 1.2,
+        pointRadius: 0, stepped: "middle", fill: false, spanGaps: false });
+      if (signal.some(Boolean)) {
+        datasets.push({ label: d.control_text.signal, data: d.value.map(function (v, i) { return signal[i] ? v : null; }),
+          showLine: false, pointRadius: 7, pointStyle: "circle", borderColor: C.red, backgroundColor: C.red });
+      }
+    }
     var options = common();
-    options.scales = { y: { min: lowest(d.low.concat(d.index), 0.5), max: 1, ticks: { callback: function (v) { return pct0.format(v); } } } };
-    options.plugins.tooltip = { mode: "index", intersect: false, filter: function (item) { return item.datasetIndex >= 2; },
+    options.scales = { y: { min: lowest(d.low.concat(d.index, lcl), 0.5), max: 1, ticks: { callback: function (v) { return pct0.format(v); } } } };
+    options.plugins.tooltip = { mode: "index", intersect: false, filter: function (item) { return item.datasetIndex >= 2 && !!item.dataset.label; },
       callbacks: { label: function (ctx) {
         var i = ctx.dataIndex, text = ctx.dataset.label + ": " + fmt(ctx.parsed.y);
         if (ctx.datasetIndex === 2) { text += " [" + fmt(d.low[i]) + " – " + fmt(d.high[i]) + "], n = " + d.n[i]; }
