@@ -16,26 +16,11 @@ from analysis import sipas
 from surveyapp.models import Dossier, Response
 from surveyapp.periods import this_month
 from tests.dossiers.conftest import CONTACT_KEY
-from tests.dossiers.servers import SmsGatewayServer, SmtpServer
 
 pytestmark = pytest.mark.browser
 
 EMAIL, PHONE = "tran.van.c@example.vn", "+84912345678"
 LINK = re.compile(r"https?://[^\s)]+/d/[A-Za-z0-9_-]+(?=[\s)]|$)")
-
-
-@pytest.fixture
-def smtp():  # type: ignore[no-untyped-def]
-    server = SmtpServer()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def gateway():  # type: ignore[no-untyped-def]
-    server = SmsGatewayServer()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -14,26 +14,11 @@ from surveyapp.models import Dossier, Response
 from surveyapp.services.accounts import accounts
 from tests.dossiers.conftest import CONTACT_KEY
 from tests.dossiers.helpers import api_client, bearer, dossier
-from tests.dossiers.servers import SmsGatewayServer, SmtpServer
 from tests.survey.helpers import full_answers
 
 EMAIL, PHONE = "nguyen.thi.b@example.vn", "0912345678"
 YESTERDAY = date.today() - timedelta(days=1)
 CITIZEN_ONLY = {k: v for k, v in full_answers().items() if k not in ("submit_channel", "receive_channel", "ontime")}
-
-
-@pytest.fixture
-def smtp():  # type: ignore[no-untyped-def]
-    server = SmtpServer()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def gateway():  # type: ignore[no-untyped-def]
-    server = SmsGatewayServer()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
