@@ -37,6 +37,7 @@ from surveyapp.models.operations import (
     unit_rollup,
 )
 from surveyapp.services.reporting import rollups
+from surveyapp.services.reporting.slot_upserts import pg_bulk_upsert, row_upsert
 
 GroupKey = tuple[str, int, int, int, str, str]  # month, unit, counter (0 none), procedure (0 none), channel, definition
 REBUILD_CHUNK = 5000
@@ -93,20 +94,7 @@ def tallies_of(session: Session, responses: Sequence[Any]) -> dict[GroupKey, np.
     return {key: counts[i] for key, i in index.items()}
 
 
-def _row_upsert() -> Any:
-    """The single-group upsert of every form and kiosk submission, as plain SQL written once:
-    the same text is valid on SQLite (>= 3.24) and PostgreSQL, and a prebuilt statement skips
-    SQLAlchemy's construction and cache-key work over 217 columns on every request (that was
-    half of a submission's CPU time, docs/BENCHMARKS.md)."""
-    columns = list(ROW_KEY) + list(SLOT_COLUMNS)
-    updates = ", ".join(f"{c} = response_tally.{c} + excluded.{c}" for c in SLOT_COLUMNS)
-    return text(
-        f"INSERT INTO response_tally ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)}) "
-        f"ON CONFLICT ({', '.join(ROW_KEY)}) DO UPDATE SET {updates}"
-    )
-
-
-_ROW_UPSERT = _row_upsert()
+_ROW_UPSERT = row_upsert("response_tally", ROW_KEY)
 
 
 def add_tallies(session: Session, tallies: Mapping[GroupKey, np.ndarray], *, lock: bool = True) -> None:
@@ -136,19 +124,10 @@ def add_tallies(session: Session, tallies: Mapping[GroupKey, np.ndarray], *, loc
     rollups.add_rollups(session, tallies, shard)
 
 
-def _pg_bulk_upsert() -> Any:
-    columns = list(ROW_KEY) + list(SLOT_COLUMNS)
-    types = {"month": "varchar", "channel": "varchar", "definition_id": "varchar"}
-    record = ", ".join(f"{c} {types.get(c, 'integer' if c in ROW_KEY else 'bigint')}" for c in columns)
-    updates = ", ".join(f"{c} = response_tally.{c} + excluded.{c}" for c in SLOT_COLUMNS)
-    return text(
-        f"INSERT INTO response_tally ({', '.join(columns)}) "
-        f"SELECT {', '.join(columns)} FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS x({record}) "
-        f"ON CONFLICT ({', '.join(ROW_KEY)}) DO UPDATE SET {updates}"
-    )
-
-
-_PG_BULK_UPSERT = _pg_bulk_upsert()
+_TEXT_KEYS = ("month", "channel", "definition_id")
+_PG_BULK_UPSERT = pg_bulk_upsert(
+    "response_tally", ROW_KEY, {c: "varchar" if c in _TEXT_KEYS else "integer" for c in ROW_KEY}
+)
 
 
 def record_tallies(session: Session, responses: Sequence[Any]) -> None:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from surveyapp.models import Unit
 from surveyapp.models.operations import ROLLUP_KEY, SLOT_COLUMNS, unit_rollup
+from surveyapp.services.reporting.slot_upserts import pg_bulk_upsert, row_upsert
 
 RollupKey = tuple[str, int]  # month, unit id (the unit's whole subtree)
 
@@ -57,30 +58,11 @@ def rolled_up(tallies: Mapping[tuple[Any, ...], np.ndarray], paths: Mapping[int,
     return out
 
 
-def _row_upsert() -> Any:
-    columns = list(ROLLUP_KEY) + list(SLOT_COLUMNS)
-    updates = ", ".join(f"{c} = unit_rollup.{c} + excluded.{c}" for c in SLOT_COLUMNS)
-    return text(
-        f"INSERT INTO unit_rollup ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)}) "
-        f"ON CONFLICT ({', '.join(ROLLUP_KEY)}) DO UPDATE SET {updates}"
-    )
-
-
-def _pg_bulk_upsert() -> Any:
-    columns = list(ROLLUP_KEY) + list(SLOT_COLUMNS)
-    types = {"month": "varchar", "unit_id": "integer", "shard": "integer"}
-    record = ", ".join(f"{c} {types.get(c, 'bigint')}" for c in columns)
-    updates = ", ".join(f"{c} = unit_rollup.{c} + excluded.{c}" for c in SLOT_COLUMNS)
-    return text(
-        f"INSERT INTO unit_rollup ({', '.join(columns)}) "
-        f"SELECT {', '.join(columns)} FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS x({record}) "
-        f"ON CONFLICT ({', '.join(ROLLUP_KEY)}) DO UPDATE SET {updates}"
-    )
-
-
 # Built once: a 217-column construct rebuilt per request costs more than the statement.
-_ROW_UPSERT = _row_upsert()
-_PG_BULK_UPSERT = _pg_bulk_upsert()
+_ROW_UPSERT = row_upsert("unit_rollup", ROLLUP_KEY)
+_PG_BULK_UPSERT = pg_bulk_upsert(
+    "unit_rollup", ROLLUP_KEY, {"month": "varchar", "unit_id": "integer", "shard": "integer"}
+)
 
 
 def add_rollups(session: Session, tallies: Mapping[tuple[Any, ...], np.ndarray], shard: int) -> None:
