@@ -307,6 +307,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INVITATION_HOUR", HOUR, 20, "hour (Vietnam time) invitations go out on the day the result is returned"),
     Setting("INVITATION_REMINDER_DAYS", POSITIVE, 3,
             "days after the invitation to send the one reminder if unanswered"),
+    Setting("CHROMIUM_PATH", PATH, "/usr/bin/chromium",
+            "the Chromium that prints reports to PDF (`/reports/<unit>/<period>.pdf`, `send-reports`)"),
     # Fixed in the code; the tests override some of them.
     Setting("BABEL_DEFAULT_LOCALE", choice(*LANGUAGES), "vi", "language of a visitor who chose none", env=False),
     Setting("BABEL_DEFAULT_TIMEZONE", TEXT, "Asia/Ho_Chi_Minh", "time zone of dates shown", env=False),
