@@ -9,6 +9,7 @@ scripts/install-system-deps.sh).
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,15 @@ class PdfError(RuntimeError):
 
 
 def html_to_pdf(html: str, static_folder: Path, chromium_path: str, *, timeout_s: float = 60.0) -> bytes:
-    """The A4 PDF of an HTML page whose assets are under /static/ (the app's static folder)."""
+    """The A4 PDF of an HTML page whose assets are under /static/ (the app's static folder).
+
+    Printed on a thread of its own: Playwright's synchronous API refuses to run on a thread that
+    already has an event loop (an async server, or another Playwright session)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf") as printer:
+        return printer.submit(_print, html, static_folder, chromium_path, timeout_s).result()
+
+
+def _print(html: str, static_folder: Path, chromium_path: str, timeout_s: float) -> bytes:
     # Playwright is imported here: only printing needs it, and it is heavy to import.
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
