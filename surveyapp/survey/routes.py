@@ -15,6 +15,7 @@ from surveyapp.services.organisation.lookups import all_procedures, counter_by_c
 from surveyapp.services.survey.collect import (
     LinkState,
     SurveyTarget,
+    campaign_target,
     collect,
     counter_target,
     dossier_target,
@@ -50,6 +51,12 @@ def dossier_survey(token: str):  # type: ignore[no-untyped-def]
     """A dossier's link (docs/INTEGRATION.md): what the dossier knows is not asked again."""
     target = dossier_target(get_session(), token, vietnam_today())
     return _survey_page(target)
+
+
+@bp.route("/c/<token>", methods=["GET", "POST"])
+def campaign_survey(token: str):  # type: ignore[no-untyped-def]
+    """A campaign's link for one sampled dossier (docs/CAMPAIGNS.md): answers kept apart."""
+    return _survey_page(campaign_target(get_session(), token))
 
 
 @bp.get("/d/<token>/qr.<any(svg, png):kind>")
