@@ -7,6 +7,8 @@ import io
 import json
 import re
 
+import jinja2
+
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
@@ -30,6 +32,7 @@ def sign_in_admin(app, client):  # type: ignore[no-untyped-def]
 
 
 def test_an_administrator_creates_draws_and_reads_a_campaign(app, client, smtp, runner):
+    app.jinja_env.undefined = jinja2.StrictUndefined  # a misspelt attribute fails instead of showing nothing
     post_frame(app, client)
     sign_in_admin(app, client)
     assert client.get("/admin/campaigns").status_code == 200
@@ -38,6 +41,8 @@ def test_an_administrator_creates_draws_and_reads_a_campaign(app, client, smtp, 
     campaign_id = int(re.search(r"/admin/campaigns/(\d+)$", created.headers["Location"]).group(1))
     page = client.get(f"/admin/campaigns/{campaign_id}").get_data(as_text=True)
     assert 'name="seed"' in page
+    before = client.get(f"/admin/campaigns/{campaign_id}/report.json").get_json()
+    assert before["strata"] == [] and before["respondents"] == 0 and before["overall"]["value"] is None
     drawn = client.post(f"/admin/campaigns/{campaign_id}/draw", data={"seed": "2026"})
     assert drawn.status_code == 303
     page = client.get(f"/admin/campaigns/{campaign_id}").get_data(as_text=True)
@@ -93,3 +98,12 @@ def test_the_opt_out_link_of_a_campaign_invitation(app, client, smtp, runner):
     with app.app_context():
         assert get_session().scalar(select(func.count()).select_from(InvitationOptOut)) == 1
     assert client.get("/c/not-a-real-link").status_code == 404
+
+
+def test_a_year_to_date_period_is_stored_as_its_months(app, runner):
+    result = runner.invoke(args=["campaign", "create", "--name", "YTD", "--unit", "DEMO", "--period", "2026-YTD",
+                                 "--sample", "5"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        stored = get_session().get(Campaign, int(result.output))
+        assert stored.period.startswith("2026-01..2026-")

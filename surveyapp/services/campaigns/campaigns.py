@@ -73,6 +73,8 @@ def create_campaign(session: Session, spec: CampaignSpec) -> Campaign:
         period = Period.parse(spec.period.strip())
     except PeriodError as error:
         raise CampaignError(period_error(error), "period") from None
+    if period.kind == "ytd":  # the frame must not move as the year goes on: its months, as a range
+        period = Period.range(period.first, period.last)
     if spec.sample_size < 1:
         raise CampaignError(_("the sample size must be a whole number of at least 1"), "sample")
     if spec.allocation not in ALLOCATIONS:
