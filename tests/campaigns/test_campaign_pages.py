@@ -8,7 +8,6 @@ import json
 import re
 
 import jinja2
-
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
