@@ -132,7 +132,7 @@ def status(campaign_id: int, fmt: str) -> None:
     if not rows:
         click.echo(_("Not drawn yet."))
         return
-    header = (_("Unit"), _("Frame"), _("Sample"), _("Invited"), _("Answered"))
+    header = (_("Unit"), _("Frame"), _("Sample"), _("Invitations sent"), _("Answered"))
     table = [header] + [(r.unit.code, str(r.frame), str(r.sample), str(r.invited), str(r.answered)) for r in rows]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:
