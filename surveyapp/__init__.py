@@ -24,6 +24,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from surveyapp import auth, dashboard, db, i18n, integration, kiosk
     from surveyapp.auth import admin as _account_pages  # noqa: F401  (its views attach to the auth blueprint)
     from surveyapp.auth import routes as sign_in_pages
+    from surveyapp.campaigns import admin as campaign_pages
     from surveyapp.cli import register_commands
     from surveyapp.dashboard import routes as dashboard_pages
     from surveyapp.extensions import csrf
@@ -64,6 +65,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(integration_api.bp)  # the one-stop software's JSON API: /api/v1/...
     csrf.exempt(integration_api.bp)  # bearer-authenticated JSON, like the kiosk API
     app.register_blueprint(api_client_pages.bp)  # API clients of integrating systems: /admin/api-clients
+    app.register_blueprint(campaign_pages.bp)  # ad-hoc survey campaigns: /admin/campaigns
 
     hardening.init_app(app)  # security headers, /healthz, rate limits, JSON request log
     compression.init_app(app)  # br/gzip/zstd for GET replies

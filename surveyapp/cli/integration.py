@@ -9,6 +9,7 @@ from flask import current_app
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 
+from surveyapp.cli.campaigns import send_campaign_invitations
 from surveyapp.db import get_session
 from surveyapp.models import ApiClient
 from surveyapp.services.accounts import audit
@@ -138,6 +139,9 @@ def send_invitations(at_text: str | None) -> None:
             record_attempt(session, message, delivered, to_utc_naive(now_local))
             session.commit()
             sent, failed = sent + delivered, failed + (not delivered)
+    # Campaign invitations (issue 16) go out through the same channels, in the same run.
+    campaign_sent, campaign_failed = send_campaign_invitations(session, smtp, gateway, channels, now_local)
+    sent, failed = sent + campaign_sent, failed + campaign_failed
     click.echo(_("%(sent)d message(s) sent, %(failed)d failed.", sent=sent, failed=failed))
     if not channels:
         click.echo(_("Neither SMTP_HOST nor SMS_GATEWAY_URL is set: no message can be sent."), err=True)

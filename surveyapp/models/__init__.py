@@ -1,6 +1,7 @@
 """SQLAlchemy 2.0 typed models. Import from here; Alembic reads `Base.metadata`."""
 from surveyapp.models.accounts import ROLES, AuditEvent, LoginAttempt, User
 from surveyapp.models.base import Base
+from surveyapp.models.campaigns import Campaign, CampaignResponse, CampaignSample, CampaignStratum
 from surveyapp.models.health import HealthCheck
 from surveyapp.models.integration import ApiClient, Dossier, InvitationOptOut
 from surveyapp.models.kiosk import KioskDevice, KioskPairingCode
@@ -10,6 +11,10 @@ from surveyapp.models.survey import Response, SurveyDefinitionRecord, SurveyToke
 from surveyapp.models.volume import DossierVolume
 
 __all__ = [
+    "Campaign",
+    "CampaignResponse",
+    "CampaignSample",
+    "CampaignStratum",
     "ApiClient",
     "Dossier",
     "InvitationOptOut",

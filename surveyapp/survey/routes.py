@@ -9,12 +9,15 @@ from flask_babel import refresh
 from surveyapp.db import discard_changes, get_session
 from surveyapp.extensions import csrf
 from surveyapp.i18n import current_lang
+from surveyapp.services.campaigns.answers import sample_for_link
+from surveyapp.services.campaigns.invitations import opt_out_sample
 from surveyapp.services.integration.contacts import opt_out
 from surveyapp.services.integration.dossiers import dossier_for_link
 from surveyapp.services.organisation.lookups import all_procedures, counter_by_code
 from surveyapp.services.survey.collect import (
     LinkState,
     SurveyTarget,
+    campaign_target,
     collect,
     counter_target,
     dossier_target,
@@ -50,6 +53,26 @@ def dossier_survey(token: str):  # type: ignore[no-untyped-def]
     """A dossier's link (docs/INTEGRATION.md): what the dossier knows is not asked again."""
     target = dossier_target(get_session(), token, vietnam_today())
     return _survey_page(target)
+
+
+@bp.route("/c/<token>", methods=["GET", "POST"])
+def campaign_survey(token: str):  # type: ignore[no-untyped-def]
+    """A campaign's link for one sampled dossier (docs/CAMPAIGNS.md): answers kept apart."""
+    return _survey_page(campaign_target(get_session(), token))
+
+
+@bp.route("/c/<token>/opt-out", methods=["GET", "POST"])
+def campaign_opt_out(token: str):  # type: ignore[no-untyped-def]
+    """The opt-out link of a campaign invitation: the same page and effect as a dossier's."""
+    session = get_session()
+    sample = sample_for_link(session, token)
+    if sample is None:
+        return render_template("survey/unknown_link.html"), 404
+    form = SurveyForm()
+    if request.method == "POST" and form.validate():
+        opt_out_sample(session, sample)
+        return render_template("survey/opted_out.html", done=True, form=form)
+    return render_template("survey/opted_out.html", done=False, form=form)
 
 
 @bp.get("/d/<token>/qr.<any(svg, png):kind>")

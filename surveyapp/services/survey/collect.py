@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from analysis.sipas import FULL_FORM_ID
 from surveyapp.definitions import Definition
 from surveyapp.definitions.answers import AnswerError, validate_answers
-from surveyapp.models import Counter, Dossier, Procedure, SurveyDefinitionRecord, SurveyToken, Unit
+from surveyapp.models import CampaignSample, Counter, Dossier, Procedure, SurveyDefinitionRecord, SurveyToken, Unit
+from surveyapp.services.campaigns.answers import sample_for_link, submit_campaign_response
 from surveyapp.services.integration.dossiers import dossier_for_link
 from surveyapp.services.organisation.lookups import counter_by_code, procedure_by_code, unit_chain
 from surveyapp.services.survey.definitions import current_definition
@@ -44,6 +45,8 @@ class SurveyTarget:
     dossier: Dossier | None = None
     # What the dossier already knows, as answers ({"submit_channel": "online", ...}): not asked again.
     known: dict[str, str] = field(default_factory=dict)
+    # A campaign link (/c/<token>): the answer is the campaign's, stored apart (issue 16).
+    campaign_sample: CampaignSample | None = None
 
 
 def _with_definition(session: Session, target: SurveyTarget) -> SurveyTarget:
@@ -119,8 +122,28 @@ def dossier_target(session: Session, token_text: str, today: date) -> SurveyTarg
     return _with_definition(session, target)
 
 
+def campaign_target(session: Session, token_text: str) -> SurveyTarget:
+    """A sampled dossier's campaign link: the campaign's questionnaire, the dossier's facts known."""
+    sample = sample_for_link(session, token_text)
+    if sample is None:
+        return SurveyTarget(LinkState.UNKNOWN)
+    dossier = sample.dossier
+    if sample.used_on is not None:
+        return SurveyTarget(LinkState.USED, counter=dossier.counter)
+    target = SurveyTarget(
+        LinkState.OPEN, counter=dossier.counter, units=unit_chain(dossier.counter.unit), procedure=dossier.procedure,
+        known=dossier_facts(dossier), campaign_sample=sample,
+    )
+    found = current_definition(session, sample.campaign.definition_id)
+    if found is None:
+        target.state = LinkState.NOT_READY
+    else:
+        target.record, target.definition = found
+    return target
+
+
 def _fact_sources(target: SurveyTarget, citizen: Mapping[str, Any]) -> dict[str, Any] | None:
-    if target.dossier is None:
+    if target.dossier is None and target.campaign_sample is None:
         return None
     return {"dossier": dict(target.known), "citizen": {k: v for k, v in citizen.items() if k in FACT_ITEMS}}
 
@@ -169,6 +192,13 @@ def collect(
     if not validated.ok:
         return CollectResult(errors=validated.errors)
     citizen.update({k: v for k, v in validated.answers.items() if k in FACT_ITEMS and k not in target.known})
+    if target.campaign_sample is not None:
+        stored = submit_campaign_response(
+            session, sample=target.campaign_sample, record=target.record, counter=target.counter,
+            validated=validated, channel=channel, language=language, procedure=procedure,
+            fact_sources=_fact_sources(target, citizen),
+        )
+        return CollectResult(stored=stored, token_used=not stored)
     result = submit_response(
         session,
         record=target.record,
