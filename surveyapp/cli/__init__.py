@@ -21,7 +21,18 @@ def add_commands(app: Flask, commands: list[click.Command]) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from surveyapp.cli import accounts, integration, kiosk, operations, organisation, reports, setup, tokens
+    from surveyapp.cli import (  # issue 14
+        accounts,
+        integration,
+        kiosk,
+        operations,
+        organisation,
+        publish,
+        ranking,
+        reports,
+        setup,
+        tokens,
+    )
 
-    for module in (setup, organisation, tokens, accounts, operations, kiosk, reports, integration):
+    for module in (setup, organisation, tokens, accounts, operations, kiosk, reports, integration, ranking, publish):
         add_commands(app, module.COMMANDS)
