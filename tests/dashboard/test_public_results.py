@@ -129,6 +129,11 @@ def test_etag_and_conditional_get(client: FlaskClient, published: None) -> None:
         again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
         assert again.status_code == 304 and again.get_data() == b""
         assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+    # Compressed for a phone, and still answered 304 (the ETag names the encoding).
+    zipped = client.get(URLS[1], headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    again = client.get(URLS[1], headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]})
+    assert again.status_code == 304
 
 
 def test_only_the_public_pages_may_be_framed_by_the_listed_origins(
