@@ -182,3 +182,12 @@ def test_an_administrator_publishes_on_the_unit_page(client: FlaskClient, app: F
 def test_a_manager_cannot_publish(as_manager: FlaskClient) -> None:
     assert as_manager.post(f"/manage/units/{COMMUNE}/public", data={"publish": "1"}).status_code == 403
     assert 'id="public-results"' not in as_manager.get(f"/manage/units/{COMMUNE}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", [f"/public/{PROVINCE}/{PERIOD}", f"/public/{PROVINCE}/2025-01",
+                                 f"/public/{PROVINCE}/2026-Q3", f"/public/{PROVINCE}"])
+def test_public_pages_render_with_strict_undefined(client: FlaskClient, published: None, app: Flask, url: str) -> None:
+    import jinja2
+
+    app.jinja_env.undefined = jinja2.StrictUndefined
+    assert client.get(url).status_code == 200

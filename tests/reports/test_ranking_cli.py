@@ -121,3 +121,42 @@ def test_bad_input_is_a_clear_message_and_exit_1(runner: FlaskCliRunner) -> None
         assert result.exit_code == 1 and reason in result.output, result.output
     result = runner.invoke(args=["ranking", "--unit", "DEMO", "--period", "2026-11", "--measure", "TC99"])
     assert result.exit_code == 2 and "TC99" in result.output
+
+
+def test_a_target_the_unit_lacks_is_a_clear_refusal(runner: FlaskCliRunner, seeded: None) -> None:
+    assert runner.invoke(args=["set-targets", "--unit", "DEMO", "service_index=none"]).exit_code == 0
+    result = runner.invoke(args=["ranking", "--unit", "DEMO", "--period", "2026-11", "--against", "target"])
+    assert result.exit_code == 1 and "DEMO" in result.output and "service_index" in result.output
+
+
+def test_all_communes_ranks_the_units_without_sub_units_at_any_depth(runner: FlaskCliRunner, seeded: None,
+                                                                       tmp_path: Path) -> None:
+    units = tmp_path / "units.csv"
+    units.write_text("code,name,parent_code\nDEMO-X-TANLAP-1,Điểm một cửa Tân Lập,DEMO-X-TANLAP\n", encoding="utf-8")
+    assert runner.invoke(args=["import-units", str(units)]).exit_code == 0
+    codes = {c["code"] for c in ranking_json(runner, "--all-communes")["children"]}
+    assert "DEMO-X-TANLAP-1" in codes and "DEMO-X-TANLAP" not in codes and "DEMO-P-ANPHU" in codes
+    direct = {c["code"] for c in ranking_json(runner)["children"]}
+    assert "DEMO-X-TANLAP" in direct and "DEMO-X-TANLAP-1" not in direct
+
+
+def test_hostile_unit_names_stay_text_in_csv_and_xlsx(runner: FlaskCliRunner, seeded: None, app: Flask,
+                                                      tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    with app.app_context():
+        session = get_session()
+        unit = unit_by_code(session, "DEMO-X-TANLAP")
+        assert unit is not None
+        unit.name = '=HYPERLINK("http://evil.example","x")\x07'
+        session.commit()
+    result = runner.invoke(args=["ranking", "--unit", "DEMO", "--period", "2026-11", "--format", "csv"])
+    rows = list(csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8-sig"))))
+    names = [row[4] for row in rows[3:] if row[3] == "DEMO-X-TANLAP"]
+    assert names == ["'=HYPERLINK(\"http://evil.example\",\"x\")\ufffd"]
+    out = tmp_path / "r.xlsx"
+    assert runner.invoke(args=["ranking", "--unit", "DEMO", "--period", "2026-11", "--format", "xlsx",
+                               "--output", str(out)]).exit_code == 0
+    sheet = load_workbook(out).active
+    cells = [row[4] for row in sheet.iter_rows(min_row=8) if row[3].value == "DEMO-X-TANLAP"]
+    assert cells[0].data_type == "s" and str(cells[0].value).startswith("'=HYPERLINK")
