@@ -75,7 +75,9 @@ def test_open_data_has_the_published_blocks_only(client: FlaskClient, published:
                           "incidents", "trend", "children"]
     assert set(data["elements"]) == {"E1", "E2", "E3", "E4", "E5"}
     assert set(data["incidents"]) == {"harassment", "extra_payment"}
-    assert len(data["trend"]) == 12
+    assert len(data["trend"]) == 12 and data["trend"][-1]["month"] == PERIOD
+    quarter = client.get(f"/public/{PROVINCE}/2026-Q3.json").get_json()
+    assert [p["month"] for p in quarter["trend"]][-1] == "2026-09" and len(quarter["trend"]) == 12
     assert data["children"] and all(set(c) == {"code", "name", "service_index", "overall"} for c in data["children"])
     assert all(set(c["service_index"]) == {"value", "ci_low", "ci_high"} for c in data["children"])
 

@@ -21,8 +21,9 @@ from analysis.model import Rate, Report, SmallArea, TrendPoint
 from analysis.sipas import ELEMENTS
 from surveyapp.labels import flag_label, measure_label, question_labels
 from surveyapp.models import Unit
+from surveyapp.periods import Period
 from surveyapp.services.exports.cells import safe_row
-from surveyapp.services.reporting.reports import period_report, period_trend
+from surveyapp.services.reporting.reports import period_report, trend
 
 INCIDENTS: tuple[str, ...] = ("harassment", "extra_payment")
 
@@ -92,7 +93,8 @@ def public_results(session: Session, unit: Unit, period: str, *, min_responses: 
         period=period,
         min_responses=min_responses,
         report=period_report(session, unit, period, min_responses=min_responses),
-        trend=period_trend(session, unit, period, min_responses=min_responses),
+        # Whatever the period, the 12 months ending with its last month.
+        trend=trend(session, unit, str(Period.parse(period).last), 12, min_responses=min_responses),
         labels=question_labels(session),
     )
 
