@@ -16,6 +16,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from werkzeug.exceptions import NotFound
 
 from analysis.model import Report, TrendPoint
 from analysis.ranking import Ranking
@@ -292,6 +293,17 @@ def comments(code: str, month: str) -> ResponseReturnValue:
 
 
 # ---------------------------------------------------------------- ranking (issue 14)
+class RankingNotFound(NotFound):
+    """A ranking that cannot be made (a target the unit lacks): a 404 whose page says why."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__()
+        self.why = why
+
+    def reason(self) -> str:
+        return self.why
+
+
 def _ranking(unit: Unit, month: str) -> tuple[Ranking, RankingForm]:
     """The ranking the query asks for; a target asked for that the unit lacks is a 404 saying why."""
     form = RankingForm()
@@ -301,7 +313,7 @@ def _ranking(unit: Unit, month: str) -> tuple[Ranking, RankingForm]:
             all_communes=form.wants_all_communes(), against=form.value("against"), min_responses=_min_n(),
         )
     except ReportError as error:
-        abort(404, description=str(error))
+        raise RankingNotFound(str(error)) from None
     return found, form
 
 

@@ -64,3 +64,10 @@ def test_bad_period_or_unit_is_a_404_that_says_why(as_admin: FlaskClient) -> Non
 
 def test_signed_out_visitors_are_sent_to_sign_in(client: FlaskClient) -> None:
     assert client.get(f"/reports/{PROVINCE}/2026-10/ranking").status_code == 302
+
+
+def test_a_target_the_unit_lacks_is_a_404_that_says_why(as_admin: FlaskClient, runner) -> None:  # type: ignore[no-untyped-def]
+    assert runner.invoke(args=["set-targets", "--unit", PROVINCE, "E3=none"]).exit_code == 0
+    response = as_admin.get(f"/reports/{PROVINCE}/2026-10/ranking?measure=E3&against=target")
+    assert response.status_code == 404
+    assert "không có chỉ tiêu cho E3" in response.get_data(as_text=True)
