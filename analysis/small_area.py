@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import numpy as np
@@ -94,17 +94,28 @@ def between_variance(k: np.ndarray, n: np.ndarray) -> float | None:
     return max(0.0, (spread - p_bar * (1.0 - p_bar) * (k.size - 1)) / denominator)
 
 
-def shrink(
-    k: np.ndarray, n: np.ndarray, parent_k: float, parent_n: float, confidence: float = CONFIDENCE
-) -> list[SmallArea]:
-    """The small-area estimate of each unit (k_i of n_i) towards the parent's k/n."""
+@dataclass(frozen=True)
+class Posterior:
+    """Each unit's posterior Beta(a, b) and its estimate (the posterior mean, or μ when τ² = 0).
+    `point` is set when the parent's rate is 0 or 1: every unit's rate is then μ exactly, and
+    a and b are not used."""
+
+    a: np.ndarray
+    b: np.ndarray
+    value: np.ndarray
+    point: bool
+
+
+def posterior(k: np.ndarray, n: np.ndarray, parent_k: float, parent_n: float) -> Posterior | None:
+    """The posterior of every unit (k_i of n_i) shrunk towards the parent's k/n; None when it
+    cannot be estimated (fewer than MIN_UNITS units with answers, or a parent without any)."""
     tau2 = between_variance(k, n)
     if tau2 is None or parent_n <= 0:
-        return [NOT_ESTIMATED for _ in k]
+        return None
     mu = parent_k / parent_n
-    tail = (1.0 - confidence) / 2.0
     if mu <= 0.0 or mu >= 1.0:
-        return [SmallArea(value=mu, ci_low=mu, ci_high=mu) for _ in k]
+        flat = np.full(k.shape, mu)
+        return Posterior(a=flat, b=flat, value=flat, point=True)
     if tau2 <= 0.0 or tau2 >= mu * (1.0 - mu):
         if tau2 > 0.0:  # variance as large as a Bernoulli's: no pooling at all
             a, b = k + 0.5, n - k + 0.5
@@ -114,11 +125,25 @@ def shrink(
         strength = mu * (1.0 - mu) / tau2 - 1.0
         a, b = mu * strength + k, (1.0 - mu) * strength + n - k
     value = np.full(k.shape, mu) if tau2 <= 0.0 else a / (a + b)
-    low = special.betaincinv(a, b, tail)
-    high = special.betaincinv(a, b, 1.0 - tail)
+    return Posterior(a=a, b=b, value=value, point=False)
+
+
+def shrink(
+    k: np.ndarray, n: np.ndarray, parent_k: float, parent_n: float, confidence: float = CONFIDENCE
+) -> list[SmallArea]:
+    """The small-area estimate of each unit (k_i of n_i) towards the parent's k/n."""
+    found = posterior(k, n, parent_k, parent_n)
+    if found is None:
+        return [NOT_ESTIMATED for _ in k]
+    tail = (1.0 - confidence) / 2.0
+    if found.point:
+        mu = parent_k / parent_n
+        return [SmallArea(value=mu, ci_low=mu, ci_high=mu) for _ in k]
+    low = special.betaincinv(found.a, found.b, tail)
+    high = special.betaincinv(found.a, found.b, 1.0 - tail)
     return [
         SmallArea(value=json_float(v), ci_low=json_float(lo), ci_high=json_float(hi))
-        for v, lo, hi in zip(value.tolist(), low.tolist(), high.tolist(), strict=True)
+        for v, lo, hi in zip(found.value.tolist(), low.tolist(), high.tolist(), strict=True)
     ]
 
 

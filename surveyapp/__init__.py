@@ -34,6 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from surveyapp.kiosk import api as kiosk_api
     from surveyapp.kiosk import client as kiosk_client
     from surveyapp.manage import routes as manage_pages
+    from surveyapp.public import routes as public_pages
     from surveyapp.survey import routes as survey_pages
     from surveyapp.web import compression, hardening
     from surveyapp.web import routes as site_pages
@@ -66,6 +67,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     csrf.exempt(integration_api.bp)  # bearer-authenticated JSON, like the kiosk API
     app.register_blueprint(api_client_pages.bp)  # API clients of integrating systems: /admin/api-clients
     app.register_blueprint(campaign_pages.bp)  # ad-hoc survey campaigns: /admin/campaigns
+    app.register_blueprint(public_pages.bp)  # published units' results, no sign-in: /public/...
 
     hardening.init_app(app)  # security headers, /healthz, rate limits, JSON request log
     compression.init_app(app)  # br/gzip/zstd for GET replies

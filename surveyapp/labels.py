@@ -161,6 +161,29 @@ def position_label(position: str | None) -> str:
     return str(INSUFFICIENT_LABEL) if label is None else str(label) % {}
 
 
+#: A unit's tier in a ranking (analysis.ranking): its interval against the parent's rate or target.
+TIER_LABELS: Mapping[str, LazyString] = {
+    "above": _l("clearly above"),
+    "indistinguishable": _l("indistinguishable"),
+    "below": _l("clearly below"),
+    "insufficient": _l("too few responses to rank"),
+}
+
+
+def tier_label(tier: str) -> str:
+    return str(TIER_LABELS.get(tier, tier))
+
+
+def measure_label(measure: str, questions: Mapping[str, str]) -> str:
+    """The name of a rankable measure: the service index, overall satisfaction, an element's
+    title or a criterion's text (`questions`: question_labels)."""
+    if measure == "service_index":
+        return str(_l("Service index (SIPAS)"))
+    if measure == "overall":
+        return str(_l("Overall satisfaction"))
+    return questions.get(measure, measure)
+
+
 def period_label(period: Period | str) -> str:
     """A period as Vietnamese documents write it: "Tháng 11/2026", "Quý 3/2026", "6 tháng đầu
     năm 2026", "Năm 2026" (and their English); text that is not a period is shown as it is."""

@@ -178,6 +178,26 @@ HOUR = Kind("hour 0–23", N_("an hour of the day, a whole number from 0 to 23")
             lambda value: 0 <= value <= 23)
 
 
+_ORIGIN = re.compile(r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?", re.ASCII)
+
+
+def _origins(text: str) -> tuple[str, ...]:
+    """Space-separated web origins (scheme, host, optional port; a `*.` wildcard for subdomains),
+    nothing else: they go into a Content-Security-Policy header as they are."""
+    origins = tuple(text.split())
+    for origin in origins:
+        if not _ORIGIN.fullmatch(origin):
+            raise ValueError(text)
+    return origins
+
+
+ORIGINS = Kind(
+    "origins (space-separated, optional)",
+    N_("web origins separated by spaces, e.g. https://ubnd.example.gov.vn https://*.example.vn, or nothing"),
+    _origins, (tuple, list), lambda value: all(isinstance(o, str) and _ORIGIN.fullmatch(o) for o in value),
+)
+
+
 def _fernet_key(text: str) -> str:
     key = text.strip()
     if key:
@@ -264,6 +284,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HSTS_SECONDS", AUTO_INTEGER, None,
             "`Strict-Transport-Security: max-age=` sent with every reply (`0`: no header)",
             shown_default="`31536000` (a year) when `PUBLIC_BASE_URL` is `https://`, else `0`"),
+    Setting("PUBLIC_FRAME_ANCESTORS", ORIGINS, (),
+            "origins (space-separated, e.g. `https://ubnd.example.gov.vn`) whose pages may frame the public "
+            "results pages `/public/...`; every other page refuses frames", shown_default="empty: none"),
+    Setting("PUBLIC_CACHE_SECONDS", INTEGER, 300,
+            "`Cache-Control: public, max-age=` of the public results pages and open data (with an ETag)"),
     Setting("PG_BIN", OPTIONAL_PATH, None, "folder of `pg_dump`/`pg_restore` for `backup` and `restore`",
             shown_default="newest `/usr/lib/postgresql/*/bin`, then `PATH`"),
     Setting("KIOSK_DIR", PATH, str(resource_path("kiosk")), "the counter tablet client's files",

@@ -21,7 +21,20 @@ def add_commands(app: Flask, commands: list[click.Command]) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from surveyapp.cli import accounts, campaigns, integration, kiosk, operations, organisation, reports, setup, tokens
+    from surveyapp.cli import (
+        accounts,
+        campaigns,
+        integration,
+        kiosk,
+        operations,
+        organisation,
+        publish,
+        ranking,
+        reports,
+        setup,
+        tokens,
+    )
 
-    for module in (setup, organisation, tokens, accounts, operations, kiosk, reports, integration, campaigns):
+    for module in (setup, organisation, tokens, accounts, operations, kiosk, reports, integration, campaigns,
+                   ranking, publish):
         add_commands(app, module.COMMANDS)

@@ -67,4 +67,5 @@ def init_app(app: Flask) -> None:
         weighting_label=labels.weighting_label,
         form_label=labels.form_label,
         note_label=labels.note_label,
+        tier_label=labels.tier_label,
     )

@@ -13,6 +13,7 @@ from wtforms import IntegerField, StringField
 from wtforms.validators import AnyOf, NumberRange, Optional, Regexp
 
 from analysis.comparison import CENTER_KINDS
+from analysis.small_area import MEASURES
 from surveyapp.periods import MONTH_REGEX, PERIOD_SHAPE_REGEX, this_month
 from surveyapp.services.reporting.dashboard import CommentFilter
 from surveyapp.web.forms import QueryForm, at_most, strip
@@ -67,3 +68,23 @@ class CommentFilterForm(QueryForm):
 
     def page_number(self) -> int:
         return int(self.value("page"))
+
+
+class RankingForm(QueryForm):
+    """The ranking page's query: `measure` (service index by default), `all_communes=1` (every
+    commune of the subtree instead of the direct sub-units) and `against` (`parent` or `target`).
+    A malformed value falls back to the default, as every link of the dashboard does."""
+
+    measure = StringField(default="service_index", validators=[AnyOf(MEASURES)])
+    all_communes = StringField(default="", validators=[Optional(), AnyOf(("", "0", "1"))])
+    against = StringField(default="parent", validators=[AnyOf(("parent", "target"))])
+
+    def wants_all_communes(self) -> bool:
+        return self.value("all_communes") == "1"
+
+    def query(self) -> dict[str, str]:
+        """The chosen options as a query string for the page's exports and print view."""
+        out = {"measure": str(self.value("measure")), "against": str(self.value("against"))}
+        if self.wants_all_communes():
+            out["all_communes"] = "1"
+        return out

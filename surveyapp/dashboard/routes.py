@@ -16,24 +16,30 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from werkzeug.exceptions import NotFound
 
 from analysis.model import Report, TrendPoint
+from analysis.ranking import Ranking
+from analysis.small_area import MEASURES
 from surveyapp.auth import address_hash, can_see_unit, login_required, signed_in_user
 from surveyapp.dashboard import views as v
-from surveyapp.dashboard.forms import BREAKDOWNS, CommentFilterForm, FunnelCenterForm, MonthSwitchForm
+from surveyapp.dashboard.forms import BREAKDOWNS, CommentFilterForm, FunnelCenterForm, MonthSwitchForm, RankingForm
 from surveyapp.db import get_reports_session, get_session
-from surveyapp.labels import question_labels
+from surveyapp.labels import measure_label, question_labels
 from surveyapp.models import Unit, User
 from surveyapp.periods import Month, Period, this_month
 from surveyapp.services.accounts import audit
 from surveyapp.services.accounts.accounts import scope_roots
 from surveyapp.services.exports.codebook import codebook_csv
 from surveyapp.services.exports.pdf import PdfError, html_to_pdf
+from surveyapp.services.exports.ranking import method_note, ranking_csv, ranking_title, write_ranking_xlsx
 from surveyapp.services.exports.report import report_csv, write_report_xlsx
 from surveyapp.services.exports.responses import raw_csv, write_raw_xlsx
 from surveyapp.services.organisation.lookups import counter_by_code, unit_by_code, unit_chain
 from surveyapp.services.reporting import dashboard as data
 from surveyapp.services.reporting import reports
+from surveyapp.services.reporting.ranking import unit_ranking
+from surveyapp.services.reporting.reports import ReportError
 from surveyapp.timeutil import VIETNAM
 
 bp = Blueprint("dashboard", __name__)
@@ -315,3 +321,78 @@ def comments(code: str, month: str) -> ResponseReturnValue:
         counters=data.counters_under(session, unit), units=data.units_under(session, unit),
         per_page=data.COMMENTS_PER_PAGE, **_page_context(unit, month, "comments"),
     )
+
+
+# ---------------------------------------------------------------- ranking (issue 14)
+class RankingNotFound(NotFound):
+    """A ranking that cannot be made (a target the unit lacks): a 404 whose page says why."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__()
+        self.why = why
+
+    def reason(self) -> str:
+        return self.why
+
+
+def _ranking(unit: Unit, month: str) -> tuple[Ranking, RankingForm]:
+    """The ranking the query asks for; a target asked for that the unit lacks is a 404 saying why."""
+    form = RankingForm()
+    try:
+        found = unit_ranking(
+            get_reports_session(), unit, month, measure=form.value("measure"),
+            all_communes=form.wants_all_communes(), against=form.value("against"), min_responses=_min_n(),
+        )
+    except ReportError as error:
+        raise RankingNotFound(str(error)) from None
+    return found, form
+
+
+@bp.get("/reports/<code>/<period:month>/ranking")
+@login_required
+def ranking(code: str, month: str) -> str:
+    unit = _visible_unit(code)
+    found, form = _ranking(unit, month)
+    labels = question_labels(get_reports_session())
+    return render_template(
+        "dashboard/ranking.html", ranking=found, options=form.query(), labels=labels,
+        measures=[(m, measure_label(m, labels)) for m in MEASURES],
+        note=method_note(found, _min_n()), **_page_context(unit, month, "ranking"),
+    )
+
+
+@bp.get("/reports/<code>/<period:month>/ranking/print")
+@login_required
+def print_ranking(code: str, month: str) -> str:
+    unit = _visible_unit(code)
+    found, form = _ranking(unit, month)
+    labels = question_labels(get_reports_session())
+    _audit_export(unit, month, "ranking.print")
+    return render_template(
+        "dashboard/ranking_print.html", ranking=found, options=form.query(), labels=labels, unit=unit, month=month,
+        chain=unit_chain(unit), title=ranking_title(found, labels), note=method_note(found, _min_n()),
+        issued=datetime.now(VIETNAM).date(),
+    )
+
+
+@bp.get("/reports/<code>/<period:month>/ranking.csv")
+@login_required
+def ranking_csv_export(code: str, month: str) -> Response:
+    unit = _visible_unit(code)
+    found, _form = _ranking(unit, month)
+    body = ranking_csv(found, question_labels(get_reports_session()))
+    _audit_export(unit, month, "ranking.csv")
+    return _download(body, f"xep-hang-{unit.code}-{month}.csv", "text/csv; charset=utf-8")
+
+
+@bp.get("/reports/<code>/<period:month>/ranking.xlsx")
+@login_required
+def ranking_xlsx_export(code: str, month: str) -> Response:
+    unit = _visible_unit(code)
+    found, _form = _ranking(unit, month)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "ranking.xlsx"
+        write_ranking_xlsx(found, question_labels(get_reports_session()), path, min_responses=_min_n())
+        body = path.read_bytes()
+    _audit_export(unit, month, "ranking.xlsx")
+    return _download(body, f"xep-hang-{unit.code}-{month}.xlsx", XLSX)

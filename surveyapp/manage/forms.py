@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import StringField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import AnyOf, DataRequired, Length, Regexp
 
 from surveyapp.services.organisation.codes import (
     BAD_CODE,
@@ -82,3 +82,9 @@ class ImportForm(FlaskForm):
             FileAllowed(UPLOAD_EXTENSIONS, message=_l("Only .csv and .xlsx files can be imported.")),
         ],
     )
+
+
+class PublishForm(FlaskForm):
+    """The administrator's switch of a unit's public results (`publish`: `1` on, `0` off)."""
+
+    publish = StringField(validators=[AnyOf(("0", "1"))])

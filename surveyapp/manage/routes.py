@@ -22,13 +22,14 @@ from flask_wtf import FlaskForm
 
 from surveyapp.auth import address_hash, can_manage_unit, login_required, require_role, signed_in_user
 from surveyapp.db import get_session
-from surveyapp.manage.forms import CounterForm, ImportForm, ProcedureForm, UnitForm
+from surveyapp.manage.forms import CounterForm, ImportForm, ProcedureForm, PublishForm, UnitForm
 from surveyapp.models import Counter, Procedure, Unit, User
 from surveyapp.services.accounts import audit
 from surveyapp.services.accounts.accounts import scope_units
 from surveyapp.services.operations.tabular import ImportRejected
 from surveyapp.services.organisation import lookups, manage
 from surveyapp.services.organisation.imports import import_counters, import_procedures, import_units
+from surveyapp.services.public.publication import is_published, set_published
 from surveyapp.web.forms import form_for, show_refusal, status_of
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
@@ -108,7 +109,29 @@ def unit_form(code: str | None = None) -> ResponseReturnValue:
             flash(_("Unit %(code)s saved.", code=unit.code), "success")
             return redirect(url_for("manage.units"))
     parents = [u for u in scope_units(session, me) if existing is None or not u.path.startswith(existing.path)]
-    return render_template("manage/unit_form.html", unit=existing, parents=parents, form=form), status_of(form)
+    published = existing is not None and is_published(session, existing)
+    return render_template("manage/unit_form.html", unit=existing, parents=parents, form=form,
+                           published=published), status_of(form)
+
+
+@bp.post("/units/<code>/public")
+@require_role("admin")
+def unit_public(code: str) -> ResponseReturnValue:
+    """An administrator publishes a unit's results at /public/<code>, or withdraws them (audited)."""
+    session = get_session()
+    unit = _found(lookups.unit_by_code(session, code))
+    form = PublishForm()
+    if not form.validate_on_submit():
+        abort(400)
+    publish = form.publish.data == "1"
+    if set_published(session, unit, publish, by=_me().username):
+        audit.record(session, "unit_published" if publish else "unit_unpublished", user=_me(), target=unit.code,
+                     address_hash=address_hash())
+    if publish:
+        flash(_("The results of %(code)s are public.", code=unit.code), "success")
+    else:
+        flash(_("The results of %(code)s are not public.", code=unit.code), "success")
+    return redirect(url_for("manage.unit_form", code=unit.code))
 
 
 # ---------------------------------------------------------------- counters

@@ -7,6 +7,7 @@ from surveyapp.models.integration import ApiClient, Dossier, InvitationOptOut
 from surveyapp.models.kiosk import KioskDevice, KioskPairingCode
 from surveyapp.models.operations import RateLimitWindow, response_tally, unit_rollup
 from surveyapp.models.organisation import Counter, Procedure, Unit
+from surveyapp.models.public import PublicUnit
 from surveyapp.models.survey import Response, SurveyDefinitionRecord, SurveyToken
 from surveyapp.models.volume import DossierVolume
 
@@ -29,6 +30,7 @@ __all__ = [
     "KioskDevice",
     "KioskPairingCode",
     "Procedure",
+    "PublicUnit",
     "RateLimitWindow",
     "Response",
     "response_tally",

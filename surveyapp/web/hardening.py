@@ -121,8 +121,21 @@ def _log_exception(exc_info: logs.ExcInfo) -> None:
     )
 
 
+def allow_framing_by(origins: tuple[str, ...] | list[str]) -> None:
+    """Let this one reply be framed by `origins` (the public results pages, issue 14): its CSP
+    names them in `frame-ancestors` and it carries no X-Frame-Options. Nothing given: the reply
+    refuses frames like every other."""
+    if origins:
+        g.frame_ancestors = " ".join(origins)
+
+
 def _security_headers(response: Response) -> Response:
+    framing = g.get("frame_ancestors")
     for name, value in SECURITY_HEADERS.items():
+        if framing and name == "X-Frame-Options":
+            continue  # X-Frame-Options cannot name origins; the CSP below does
+        if framing and name == "Content-Security-Policy":
+            value = value.replace("frame-ancestors 'none'", f"frame-ancestors {framing}")
         response.headers.setdefault(name, value)
     hsts_seconds = current_app.config["HSTS_SECONDS"]
     if hsts_seconds:  # browsers ignore it over plain HTTP, so it is safe on every reply

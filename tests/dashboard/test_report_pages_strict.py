@@ -30,6 +30,11 @@ PAGES = [
     f"/reports/{PROVINCE}/2026-YTD/counters/TL-Q01",
     f"/reports/{PROVINCE}/2026-06..2026-11",
     f"/reports/{PROVINCE}/2026-Q4/print",
+    # rankings (issue 14)
+    f"/reports/{PROVINCE}/{MONTH}/ranking",
+    f"/reports/{PROVINCE}/2026-Q4/ranking/print?measure=E2&all_communes=1&against=target",
+    f"/reports/{PROVINCE}/2025-01/ranking",  # no responses: nobody ranked
+    "/reports/DEMO-X-TANLAP/2026-10/ranking/print",  # a leaf: nothing to rank
 ]
 
 
