@@ -20,11 +20,12 @@ from flask_babel import gettext as _
 from analysis.model import Report, TrendPoint
 from surveyapp.auth import address_hash, can_see_unit, login_required, signed_in_user
 from surveyapp.dashboard import views as v
-from surveyapp.dashboard.forms import BREAKDOWNS, CommentFilterForm, FunnelCenterForm, MonthSwitchForm
+from surveyapp.dashboard.forms import BREAKDOWNS, CommentFilterForm, FunnelCenterForm, HelpExampleForm, MonthSwitchForm
+from surveyapp.dashboard.help import WorkedExample, worked_example
 from surveyapp.db import get_reports_session, get_session
 from surveyapp.labels import question_labels
 from surveyapp.models import Unit, User
-from surveyapp.periods import Month, Period, this_month
+from surveyapp.periods import Month, Period, PeriodError, this_month
 from surveyapp.services.accounts import audit
 from surveyapp.services.accounts.accounts import scope_roots
 from surveyapp.services.exports.codebook import codebook_csv
@@ -284,3 +285,30 @@ def comments(code: str, month: str) -> ResponseReturnValue:
         counters=data.counters_under(session, unit), units=data.units_under(session, unit),
         per_page=data.COMMENTS_PER_PAGE, **_page_context(unit, month, "comments"),
     )
+
+
+# ---------------------------------------------------------------- help
+@bp.get("/help/reports")
+@login_required
+def help_reports() -> str:
+    """"How to read the report": intervals, suppression, targets, the funnel, small-area estimates.
+    Opened from a report (`?unit=…&period=…`), it quotes that report's numbers as its examples;
+    a unit that is unknown or outside the official's scope, or a period that is not one, only
+    leaves the examples out (a help page refuses nobody)."""
+    form = HelpExampleForm()
+    example = _help_example(form.value("unit"), form.value("period"))
+    return render_template("dashboard/help_reports.html", example=example, min_responses=_min_n())
+
+
+def _help_example(code: str, period: str) -> WorkedExample | None:
+    if not code or not period:
+        return None
+    unit = unit_by_code(get_session(), code)
+    if unit is None or not can_see_unit(_me(), unit):
+        return None
+    try:
+        Period.parse(period)
+    except PeriodError:
+        return None
+    result = reports.period_report(get_reports_session(), unit, period, min_responses=_min_n())
+    return worked_example(unit.code, unit.name, period, result)

@@ -30,6 +30,9 @@ PAGES = [
     f"/reports/{PROVINCE}/2026-YTD/counters/TL-Q01",
     f"/reports/{PROVINCE}/2026-06..2026-11",
     f"/reports/{PROVINCE}/2026-Q4/print",
+    # the help page, quoting a report's numbers (one with a funnel, one with too few answers)
+    f"/help/reports?unit={PROVINCE}&period={MONTH}",
+    f"/help/reports?unit={PROVINCE}&period=2025-01",
 ]
 
 
