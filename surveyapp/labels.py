@@ -117,6 +117,62 @@ def incidents_label(count: int) -> str:
     return str(ngettext("%(num)d case reported", "%(num)d cases reported", count))
 
 
+#: Short names of the five elements and 22 criteria, for chart axes where the questionnaire's
+#: wording does not fit; the full wording (`question_labels`) is in the chart's tooltip and in the
+#: table beside every chart. Charts show these, never the ids (TC01…).
+SHORT_LABELS: Mapping[str, LazyString] = {
+    "E1": _l("Access to the service"),
+    "E2": _l("Administrative procedure"),
+    "E3": _l("Officials"),
+    "E4": _l("Result of the dossier"),
+    "E5": _l("Feedback handling"),
+    "TC01": _l("Enough seats"),
+    "TC02": _l("Equipment sufficient"),
+    "TC03": _l("Equipment modern"),
+    "TC04": _l("Equipment easy to use"),
+    "TC05": _l("Procedure posted in full"),
+    "TC06": _l("Procedure posted accurately"),
+    "TC07": _l("Documents as regulated"),
+    "TC08": _l("Fees as regulated"),
+    "TC09": _l("Processing time as regulated"),
+    "TC10": _l("Polite officials"),
+    "TC11": _l("Officials listened"),
+    "TC12": _l("Questions answered fully"),
+    "TC13": _l("Guidance given with care"),
+    "TC14": _l("Guidance easy to follow"),
+    "TC15": _l("Rules followed"),
+    "TC16": _l("Result as regulated"),
+    "TC17": _l("Result information complete"),
+    "TC18": _l("Result information accurate"),
+    "TC19": _l("Ways to give feedback"),
+    "TC20": _l("Feedback easy to give"),
+    "TC21": _l("Feedback handled actively"),
+    "TC22": _l("Feedback answered promptly"),
+}
+
+#: A breakdown row of responses without a counter, procedure or channel: words, never "None".
+UNKNOWN_GROUP_LABELS: Mapping[str, LazyString] = {
+    "counter": _l("Unknown counter"),
+    "procedure": _l("Unknown procedure"),
+    "channel": _l("Unknown channel"),
+}
+
+
+def short_label(item_id: str) -> str:
+    """An element's or criterion's short name; an id without one is shown as it is."""
+    return str(SHORT_LABELS.get(item_id, item_id))
+
+
+def group_label(by: str, key: str | None, name: str | None) -> str:
+    """The name of a breakdown row (`by` = counter, procedure or channel): the channel's words,
+    the counter's or procedure's name (its code if it has none), "Unknown procedure" without one."""
+    if key is None:
+        return str(UNKNOWN_GROUP_LABELS.get(by, UNKNOWN_GROUP_LABELS["procedure"]))
+    if by == "channel":
+        return channel_label(key)
+    return name or key
+
+
 #: Why the headline rates were not weighted (analysis.weights; the report's `weighting.reason`).
 WEIGHTING_REASONS: Mapping[str, LazyString] = {
     "no_children": _l("the unit has no sub-units"),

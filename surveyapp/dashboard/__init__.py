@@ -62,6 +62,8 @@ def init_app(app: Flask) -> None:
         period_label=labels.period_label,
         flag_label=labels.flag_label,
         channel_label=labels.channel_label,
+        group_label=labels.group_label,
+        short_label=labels.short_label,
         status_label=labels.status_label,
         position_label=labels.position_label,
         weighting_label=labels.weighting_label,

@@ -15,6 +15,7 @@ from wtforms.validators import AnyOf, NumberRange, Optional, Regexp
 from analysis.comparison import CENTER_KINDS
 from analysis.small_area import MEASURES
 from surveyapp.periods import MONTH_REGEX, PERIOD_SHAPE_REGEX, this_month
+from surveyapp.services.organisation.codes import CODE_PATTERN
 from surveyapp.services.reporting.dashboard import CommentFilter
 from surveyapp.web.forms import QueryForm, at_most, strip
 
@@ -88,3 +89,10 @@ class RankingForm(QueryForm):
         if self.wants_all_communes():
             out["all_communes"] = "1"
         return out
+class HelpExampleForm(QueryForm):
+    """`unit` and `period` of the help page (`/help/reports?unit=…&period=…`, linked from every
+    report page): the report whose numbers the page uses as its examples. A malformed value only
+    drops the examples."""
+
+    unit = StringField(default="", validators=[Optional(), Regexp(CODE_PATTERN.pattern)])
+    period = StringField(default="", validators=[Optional(), Regexp(f"^{PERIOD_SHAPE_REGEX}$")])

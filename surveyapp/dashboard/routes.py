@@ -23,11 +23,19 @@ from analysis.ranking import Ranking
 from analysis.small_area import MEASURES
 from surveyapp.auth import address_hash, can_see_unit, login_required, signed_in_user
 from surveyapp.dashboard import views as v
-from surveyapp.dashboard.forms import BREAKDOWNS, CommentFilterForm, FunnelCenterForm, MonthSwitchForm, RankingForm
+from surveyapp.dashboard.forms import (
+    BREAKDOWNS,
+    CommentFilterForm,
+    FunnelCenterForm,
+    HelpExampleForm,
+    MonthSwitchForm,
+    RankingForm,
+)
+from surveyapp.dashboard.help import WorkedExample, worked_example
 from surveyapp.db import get_reports_session, get_session
 from surveyapp.labels import measure_label, question_labels
 from surveyapp.models import Unit, User
-from surveyapp.periods import Month, Period, this_month
+from surveyapp.periods import Month, Period, PeriodError, this_month
 from surveyapp.services.accounts import audit
 from surveyapp.services.accounts.accounts import scope_roots
 from surveyapp.services.exports.codebook import codebook_csv
@@ -396,3 +404,28 @@ def ranking_xlsx_export(code: str, month: str) -> Response:
         body = path.read_bytes()
     _audit_export(unit, month, "ranking.xlsx")
     return _download(body, f"xep-hang-{unit.code}-{month}.xlsx", XLSX)
+# ---------------------------------------------------------------- help
+@bp.get("/help/reports")
+@login_required
+def help_reports() -> str:
+    """"How to read the report": intervals, suppression, targets, the funnel, small-area estimates.
+    Opened from a report (`?unit=…&period=…`), it quotes that report's numbers as its examples;
+    a unit that is unknown or outside the official's scope, or a period that is not one, only
+    leaves the examples out (a help page refuses nobody)."""
+    form = HelpExampleForm()
+    example = _help_example(form.value("unit"), form.value("period"))
+    return render_template("dashboard/help_reports.html", example=example, min_responses=_min_n())
+
+
+def _help_example(code: str, period: str) -> WorkedExample | None:
+    if not code or not period:
+        return None
+    unit = unit_by_code(get_session(), code)
+    if unit is None or not can_see_unit(_me(), unit):
+        return None
+    try:
+        Period.parse(period)
+    except PeriodError:
+        return None
+    result = reports.period_report(get_reports_session(), unit, period, min_responses=_min_n())
+    return worked_example(unit.code, unit.name, period, result)

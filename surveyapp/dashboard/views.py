@@ -14,10 +14,12 @@ from flask_babel import gettext as _
 
 from analysis.model import ExpectationShare, GroupReport, Rate, Report, TrendPoint, to_jsonable
 from analysis.sipas import CRITERIA, ELEMENTS, EXPECT_CODES, FLAG_IDS
-from surveyapp.labels import channel_label, flag_label, period_label
+from surveyapp.labels import flag_label, group_label, period_label, short_label
 from surveyapp.periods import Month, Period
 
 PICKER_YEARS = 3  # the period picker offers this year's and the two years before
+SHORT_NAME_LIMIT = 18  # characters of a unit's name beside its point on the funnel
+AXIS_NAME_LIMIT = 40  # characters of a counter's or procedure's name on a chart axis (wrapped in two lines)
 
 
 def period_choices(now: Month) -> list[tuple[str, str]]:
@@ -152,9 +154,13 @@ def priorities(report: Report, labels: Mapping[str, str], limit: int = 6) -> lis
 
 
 # ---------------------------------------------------------------- chart payloads
-def _interval_series(labels: list[str], rates: Sequence[Rate], target: float | None, title: str) -> dict[str, Any]:
+def _interval_series(
+    labels: list[str], rates: Sequence[Rate], target: float | None, title: str, full: list[str] | None = None
+) -> dict[str, Any]:
+    """`labels` name the rows on the axis (short names where the full ones do not fit); `full` is
+    what the tooltip shows (the same as `labels` when not given)."""
     return {
-        "kind": "intervals", "title": title, "labels": labels,
+        "kind": "intervals", "title": title, "labels": labels, "full": full if full is not None else labels,
         "value": [r.value for r in rates], "low": [r.ci_low for r in rates],
         "high": [r.ci_high for r in rates], "n": [r.n for r in rates],
         "target": target, "text": {"value": _("Estimate"), "interval": _pct(_("95%% interval")), "target": _("Target")},
@@ -164,10 +170,11 @@ def _interval_series(labels: list[str], rates: Sequence[Rate], target: float | N
 def overview_charts(report: Report, trend: Sequence[TrendPoint], labels: Mapping[str, str]) -> dict[str, Any]:
     charts: dict[str, Any] = {
         "elements": _interval_series(
-            [labels.get(e, e) for e in ELEMENTS],
+            [short_label(e) for e in ELEMENTS],
             [report.elements[e] for e in ELEMENTS],
             report.targets.get("E1"),
             _pct(_("Element indices with 95%% intervals")),
+            full=[labels.get(e, short_label(e)) for e in ELEMENTS],
         ),
         "trend": {
             "kind": "trend", "months": [p.month for p in trend],
@@ -188,7 +195,8 @@ def overview_charts(report: Report, trend: Sequence[TrendPoint], labels: Mapping
             "levels": list(funnel.levels),
             "points": [
                 {
-                    "code": c.code, "name": c.name, "n": c.overall.n, "rate": c.overall.value,
+                    "code": c.code, "name": c.name or c.code or "", "short": abbreviated(c.name or c.code or ""),
+                    "n": c.overall.n, "rate": c.overall.value,
                     "position": c.funnel.position,
                 }
                 for c in report.children if c.overall.value is not None
@@ -201,16 +209,37 @@ def overview_charts(report: Report, trend: Sequence[TrendPoint], labels: Mapping
     return charts
 
 
+def abbreviated(name: str, limit: int = SHORT_NAME_LIMIT) -> str:
+    """A name cut to `limit` characters at a word, with an ellipsis: a point's label on a chart,
+    whose tooltip and table give the whole name."""
+    if len(name) <= limit:
+        return name
+    cut = name[: limit - 1].rsplit(" ", 1)[0] if " " in name[: limit - 1] else name[: limit - 1]
+    return cut.rstrip(" ,.;:-–—") + "…"
+
+
 def breakdown_chart(rows: Sequence[GroupReport], by: str) -> dict[str, Any]:
+    """A counter's or procedure's name (not its code, unless two rows share a name) on the axis,
+    shortened where it is long; responses without one are "Unknown procedure"
+    (labels.group_label), never "None"."""
     ordered = [r for r in rows if r.overall.value is not None]
-    names = [str(r.key if by != "channel" else channel_label(str(r.key))) for r in ordered]
+    names = [group_label(by, r.key, r.name) for r in ordered]
+    # Counters of different units may share a name ("Quầy số 1"): their code tells them apart.
+    shared = {name for name in names if names.count(name) > 1}
+    axis, full = [], []
+    for name, row in zip(names, ordered, strict=True):
+        suffix = f" ({row.key})" if name in shared and row.key else ""
+        axis.append(abbreviated(name, AXIS_NAME_LIMIT) + suffix)
+        full.append(name + suffix)
     target = ordered[0].overall.target if ordered else None
     title = _pct(_("Overall satisfaction with 95%% intervals"))
-    return {"breakdown": _interval_series(names, [r.overall for r in ordered], target, title)}
+    return {"breakdown": _interval_series(axis, [r.overall for r in ordered], target, title, full=full)}
 
 
 def criteria_chart(ranked: Sequence[RankedCriterion]) -> dict[str, Any]:
+    """Criteria by their short names on the axis, the questionnaire's wording in the tooltip."""
     shown = [c for c in ranked if c.rate.value is not None]
     target = shown[0].rate.target if shown else None
-    return {"criteria": _interval_series([c.id for c in shown], [c.rate for c in shown], target,
-                                         _pct(_("Criteria from worst, with 95%% intervals")))}
+    return {"criteria": _interval_series([short_label(c.id) for c in shown], [c.rate for c in shown], target,
+                                         _pct(_("Criteria from worst, with 95%% intervals")),
+                                         full=[c.label for c in shown])}

@@ -35,6 +35,9 @@ PAGES = [
     f"/reports/{PROVINCE}/2026-Q4/ranking/print?measure=E2&all_communes=1&against=target",
     f"/reports/{PROVINCE}/2025-01/ranking",  # no responses: nobody ranked
     "/reports/DEMO-X-TANLAP/2026-10/ranking/print",  # a leaf: nothing to rank
+    # the help page, quoting a report's numbers (one with a funnel, one with too few answers)
+    f"/help/reports?unit={PROVINCE}&period={MONTH}",
+    f"/help/reports?unit={PROVINCE}&period=2025-01",
 ]
 
 

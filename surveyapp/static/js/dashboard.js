@@ -67,8 +67,16 @@
   };
 
   /* Horizontal estimates with their 95% intervals and the target line. */
+  /* Characters per axis line: about a third of the chart's width, so a phone's axis keeps room
+     for the plot and no label is cut at the canvas' edge. */
+  function axisChars(canvas) {
+    var width = canvas.parentNode.clientWidth || 600;
+    return Math.max(10, Math.min(34, Math.floor(width * 0.36 / 6.4)));
+  }
+
   function intervals(canvas, d) {
-    var labels = d.labels.map(function (l) { return wrap(l, 34); });
+    var full = d.full || d.labels;
+    var labels = d.labels.map(function (l) { return wrap(l, axisChars(canvas)); });
     var min = lowest(d.low.concat(d.target === null ? [] : [d.target]), 0);
     var datasets = [
       { type: "bar", label: d.text.interval, data: d.low.map(function (lo, i) { return lo === null ? null : [lo, d.high[i]]; }),
@@ -89,11 +97,20 @@
       x: { min: min, max: 1, ticks: { callback: function (v) { return pct0.format(v); } } },
       y: { type: "category", labels: labels, ticks: { autoSkip: false } }
     };
-    options.plugins.tooltip = { callbacks: { label: function (ctx) {
-      var i = ctx.dataIndex;
-      if (ctx.datasetIndex === 0) { return d.text.interval + ": " + fmt(d.low[i]) + " – " + fmt(d.high[i]) + " (n = " + d.n[i] + ")"; }
-      return ctx.dataset.label + ": " + fmt(ctx.parsed.x);
-    } } };
+    options.plugins.tooltip = { callbacks: {
+      // The full name (the axis may show a short one): the estimates' dataset skips missing rows,
+      // so its row is its y value, not its index.
+      title: function (items) {
+        if (!items.length) { return ""; }
+        var row = items[0].datasetIndex === 0 ? items[0].dataIndex : items[0].parsed.y;
+        return full[row] === undefined ? "" : full[row];
+      },
+      label: function (ctx) {
+        var i = ctx.dataIndex;
+        if (ctx.datasetIndex === 0) { return d.text.interval + ": " + fmt(d.low[i]) + " – " + fmt(d.high[i]) + " (n = " + d.n[i] + ")"; }
+        return ctx.dataset.label + ": " + fmt(ctx.parsed.x);
+      }
+    } };
     options.plugins.targetLine = { value: d.target };
     return new Chart(canvas, { data: { labels: labels, datasets: datasets }, options: options, plugins: [targetLine] });
   }
@@ -137,18 +154,36 @@
 
   var POSITION_COLOURS = { below_998: C.red, below_95: C.amber, above_998: C.green, above_95: C.green, inside: C.blue };
 
-  /* Points drawn with their unit code, so the plot reads without hovering (and in print). */
+  /* Points drawn with their unit's (short) name, so the plot reads without hovering (and in
+     print); a label that would pass the plot's right edge is drawn on the point's left. */
   var pointLabels = {
     id: "pointLabels",
     afterDatasetsDraw: function (chart) {
-      var ctx = chart.ctx;
+      var ctx = chart.ctx, area = chart.chartArea, drawn = [];
+      function overlaps(box) {
+        return drawn.some(function (b) { return box.x < b.x + b.w && b.x < box.x + box.w && box.y < b.y + b.h && b.y < box.y + box.h; });
+      }
       chart.data.datasets.forEach(function (ds, i) {
         if (!ds.pointNames) { return; }
         chart.getDatasetMeta(i).data.forEach(function (el, j) {
           ctx.save();
           ctx.font = "11px " + Chart.defaults.font.family;
           ctx.fillStyle = C.ink;
-          ctx.fillText(ds.pointNames[j], el.x + 7, el.y - 6);
+          var text = ds.pointNames[j], width = ctx.measureText(text).width;
+          var right = el.x + 7, left = Math.max(area.left + 2, el.x - 7 - width);
+          var sides = right + width > area.right ? [left] : [right, left];
+          // Above the point on its right, else its left, else a line lower: the first place
+          // that covers no label drawn before.
+          var box = null;
+          for (var line = 0; line < 4 && !box; line++) {
+            for (var s = 0; s < sides.length && !box; s++) {
+              var candidate = { x: sides[s], y: el.y - 16 + line * 13, w: width, h: 12 };
+              if (!overlaps(candidate)) { box = candidate; }
+            }
+          }
+          box = box || { x: sides[0], y: el.y - 16, w: width, h: 12 };
+          drawn.push(box);
+          ctx.fillText(text, box.x, box.y + 10);
           ctx.restore();
         });
       });
@@ -167,7 +202,7 @@
       { label: d.text.limit998, data: line(levels[1], "low"), showLine: true, borderColor: C.red, borderWidth: 1.5, pointRadius: 0 },
       { label: "", data: line(levels[1], "high"), showLine: true, borderColor: C.red, borderWidth: 1.5, pointRadius: 0 },
       { label: d.text.units, data: d.points.map(function (p) { return { x: p.n, y: p.rate }; }),
-        pointNames: d.points.map(function (p) { return p.code; }),
+        pointNames: d.points.map(function (p) { return p.short || p.name; }),
         pointBackgroundColor: d.points.map(function (p) { return POSITION_COLOURS[p.position] || C.blue; }),
         backgroundColor: C.blue, borderColor: "#fff", borderWidth: 1, pointRadius: 6, pointHoverRadius: 8 }
     ];
