@@ -16,7 +16,9 @@ from flask import Flask
 
 from surveyapp.db import get_session
 from surveyapp.models import User
-from surveyapp.services.organisation.lookups import counter_by_code
+from surveyapp.services.campaigns.campaigns import CampaignSpec, create_campaign
+from surveyapp.services.organisation.lookups import counter_by_code, unit_by_code
+from surveyapp.services.public.publication import set_published
 from surveyapp.services.survey.tokens import mint_tokens
 from tests.dashboard.conftest import COMMUNE, MONTH, OFFICIALS, PROVINCE, WEAK_COUNTER
 from tests.dossiers.helpers import api_client, bearer, dossier
@@ -45,6 +47,17 @@ NOT_PAGES = {
     "/reports/<code>/<period:month>/responses.csv": "a download",
     "/reports/<code>/<period:month>/responses.xlsx": "a download",
     "/reports/<code>/<period:month>/codebook.csv": "a download",
+    "/reports/<code>/<period:month>.pdf": "a download (the print view, visited, printed by Chromium)",
+    "/reports/<code>/<period:month>/ranking.csv": "a download",
+    "/reports/<code>/<period:month>/ranking.xlsx": "a download",
+    "/public/<code>/<period:month>.json": "open data (JSON)",
+    "/public/<code>/<period:month>.csv": "open data (CSV)",
+    "/admin/campaigns/<int:campaign_id>/report.json": "a download",
+    "/admin/campaigns/<int:campaign_id>/report.csv": "a download",
+    "/admin/campaigns/<int:campaign_id>/report.xlsx": "a download",
+    "/c/<token>": "a campaign's survey link: the same form as /d/<token> (visited); it needs a drawn campaign "
+                  "whose invitation went out, and tests/campaigns/test_campaign_browser.py opens it on a phone",
+    "/c/<token>/opt-out": "as /c/<token>: the same page as /d/<token>/opt-out (visited)",
 }
 
 # Argument values of the rules with parameters: each dict is one visit. The province shows the
@@ -76,6 +89,13 @@ ARGUMENTS: dict[str, list[dict[str, Any]]] = {
     "/reports/<code>/<period:month>/criteria": [{"code": PROVINCE, "month": MONTH}],
     "/reports/<code>/<period:month>/comments": [{"code": PROVINCE, "month": MONTH}],
     "/help/reports": [{}, {"unit": COMMUNE, "period": MONTH}],
+    "/reports/<code>/<period:month>/ranking": [{"code": PROVINCE, "month": MONTH}],
+    "/reports/<code>/<period:month>/ranking/print": [{"code": PROVINCE, "month": MONTH}],
+    "/public/<code>": [{"code": PROVINCE}],
+    "/public/<code>/<period:month>": [{"code": PROVINCE, "month": MONTH}],
+    "/admin/campaigns/<int:campaign_id>": [{"campaign_id": "{campaign_id}"}],
+    "/admin/campaigns/<int:campaign_id>/report": [{"campaign_id": "{campaign_id}"}],
+    "/admin/campaigns/<int:campaign_id>/report/print": [{"campaign_id": "{campaign_id}"}],
 }
 
 # Runs in the page: what does not fit. Elements inside a sideways-scrolling box are meant to be
@@ -115,18 +135,24 @@ CHECK_FIT = """
 
 
 def made_links(app: Flask, client: Any) -> dict[str, str]:
-    """A slip token, a dossier link and an account to edit: the pages behind them need one."""
+    """A slip token, a dossier link, an account to edit, a published province and a campaign: the
+    pages behind them need one."""
     with app.app_context():
         session = get_session()
         counter = counter_by_code(session, WEAK_COUNTER)
-        assert counter is not None
+        province = unit_by_code(session, PROVINCE)
+        assert counter is not None and province is not None
         [token] = mint_tokens(session, counter, 1)
         user_id = session.query(User).filter_by(username="tanlap").one().id
+        set_published(session, province, True, by="test")
+        campaign = create_campaign(session, CampaignSpec(name="Khảo sát đột xuất quý 4", unit_code=PROVINCE,
+                                                         period="2026-Q4", sample_size=10))
         session.commit()
+        campaign_id = campaign.id
     secret = api_client(app)
     [result] = client.post("/api/v1/dossiers", json=dossier(counter=WEAK_COUNTER), headers=bearer(secret)).get_json()["results"]
     link = result["url"].rsplit("/d/", 1)[1]
-    return {"{token}": token, "{dossier}": link, "{user_id}": str(user_id)}
+    return {"{token}": token, "{dossier}": link, "{user_id}": str(user_id), "{campaign_id}": str(campaign_id)}
 
 
 def pages_to_visit(app: Flask, made: dict[str, str]) -> list[str]:
