@@ -411,6 +411,26 @@ class DossierFactSources:
 
 
 @dataclass(frozen=True)
+class Qd766:
+    """The `qd766` block: the satisfaction group of QĐ 766/QĐ-TTg (analysis.qd766)."""
+
+    complaints_on_time: Rate
+    complaints_not_dissatisfied: Rate
+    dossiers_satisfied: Rate
+    points: float
+    max_points: int
+
+    def to_json(self) -> JsonDict:
+        return {
+            "complaints_on_time": self.complaints_on_time.to_json(),
+            "complaints_not_dissatisfied": self.complaints_not_dissatisfied.to_json(),
+            "dossiers_satisfied": self.dossiers_satisfied.to_json(),
+            "points": self.points,
+            "max_points": self.max_points,
+        }
+
+
+@dataclass(frozen=True)
 class Report(CoreMeasures):
     """The monthly report of a unit's subtree (docs/ANALYSIS.md §5, docs/REPORT.md).
 
@@ -443,6 +463,8 @@ class Report(CoreMeasures):
     notes: tuple[Note, ...] | None = None
     year_on_year: YearOnYear | None = None
     trend_control: tuple[ControlPoint, ...] | None = None
+    # Issue 16: set by the app when the subtree has complaints or returned dossiers in the period.
+    qd766: Qd766 | None = None
 
     def to_json(self) -> JsonDict:
         out: JsonDict = {
@@ -478,6 +500,8 @@ class Report(CoreMeasures):
             out["notes"] = [note.to_json() for note in self.notes]
         if self.trend_control is not None:
             out["trend_control"] = [point.to_json() for point in self.trend_control]
+        if self.qd766 is not None:
+            out["qd766"] = self.qd766.to_json()
         return _plain(out)
 
 

@@ -1,6 +1,7 @@
 """SQLAlchemy 2.0 typed models. Import from here; Alembic reads `Base.metadata`."""
 from surveyapp.models.accounts import ROLES, AuditEvent, LoginAttempt, User
 from surveyapp.models.base import Base
+from surveyapp.models.feedback import Feedback
 from surveyapp.models.health import HealthCheck
 from surveyapp.models.integration import ApiClient, Dossier, InvitationOptOut
 from surveyapp.models.kiosk import KioskDevice, KioskPairingCode
@@ -20,6 +21,7 @@ __all__ = [
     "Base",
     "Counter",
     "DossierVolume",
+    "Feedback",
     "HealthCheck",
     "KioskDevice",
     "KioskPairingCode",

@@ -40,6 +40,7 @@ from surveyapp.services.operations.volumes import volumes_in
 from surveyapp.services.organisation.lookups import unit_by_code
 from surveyapp.services.reporting.aggregates import subtree_sums
 from surveyapp.services.reporting.fact_sources import dossier_fact_sources
+from surveyapp.services.reporting.qd766 import qd766_block
 from surveyapp.services.reporting.rollups import read_rollups
 from surveyapp.services.reporting.targets import effective_overrides
 
@@ -270,6 +271,7 @@ def period_report(
         trend_control=_trend_control(session, unit, chosen, min_responses=min_responses),
         response_rate=rates[unit.id],
         dossier_facts=dossier_fact_sources(session, unit, now),
+        qd766=qd766_block(session, unit, now),
         children=tuple(
             # Children carry the criteria too, so a drill-down never needs a second report.
             replace(
