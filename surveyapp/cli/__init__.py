@@ -21,7 +21,18 @@ def add_commands(app: Flask, commands: list[click.Command]) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from surveyapp.cli import accounts, feedback, integration, kiosk, operations, organisation, reports, setup, tokens
+    from surveyapp.cli import (
+        accounts,
+        feedback,
+        integration,
+        kiosk,
+        operations,
+        organisation,
+        reports,
+        setup,
+        tokens,
+        xlsform,
+    )
 
-    for module in (setup, organisation, tokens, accounts, operations, kiosk, reports, integration, feedback):
+    for module in (setup, organisation, tokens, accounts, operations, kiosk, reports, integration, feedback, xlsform):
         add_commands(app, module.COMMANDS)
