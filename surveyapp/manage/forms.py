@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from surveyapp.services.organisation.codes import (
@@ -82,3 +82,19 @@ class ImportForm(FlaskForm):
             FileAllowed(UPLOAD_EXTENSIONS, message=_l("Only .csv and .xlsx files can be imported.")),
         ],
     )
+
+
+class XlsFormUploadForm(FlaskForm):
+    """A province's own questions (docs/XLSFORM.md): the questionnaire they are added to and the
+    XLSForm. The choices are the stored questionnaires, set by the view."""
+
+    definition = SelectField(_l("Questionnaire"), validators=[DataRequired(message=_l("Choose a questionnaire."))])
+    file = FileField(
+        _l("XLSForm (.xlsx)"),
+        render_kw={"accept": ".xlsx", "required": True},
+        validators=[
+            FileRequired(message=_l("Choose a file to import.")),
+            FileAllowed(("xlsx",), message=_l("Only .xlsx files can be uploaded.")),
+        ],
+    )
+    dry_run = BooleanField(_l("Only check the form (store nothing)"))
