@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from analysis.sipas import KIOSK_FORM_ID
 from surveyapp.definitions.model import Definition
 from surveyapp.definitions.xlsform import ORIGIN, XlsFormRejected, XlsProblem, added_sections, read_workbook
 from surveyapp.models import SurveyDefinitionRecord
@@ -43,6 +44,10 @@ def _standard_part(body: dict[str, Any]) -> dict[str, Any]:
 def import_xlsform(session: Session, source: Path | BinaryIO, definition_id: str) -> XlsFormResult:
     """Store the questionnaire `definition_id` with the form's questions as its next version.
     Raises XlsFormRejected with every problem (nothing is added then)."""
+    if definition_id == KIOSK_FORM_ID:
+        # The tablet shows its fixed short form one question a screen: it cannot ask added ones.
+        raise XlsFormRejected([XlsProblem("-", None, "--into", _l(
+            "the kiosk's short form %(id)s cannot take added questions", id=definition_id))])
     found = current_definition(session, definition_id)
     if found is None:
         raise XlsFormRejected([XlsProblem("-", None, "--into", _l("unknown questionnaire %(id)s", id=definition_id))])
