@@ -128,3 +128,6 @@ def test_the_report_page_shows_the_group_beside_the_service_index(app, client, r
     # 6 × (1/2 + 1/2) + 6 for the dossiers (none returned: nothing failed) = 12 points.
     assert "12,0 / 18" in block or "12.0 / 18" in block, block
     assert "Nhóm chỉ số hài lòng theo QĐ 766" in block and "(1 / 2;" in block
+    printed = client.get(f"/reports/DEMO/{month}/print").get_data(as_text=True)
+    row = printed.split('id="print-qd766"')[1].split("</tr>")[0]
+    assert "12,0 / 18" in row or "12.0 / 18" in row, row
