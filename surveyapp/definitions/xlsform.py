@@ -33,6 +33,8 @@ LABEL_LIMIT = 500
 CANONICAL = frozenset((*sipas.CRITERIA, *sipas.ELEMENTS, *sipas.CHOICE_CODES, "overall", "expect", "comment",
                        "procedure", "submit_channel", "receive_channel"))
 ORIGIN = "xlsform"
+#: Names the citizen's form already posts besides the questions.
+RESERVED = frozenset(("csrf_token", "switch_lang", "lang"))
 
 
 @dataclass(frozen=True)
@@ -250,6 +252,9 @@ class _Reader:
         if not NAME.match(name):
             self.problem("survey", row.number, "name",
                          _l("a name starts with a letter and has at most 64 letters, digits or '_'"))
+            return False
+        if name in RESERVED:
+            self.problem("survey", row.number, "name", _l("%(name)s is reserved by the form", name=name))
             return False
         if name in CANONICAL or name in self.base_items:
             self.problem("survey", row.number, "name",

@@ -76,6 +76,7 @@ CASES = [
     (bad(extra=[["select_one colours", "colour", "Màu", "Colour", "", ""]]), "survey!8, type", "colours"),
     (bad(extra=[["select_one yn", "TC05", "Tiêu chí", "Criterion", "", ""]]), "survey!8, name", "TC05"),
     (bad(extra=[["integer", "overall", "Tổng", "Overall", "", ""]]), "survey!8, name", "overall"),
+    (bad(extra=[["text", "csrf_token", "Mã", "Token", "", ""]]), "survey!8, name", "csrf_token"),
     (bad(extra=[["text", "why", "Vì sao", "Why", "", "${nothing} = 'x'"]]), "survey!8, relevant", "nothing"),
     (bad(extra=[["text", "why", "Vì sao", "Why", "", "${used_portal} = 'maybe'"]]), "survey!8, relevant", "maybe"),
     (bad(extra=[["text", "why", "Vì sao", "Why", "", "count(${visits}) > 1"]]), "survey!8, relevant", "XLSFORM.md"),

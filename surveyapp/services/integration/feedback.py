@@ -139,7 +139,8 @@ def _yes_no(value: Any, problems: list[Problem]) -> bool | None:
         return True
     if text in NO:
         return False
-    problems.append(Problem("dissatisfied", "required" if value is None or text == "" else "yes_no"))
+    empty = value is None or (isinstance(value, str) and not value.strip())
+    problems.append(Problem("dissatisfied", "required" if empty else "yes_no"))
     return None
 
 
