@@ -23,6 +23,7 @@ from surveyapp.textinput import clean_text
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 CHOICE_NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 LABEL_COLUMN = re.compile(r"^(label|hint)(?:::.*\((vi|en)\))?$", re.IGNORECASE)
+SETTINGS_TITLE = re.compile(r"^form_title(?:::.*\((vi|en)\))?$", re.IGNORECASE)
 SURVEY_COLUMNS = ("type", "name", "required", "relevant")
 CHOICE_COLUMNS = ("list_name", "name")
 YES = ("yes", "true", "true()", "1")
@@ -34,7 +35,7 @@ CANONICAL = frozenset((*sipas.CRITERIA, *sipas.ELEMENTS, *sipas.CHOICE_CODES, "o
                        "procedure", "submit_channel", "receive_channel"))
 ORIGIN = "xlsform"
 #: Names the citizen's form already posts besides the questions.
-RESERVED = frozenset(("csrf_token", "switch_lang", "lang"))
+RESERVED = frozenset(("csrf_token", "switch_lang", "lang", ORIGIN))  # ORIGIN: the part of ungrouped questions
 
 
 @dataclass(frozen=True)
@@ -407,13 +408,14 @@ def added_sections(sheets: Mapping[str, _Sheet], base: Mapping[str, Any]) -> lis
 
 
 def _settings_title(sheets: Mapping[str, _Sheet]) -> dict[str, str]:
+    """The `settings` sheet's `form_title` (per language with `form_title::… (en)`), or ours."""
     settings = sheets.get("settings")
+    titles: dict[str, str] = {}
     if settings and settings.rows:
-        row = settings.rows[0]
-        title = row.get("form_title")
-        labels = {lang: text for lang, text in _labels(_Row(row.number, {
-            column.replace("form_title", "label"): value for column, value in row.values.items()
-            if column.startswith("form_title")})).items()}
-        if labels.get("vi") or title:
-            return _both({"vi": labels.get("vi") or title, **({"en": labels["en"]} if "en" in labels else {})})
+        for column, value in settings.rows[0].values.items():
+            match = SETTINGS_TITLE.match(column)
+            if match and value:
+                titles.setdefault(match.group(1) or "vi", value)
+    if "vi" in titles:
+        return _both(titles)
     return {"vi": "Câu hỏi bổ sung của địa phương", "en": "The province's own questions"}

@@ -42,6 +42,7 @@ def test_a_second_upload_replaces_the_first_ones_questions(runner, db, tmp_path:
     assert result.exit_code == 0, result.output
     _record, definition = current_definition(db, "sipas-full")  # type: ignore[misc]
     assert [i.id for i in definition.added_items] == ["used_portal"]
+    assert definition.sections[-1].title("vi") == "Câu hỏi của tỉnh An Phú", "ungrouped: the settings' form_title"
 
 
 def test_a_dry_run_stores_nothing(runner, db, tmp_path: Path):
