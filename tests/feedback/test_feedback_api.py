@@ -75,3 +75,11 @@ def test_a_dossier_code_links_the_clients_own_dossier(app, client):
 
 def test_without_a_secret_the_call_is_refused(client):
     assert client.post("/api/v1/feedback", json=complaint()).status_code == 401
+
+
+def test_control_characters_in_any_field_are_a_422_never_a_500(app, client):
+    secret = api_client(app)
+    for change in ({"unit": "DEMO\u0000"}, {"code": "A\u0000"}, {"dossier_code": "B\u0000"},
+                   {"received_on": "2026-10-01\u0000"}, {"dissatisfied": "y\u0000"}):
+        [result] = post(client, secret, complaint(**change))
+        assert result["status"] == 422, (change, result)

@@ -115,6 +115,8 @@ def test_a_duplicate_choice_and_an_unknown_questionnaire(runner, tmp_path):
                                                                choices=choices)), "--into", "sipas-full"])
     assert result.exit_code == 1 and "choices!3, name" in result.output
     unknown = runner.invoke(args=["import-xlsform", str(xlsform(tmp_path / "d.xlsx")), "--into", "nope"])
+    nul = runner.invoke(args=["import-xlsform", str(xlsform(tmp_path / "d.xlsx")), "--into", "a\x00b"])
+    assert nul.exit_code == 1 and "Traceback" not in nul.output
     assert unknown.exit_code == 1 and "nope" in unknown.output
     kiosk = runner.invoke(args=["import-xlsform", str(xlsform(tmp_path / "d.xlsx")), "--into", "sipas-kiosk"])
     assert kiosk.exit_code == 1 and "sipas-kiosk" in kiosk.output

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from surveyapp.models import ApiClient, Dossier, Feedback, Unit
 from surveyapp.services.integration.clients import unit_in_client_scope
 from surveyapp.services.integration.dossiers import code_hash as dossier_code_hash
+from surveyapp.services.organisation.codes import CODE_PATTERN
 from surveyapp.services.organisation.lookups import unit_by_code
 from surveyapp.timeutil import utc_now_naive
 
@@ -159,7 +160,7 @@ def parse_feedback(session: Session, item: Mapping[str, Any]) -> tuple[FeedbackF
     """The facts of one complaint (a file's row or a posted object), or every problem found."""
     problems: list[Problem] = []
     unit_code = _text(item.get("unit"))
-    unit = unit_by_code(session, unit_code[:64]) if unit_code else None
+    unit = _unit(session, unit_code)
     if not unit_code:
         problems.append(Problem("unit", "required"))
     elif unit is None:
@@ -177,6 +178,11 @@ def parse_feedback(session: Session, item: Mapping[str, Any]) -> tuple[FeedbackF
     if problems or unit is None or code is None or received_on is None or due_on is None or dissatisfied is None:
         return None, problems
     return FeedbackFacts(unit, code, received_on, due_on, handled_on, dissatisfied, dossier_code), []
+
+
+def _unit(session: Session, code: str | None) -> Unit | None:
+    """Only a code of the right shape is looked up (a NUL byte would fail on PostgreSQL)."""
+    return unit_by_code(session, code) if code and CODE_PATTERN.match(code) else None
 
 
 def _linked_dossier(session: Session, key: str, code: str, clients: list[ApiClient]) -> Dossier | None:
@@ -225,8 +231,7 @@ def post_one(session: Session, client: ApiClient, item: Any, key: str) -> Feedba
     shown = posted if isinstance(posted, str) and len(posted) <= CODE_MAX else None
     unknown = [Problem(name[:64], "unknown_field") for name in sorted(map(str, item)) if name not in FIELDS]
     facts, problems = parse_feedback(session, item)
-    unit_code = _text(item.get("unit"))
-    unit = facts.unit if facts else (unit_by_code(session, unit_code[:64]) if unit_code else None)
+    unit = facts.unit if facts else _unit(session, _text(item.get("unit")))
     if unit is not None and not unit_in_client_scope(client, unit):
         return FeedbackResult(shown, OUT_OF_SCOPE, errors=_english([Problem("unit", "out_of_scope")]))
     if facts is None or unknown:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -18,6 +19,8 @@ from surveyapp.definitions.model import Definition
 from surveyapp.definitions.xlsform import ORIGIN, XlsFormRejected, XlsProblem, added_sections, read_workbook
 from surveyapp.models import SurveyDefinitionRecord
 from surveyapp.services.survey.definitions import current_definition
+
+DEFINITION_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ def import_xlsform(session: Session, source: Path | BinaryIO, definition_id: str
         # The tablet shows its fixed short form one question a screen: it cannot ask added ones.
         raise XlsFormRejected([XlsProblem("-", None, "--into", _l(
             "the kiosk's short form %(id)s cannot take added questions", id=definition_id))])
-    found = current_definition(session, definition_id)
+    found = current_definition(session, definition_id) if DEFINITION_ID.match(definition_id) else None
     if found is None:
         raise XlsFormRejected([XlsProblem("-", None, "--into", _l("unknown questionnaire %(id)s", id=definition_id))])
     record, _definition = found
