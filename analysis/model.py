@@ -411,6 +411,59 @@ class DossierFactSources:
 
 
 @dataclass(frozen=True)
+class AddedQuestion:
+    """A question added from an XLSForm (analysis.added_questions): n respondents answered it;
+    a choice's `options` are the share of them choosing each code (Rate); a whole number's
+    `mean` comes with its 95 % t interval. Text answers are counted (n), never shown."""
+
+    id: str
+    type: str  # choice | multi | integer | text
+    n: int
+    insufficient: bool
+    labels: Mapping[str, str]
+    options: Mapping[str, Rate] | None
+    option_labels: Mapping[str, Mapping[str, str]] | None
+    mean: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+    def to_json(self) -> JsonDict:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "label": dict(self.labels),
+            "n": self.n,
+            "insufficient": self.insufficient,
+            "options": None if self.options is None else {code: r.to_json() for code, r in self.options.items()},
+            "option_labels": None if self.option_labels is None else {
+                code: dict(labels) for code, labels in self.option_labels.items()},
+            "mean": self.mean,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+        }
+
+
+@dataclass(frozen=True)
+class Qd766:
+    """The `qd766` block: the satisfaction group of QĐ 766/QĐ-TTg (analysis.qd766)."""
+
+    complaints_on_time: Rate
+    complaints_not_dissatisfied: Rate
+    dossiers_satisfied: Rate
+    points: float
+    max_points: int
+
+    def to_json(self) -> JsonDict:
+        return {
+            "complaints_on_time": self.complaints_on_time.to_json(),
+            "complaints_not_dissatisfied": self.complaints_not_dissatisfied.to_json(),
+            "dossiers_satisfied": self.dossiers_satisfied.to_json(),
+            "points": self.points,
+            "max_points": self.max_points,
+        }
+
+
+@dataclass(frozen=True)
 class Report(CoreMeasures):
     """The monthly report of a unit's subtree (docs/ANALYSIS.md §5, docs/REPORT.md).
 
@@ -443,6 +496,10 @@ class Report(CoreMeasures):
     notes: tuple[Note, ...] | None = None
     year_on_year: YearOnYear | None = None
     trend_control: tuple[ControlPoint, ...] | None = None
+    # Issue 16: set by the app when the subtree has complaints or returned dossiers in the period.
+    qd766: Qd766 | None = None
+    # Issue 16: set by the app when responses of the period answered questions added from an XLSForm.
+    added_questions: tuple[AddedQuestion, ...] | None = None
 
     def to_json(self) -> JsonDict:
         out: JsonDict = {
@@ -478,6 +535,10 @@ class Report(CoreMeasures):
             out["notes"] = [note.to_json() for note in self.notes]
         if self.trend_control is not None:
             out["trend_control"] = [point.to_json() for point in self.trend_control]
+        if self.qd766 is not None:
+            out["qd766"] = self.qd766.to_json()
+        if self.added_questions is not None:
+            out["added_questions"] = [question.to_json() for question in self.added_questions]
         return _plain(out)
 
 

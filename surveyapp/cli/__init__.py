@@ -24,17 +24,11 @@ def register_commands(app: Flask) -> None:
     from surveyapp.cli import (
         accounts,
         campaigns,
+        feedback,
         integration,
         kiosk,
         operations,
         organisation,
-        publish,
-        ranking,
-        reports,
-        setup,
-        tokens,
-    )
-
-    for module in (setup, organisation, tokens, accounts, operations, kiosk, reports, integration, campaigns,
-                   ranking, publish):
+        campaigns,
+        feedback,
         add_commands(app, module.COMMANDS)

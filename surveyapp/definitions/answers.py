@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from surveyapp.definitions.model import Definition, Item
+from surveyapp.definitions.relevant import relevance
 from surveyapp.textinput import clean_text
 
 REQUIRED = "required"
@@ -19,6 +20,9 @@ TOO_LONG = "too_long"
 UNKNOWN_PROCEDURE = "unknown_procedure"
 MULTIPLE_VALUES = "multiple_values"
 UNKNOWN_ITEM = "unknown_item"
+NOT_A_NUMBER = "not_a_number"
+#: The largest whole number an integer question takes (it is stored in JSON, read by reports).
+INTEGER_LIMIT = 10**9
 
 
 @dataclass(frozen=True)
@@ -63,24 +67,41 @@ def validate_answers(
             if key not in definition.item_ids:
                 result.errors[key] = AnswerError(UNKNOWN_ITEM)
 
+    conditional = definition.relevant_expressions
     for item in definition.items:
         given = values.get(item.id, [])
         if item.show_if is not None:
             controlling, expected = item.show_if
             if values.get(controlling, [None])[0] != expected:
                 continue
+        if item.type == "note":
+            continue  # a note is read, never answered
         if not given:
-            if item.required:
+            if item.required and item.id not in conditional:
                 result.errors[item.id] = AnswerError(REQUIRED)
             continue
         error = _check(item, given, result, procedure_exists, comment_limit)
         if error is not None:
             result.errors[item.id] = error
+    if conditional:
+        _apply_relevance(definition, result)
     if result.errors:
         result.answers.clear()
         result.comment = None
         result.procedure_code = None
     return result
+
+
+def _apply_relevance(definition: Definition, result: ValidatedAnswers) -> None:
+    """XLSForm skip logic, as the form's script applies it: a question not shown is neither
+    stored nor checked, and a required one is required only when shown."""
+    shown = relevance(definition.relevant_expressions, result.answers)
+    for item_id, visible in shown.items():
+        if not visible:
+            result.answers.pop(item_id, None)
+            result.errors.pop(item_id, None)
+        elif definition.item(item_id).required and item_id not in result.answers and item_id not in result.errors:
+            result.errors[item_id] = AnswerError(REQUIRED)
 
 
 def _check(
@@ -117,6 +138,11 @@ def _check(
             result.comment = value
         else:
             result.answers[item.id] = value
+    elif item.type == "integer":
+        number = value.removeprefix("-")
+        if not number.isascii() or not number.isdigit() or int(value) > INTEGER_LIMIT or int(value) < -INTEGER_LIMIT:
+            return AnswerError(NOT_A_NUMBER)
+        result.answers[item.id] = int(value)
     elif item.type == "procedure":
         if not procedure_exists(value):
             return AnswerError(UNKNOWN_PROCEDURE)

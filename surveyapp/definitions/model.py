@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from surveyapp.definitions.relevant import Node, parse
+
 
 @dataclass(frozen=True)
 class Option:
@@ -18,7 +20,7 @@ class Option:
 @dataclass(frozen=True)
 class Item:
     id: str
-    type: str  # rating | choice | multi | text | procedure
+    type: str  # rating | choice | multi | text | procedure; from an XLSForm also integer | note
     labels: dict[str, str]
     hints: dict[str, str] = field(default_factory=dict)
     required: bool = False
@@ -27,6 +29,9 @@ class Item:
     element: str | None = None
     max_length: int | None = None
     show_if: tuple[str, str] | None = None
+    # Added from an XLSForm (docs/XLSFORM.md): its skip logic, parsed (surveyapp.definitions.relevant).
+    relevant: Node | None = None
+    added: bool = False
 
     def label(self, lang: str) -> str:
         return self.labels.get(lang) or self.labels["vi"]
@@ -87,6 +92,15 @@ class Definition:
     def item_ids(self) -> tuple[str, ...]:
         return tuple(item.id for item in self.items)
 
+    @cached_property
+    def relevant_expressions(self) -> dict[str, Node]:
+        """The skip logic of the questions added from an XLSForm, by item id."""
+        return {item.id: item.relevant for item in self.items if item.relevant is not None}
+
+    @cached_property
+    def added_items(self) -> tuple[Item, ...]:
+        return tuple(item for item in self.items if item.added)
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Definition:
         """Build from the parsed (already validated) file contents."""
@@ -114,6 +128,8 @@ class Definition:
                         element=raw_item.get("element"),
                         max_length=raw_item.get("max_length"),
                         show_if=(show_if["item"], show_if["equals"]) if show_if else None,
+                        relevant=parse(raw_item["relevant"]) if raw_item.get("relevant") else None,
+                        added=raw_item.get("origin") == "xlsform",
                     )
                 )
             sections.append(

@@ -16,6 +16,7 @@ from surveyapp.db import get_session
 from surveyapp.integration.auth import client_required, current_client, note_for_audit
 from surveyapp.kiosk.errors import api_error, http_error
 from surveyapp.services.integration.dossiers import MAX_DOSSIERS, LinkSettings, post_dossiers
+from surveyapp.services.integration.feedback import MAX_FEEDBACK, post_feedback
 from surveyapp.services.integration.volumes import post_volumes
 
 bp = Blueprint("integration_api", __name__, url_prefix="/api/v1")
@@ -66,3 +67,13 @@ def volumes() -> Response:
     if problem:
         return problem
     return _results(post_volumes(get_session(), current_client(), items))
+
+
+@bp.post("/feedback")
+@client_required
+def feedback() -> Response:
+    """Complaints and petitions for QĐ 766 (docs/INTEGRATION.md): per-item results as for dossiers."""
+    items, problem = _items(MAX_FEEDBACK)
+    if problem:
+        return problem
+    return _results(post_feedback(get_session(), current_client(), items, current_app.config["DOSSIER_KEY"]))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, Length, Regexp
 
 from surveyapp.services.organisation.codes import (
@@ -88,3 +88,19 @@ class PublishForm(FlaskForm):
     """The administrator's switch of a unit's public results (`publish`: `1` on, `0` off)."""
 
     publish = StringField(validators=[AnyOf(("0", "1"))])
+
+
+class XlsFormUploadForm(FlaskForm):
+    """A province's own questions (docs/XLSFORM.md): the questionnaire they are added to and the
+    XLSForm. The choices are the stored questionnaires, set by the view."""
+
+    definition = SelectField(_l("Questionnaire"), validators=[DataRequired(message=_l("Choose a questionnaire."))])
+    file = FileField(
+        _l("XLSForm (.xlsx)"),
+        render_kw={"accept": ".xlsx", "required": True},
+        validators=[
+            FileRequired(message=_l("Choose a file to import.")),
+            FileAllowed(("xlsx",), message=_l("Only .xlsx files can be uploaded.")),
+        ],
+    )
+    dry_run = BooleanField(_l("Only check the form (store nothing)"))

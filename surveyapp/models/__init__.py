@@ -2,6 +2,7 @@
 from surveyapp.models.accounts import ROLES, AuditEvent, LoginAttempt, User
 from surveyapp.models.base import Base
 from surveyapp.models.campaigns import Campaign, CampaignResponse, CampaignSample, CampaignStratum
+from surveyapp.models.feedback import Feedback
 from surveyapp.models.health import HealthCheck
 from surveyapp.models.integration import ApiClient, Dossier, InvitationOptOut
 from surveyapp.models.kiosk import KioskDevice, KioskPairingCode
@@ -26,6 +27,7 @@ __all__ = [
     "Base",
     "Counter",
     "DossierVolume",
+    "Feedback",
     "HealthCheck",
     "KioskDevice",
     "KioskPairingCode",

@@ -60,6 +60,9 @@ class Dossier(Base):
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)
     expires_on: Mapped[date] = mapped_column(Date)
     used_on: Mapped[date | None] = mapped_column(Date)
+    # Whether the survey answered from the link rated the service 1 or 2 on `overall` (QĐ 766's
+    # "dossiers rated dissatisfied"): the only thing of the answer the dossier keeps.
+    rated_dissatisfied: Mapped[bool | None] = mapped_column(Boolean)
     # The invitation: its state (none, no_consent, not_configured, queued, sent, reminded, failed,
     # opted_out, cancelled), and while a message may still go out, the contact and the link,
     # encrypted together (Fernet, CONTACT_KEY), plus a keyed hash of the contact for opt-outs.

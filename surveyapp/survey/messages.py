@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from surveyapp.definitions.answers import (
     INVALID_CHOICE,
     MULTIPLE_VALUES,
+    NOT_A_NUMBER,
     REQUIRED,
     TOO_LONG,
     UNKNOWN_ITEM,
@@ -27,4 +28,6 @@ def error_message(error: AnswerError) -> str:
         return _("Please choose one of the answers shown.")
     if error.code == UNKNOWN_ITEM:
         return _("This question is not part of the survey.")
+    if error.code == NOT_A_NUMBER:
+        return _("Please enter a whole number.")
     return _("This answer is not valid.")

@@ -33,6 +33,14 @@ def test_real_answers_validate_against_the_documented_schemas(app, client, spec)
     good = {"unit": "DEMO", "month": "2026-10", "dossiers_returned": 3}
     conforms(spec, volumes, "post", client.post(volumes, json=[good, good, {"unit": 1}], headers=bearer(secret)))
     conforms(spec, volumes, "post", client.post(volumes, json=good))
+    feedback = "/api/v1/feedback"
+    complaint = {"unit": "DEMO", "code": "PAKN-1", "received_on": "2026-10-01", "due_on": "2026-10-10",
+                 "handled_on": "2026-10-09", "dissatisfied": False, "dossier_code": "X"}
+    outside = api_client(app, "commune", "DEMO-TTHCC")
+    conforms(spec, feedback, "post", client.post(feedback, json=[complaint, complaint, {"unit": 1}, 7],
+                                                 headers=bearer(secret)))
+    conforms(spec, feedback, "post", client.post(feedback, json=complaint, headers=bearer(outside)))
+    conforms(spec, feedback, "post", client.post(feedback, json=[{}] * 501, headers=bearer(secret)))
 
 
 def test_the_api_answers_every_generated_request_as_documented(app):
@@ -40,7 +48,7 @@ def test_the_api_answers_every_generated_request_as_documented(app):
     schema = schemathesis.openapi.from_wsgi("/api/openapi.yaml", app)
     negative = [check for check in CHECKS.get_all() if check.__name__ == "negative_data_rejection"]
     operations = [op for op in (result.ok() for result in schema.get_all_operations()) if op.path.startswith("/api/v1/")]
-    assert {op.path for op in operations} == {"/api/v1/dossiers", "/api/v1/volumes"}
+    assert {op.path for op in operations} == {"/api/v1/dossiers", "/api/v1/volumes", "/api/v1/feedback"}
 
     for operation in operations:
 

@@ -38,8 +38,10 @@ from surveyapp.models import Counter, Procedure, Response, SurveyDefinitionRecor
 from surveyapp.periods import Period, PeriodError, is_month, months_ending
 from surveyapp.services.operations.volumes import volumes_in
 from surveyapp.services.organisation.lookups import unit_by_code
+from surveyapp.services.reporting.added_questions import added_questions
 from surveyapp.services.reporting.aggregates import subtree_sums
 from surveyapp.services.reporting.fact_sources import dossier_fact_sources
+from surveyapp.services.reporting.qd766 import qd766_block
 from surveyapp.services.reporting.rollups import read_rollups
 from surveyapp.services.reporting.targets import effective_overrides
 
@@ -286,6 +288,8 @@ def period_report(
         trend_control=_trend_control(session, unit, chosen, min_responses=min_responses),
         response_rate=rates[unit.id],
         dossier_facts=dossier_fact_sources(session, unit, now),
+        qd766=qd766_block(session, unit, now),
+        added_questions=added_questions(session, unit, now, min_responses=min_responses),
         children=tuple(
             replace(entry, response_rate=rates[child.id], with_response_rate=True)
             for entry, child in zip(report.children, children, strict=True)

@@ -17,6 +17,9 @@ from surveyapp.periods import month_of
 from surveyapp.services.reporting.aggregates import record_tallies
 from surveyapp.timeutil import VIETNAM, utc_now_naive
 
+#: The `overall` scores that rate a dossier "dissatisfied" (QĐ 766/QĐ-TTg; docs/ANALYSIS.md).
+DISSATISFIED_SCORES = ("1", "2")
+
 
 class Outcome(enum.Enum):
     STORED = "stored"
@@ -55,9 +58,13 @@ def submit_response(
         if link is None:
             continue
         model = type(link)
+        values: dict[str, Any] = {"used_on": used_on}
+        if isinstance(link, Dossier):
+            # QĐ 766 counts dossiers rated dissatisfied: a flag, never which response it was.
+            values["rated_dissatisfied"] = str(validated.answers.get("overall")) in DISSATISFIED_SCORES
         # The conditional UPDATE is the lock: of two racing submissions only one matches.
         spent = cast(CursorResult[Any], session.execute(
-            update(model).where(model.id == link.id, model.used_on.is_(None)).values(used_on=used_on)
+            update(model).where(model.id == link.id, model.used_on.is_(None)).values(**values)
         ))
         if spent.rowcount != 1:
             return SubmitResult(Outcome.TOKEN_ALREADY_USED)  # nothing was written

@@ -88,6 +88,58 @@
     });
   }
 
+  // Skip logic of questions added from an XLSForm: data-relevant holds the parsed condition
+  // (surveyapp/definitions/relevant.py evaluates the same tree on the server).
+  function answerOf(name) {
+    var holder = form.querySelector('[data-relevant] #q-' + CSS.escape(name));
+    var wrapper = holder && holder.closest("[data-relevant]");
+    if (wrapper && wrapper.hidden) return null;
+    var checks = form.querySelectorAll('input[type="checkbox"][name="' + name + '"]');
+    if (checks.length) {
+      return Array.prototype.filter.call(checks, function (c) { return c.checked; }).map(function (c) { return c.value; });
+    }
+    var radio = form.querySelector('input[type="radio"][name="' + name + '"]:checked');
+    if (radio) return radio.value;
+    var field = form.querySelector('input[name="' + name + '"]:not([type="radio"]):not([type="checkbox"]), textarea[name="' + name + '"]');
+    if (field && field.value.trim() !== "") return field.value.trim();
+    return null;
+  }
+  function numberOf(value) {
+    return typeof value === "number" ? value : (typeof value === "string" && /^-?\d+$/.test(value) ? parseInt(value, 10) : null);
+  }
+  function operand(node) { return node[0] === "ref" ? answerOf(node[1]) : node[1]; }
+  function holds(node) {
+    switch (node[0]) {
+      case "or": return holds(node[1]) || holds(node[2]);
+      case "and": return holds(node[1]) && holds(node[2]);
+      case "not": return !holds(node[1]);
+      case "selected":
+        var chosen = answerOf(node[1]);
+        return Array.isArray(chosen) ? chosen.indexOf(node[2]) !== -1 : chosen === node[2];
+      default:
+        var left = operand(node[2]), right = operand(node[3]), a = numberOf(left), b = numberOf(right);
+        if (node[1] === "=" || node[1] === "!=") {
+          var equal = a !== null && b !== null ? a === b : String(left === null ? "" : left) === String(right === null ? "" : right);
+          return node[1] === "=" ? equal : !equal;
+        }
+        if (a === null || b === null) return false;
+        return { "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b }[node[1]];
+    }
+  }
+  function applyRelevance() {
+    // Twice: a question shown or hidden may change the condition of one placed before it.
+    for (var pass = 0; pass < 2; pass++) {
+      form.querySelectorAll("[data-relevant]").forEach(function (el) {
+        el.hidden = !holds(JSON.parse(el.getAttribute("data-relevant")));
+        // A hidden question is not sent (the server would drop it) nor checked by the browser.
+        el.querySelectorAll("input,textarea").forEach(function (input) { input.disabled = el.hidden; });
+      });
+    }
+  }
+  form.addEventListener("input", applyRelevance);
+  form.addEventListener("change", applyRelevance);
+  applyRelevance();
+
   // Character count for the comment box.
   form.querySelectorAll("textarea[data-counter]").forEach(function (area) {
     var out = area.parentNode.querySelector(".q__count");
