@@ -34,8 +34,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from surveyapp.kiosk import api as kiosk_api
     from surveyapp.kiosk import client as kiosk_client
     from surveyapp.manage import routes as manage_pages
-    from surveyapp.public import routes as public_pages
     from surveyapp.manage import xlsform as _xlsform_page  # noqa: F401  (its view attaches to the manage blueprint)
+    from surveyapp.public import routes as public_pages
     from surveyapp.survey import routes as survey_pages
     from surveyapp.web import compression, hardening
     from surveyapp.web import routes as site_pages

@@ -29,6 +29,14 @@ def register_commands(app: Flask) -> None:
         kiosk,
         operations,
         organisation,
-        campaigns,
-        feedback,
+        publish,
+        ranking,
+        reports,
+        setup,
+        tokens,
+        xlsform,
+    )
+
+    for module in (setup, organisation, tokens, accounts, operations, kiosk, reports, integration, campaigns,
+                   ranking, publish, feedback, xlsform):
         add_commands(app, module.COMMANDS)
