@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from surveyapp.models import SurveyDefinitionRecord
+from surveyapp.services.campaigns.campaigns import campaign_by_id
 from surveyapp.services.survey.definitions import current_definition
 from tests.xlsform.helpers import SURVEY, xlsform
 
@@ -53,7 +54,7 @@ def test_a_dry_run_stores_nothing(runner, db, tmp_path: Path):
     assert versions(db) == count
 
 
-def test_the_campaign_option_is_accepted_and_refused_until_campaigns_exist(runner, tmp_path: Path):
+def test_an_unknown_campaign_is_refused(runner, tmp_path: Path):
     result = runner.invoke(args=["import-xlsform", str(xlsform(tmp_path / "f.xlsx")), "--campaign", "7"])
     assert result.exit_code == 1 and "7" in result.output
     both = runner.invoke(args=["import-xlsform", str(xlsform(tmp_path / "f.xlsx")), "--campaign", "7",
@@ -127,3 +128,28 @@ def test_a_file_that_is_not_a_workbook(runner, tmp_path):
     path.write_bytes(b"PK\x03\x04 not really")
     result = runner.invoke(args=["import-xlsform", str(path), "--into", "sipas-full"])
     assert result.exit_code == 1 and "XLSX" in result.output
+
+
+def test_a_campaigns_questions_go_into_its_own_questionnaire_not_the_regular_one(runner, db, tmp_path: Path):
+    regular_before = current_definition(db, "sipas-full")
+    assert regular_before is not None
+    created = runner.invoke(args=["campaign", "create", "--name", "Đột xuất quý 4", "--unit", "DEMO",
+                                  "--period", "2026-Q3", "--sample", "5"])
+    assert created.exit_code == 0, created.output
+    campaign_id = created.output.strip().splitlines()[-1]
+
+    result = runner.invoke(args=["import-xlsform", str(xlsform(tmp_path / "f.xlsx")), "--campaign", campaign_id])
+    assert result.exit_code == 0, result.output
+
+    campaign = campaign_by_id(db, int(campaign_id))
+    assert campaign is not None and campaign.definition_id == f"campaign-{campaign_id}"
+    _record, own = current_definition(db, campaign.definition_id)  # type: ignore[misc]
+    assert "used_portal" in own.item_ids and set(regular_before[1].item_ids) < set(own.item_ids)
+    regular_record, regular = current_definition(db, "sipas-full")  # type: ignore[misc]
+    assert regular_record.version == regular_before[0].version and "used_portal" not in regular.item_ids
+
+    # A second upload is the campaign questionnaire's next version, built on the same base.
+    again = runner.invoke(args=["import-xlsform", str(xlsform(tmp_path / "g.xlsx")), "--campaign", campaign_id])
+    assert again.exit_code == 0, again.output
+    record, _own = current_definition(db, f"campaign-{campaign_id}")  # type: ignore[misc]
+    assert record.version == 2

@@ -99,6 +99,11 @@ def campaign_by_id(session: Session, campaign_id: int) -> Campaign | None:
     return session.scalar(select(Campaign).options(joinedload(Campaign.unit)).where(Campaign.id == campaign_id))
 
 
+def campaign_definition_id(campaign_id: int) -> str:
+    """The questionnaire id of a campaign's own questions (`import-xlsform --campaign`)."""
+    return f"campaign-{campaign_id}"
+
+
 def list_campaigns(session: Session) -> list[Campaign]:
     return list(session.scalars(select(Campaign).options(joinedload(Campaign.unit)).order_by(Campaign.id.desc())))
 

@@ -44,9 +44,13 @@ def _standard_part(body: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
-def import_xlsform(session: Session, source: Path | BinaryIO, definition_id: str) -> XlsFormResult:
+def import_xlsform(
+    session: Session, source: Path | BinaryIO, definition_id: str, *, store_as: str | None = None
+) -> XlsFormResult:
     """Store the questionnaire `definition_id` with the form's questions as its next version.
-    Raises XlsFormRejected with every problem (nothing is added then)."""
+    store_as: store it as the next version of this questionnaire id instead (a campaign's own
+    questionnaire: the regular one is left as it is). Raises XlsFormRejected with every problem
+    (nothing is added then)."""
     if definition_id == KIOSK_FORM_ID:
         # The tablet shows its fixed short form one question a screen: it cannot ask added ones.
         raise XlsFormRejected([XlsProblem("-", None, "--into", _l(
@@ -57,12 +61,14 @@ def import_xlsform(session: Session, source: Path | BinaryIO, definition_id: str
     record, _definition = found
     body = _standard_part(record.body)
     sections = added_sections(read_workbook(source), body)
+    stored_id = store_as or definition_id
     latest = session.scalar(select(func.max(SurveyDefinitionRecord.version))
-                            .where(SurveyDefinitionRecord.definition_id == definition_id)) or 0
+                            .where(SurveyDefinitionRecord.definition_id == stored_id)) or 0
+    body["id"] = stored_id
     body["version"] = latest + 1
     body["sections"] = body["sections"] + sections
     Definition.from_dict(body)  # the stored body must read back (every expression parses)
-    session.add(SurveyDefinitionRecord(definition_id=definition_id, version=body["version"],
+    session.add(SurveyDefinitionRecord(definition_id=stored_id, version=body["version"],
                                        checksum=_checksum(body), body=body))
     session.flush()
-    return XlsFormResult(definition_id, body["version"], sum(len(s["items"]) for s in sections))
+    return XlsFormResult(stored_id, body["version"], sum(len(s["items"]) for s in sections))
