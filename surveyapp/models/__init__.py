@@ -4,6 +4,7 @@ from surveyapp.models.base import Base
 from surveyapp.models.health import HealthCheck
 from surveyapp.models.integration import ApiClient, Dossier, InvitationOptOut
 from surveyapp.models.kiosk import KioskDevice, KioskPairingCode
+from surveyapp.models.lookups import LookupGeneration
 from surveyapp.models.operations import RateLimitWindow, response_tally, unit_rollup
 from surveyapp.models.organisation import Counter, Procedure, Unit
 from surveyapp.models.survey import Response, SurveyDefinitionRecord, SurveyToken
@@ -23,6 +24,7 @@ __all__ = [
     "HealthCheck",
     "KioskDevice",
     "KioskPairingCode",
+    "LookupGeneration",
     "Procedure",
     "RateLimitWindow",
     "Response",
