@@ -12,7 +12,7 @@ from __future__ import annotations
 from wtforms import IntegerField, StringField
 from wtforms.validators import AnyOf, NumberRange, Optional, Regexp
 
-from analysis.comparison import CENTER_KINDS
+from analysis.model import CENTER_KINDS
 from surveyapp.periods import MONTH_REGEX, PERIOD_SHAPE_REGEX, this_month
 from surveyapp.services.reporting.dashboard import CommentFilter
 from surveyapp.web.forms import QueryForm, at_most, strip

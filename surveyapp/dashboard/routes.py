@@ -32,8 +32,10 @@ from surveyapp.services.exports.report import report_csv, write_report_xlsx
 from surveyapp.services.exports.responses import raw_csv, write_raw_xlsx
 from surveyapp.services.organisation.lookups import counter_by_code, unit_by_code, unit_chain
 from surveyapp.services.reporting import dashboard as data
-from surveyapp.services.reporting import reports
 from surveyapp.timeutil import VIETNAM
+
+# `surveyapp.services.reporting.reports` (numpy, scipy) is imported inside the views that build a
+# report, so that starting the app and serving the citizen's form never load them.
 
 bp = Blueprint("dashboard", __name__)
 
@@ -128,6 +130,8 @@ def _month_picture(unit: Unit, month: str) -> tuple[Report, list[TrendPoint], di
     """The period's report (funnel centred as the query's `funnel_center` asks), its trend (a
     month: the 12 months ending there; another period: its months) and the question labels: what
     the overview and its printable version both show."""
+    from surveyapp.services.reporting import reports
+
     session = get_reports_session()
     result = reports.period_report(
         session, unit, month, FunnelCenterForm().value("funnel_center"), min_responses=_min_n()
@@ -151,6 +155,8 @@ def report(code: str, month: str) -> str:
 @bp.get("/reports/<code>/<period:month>/print")
 @login_required
 def print_report(code: str, month: str) -> str:
+    from surveyapp.services.reporting import reports
+
     unit = _visible_unit(code)
     result, points, labels = _month_picture(unit, month)
     counters = reports.breakdown(get_reports_session(), unit, month, by="counter", min_responses=_min_n())
@@ -167,6 +173,8 @@ def print_report(code: str, month: str) -> str:
 @bp.get("/reports/<code>/<period:month>.csv")
 @login_required
 def report_csv_export(code: str, month: str) -> Response:
+    from surveyapp.services.reporting import reports
+
     unit = _visible_unit(code)
     session = get_reports_session()
     body = report_csv(session, reports.period_report(session, unit, month, min_responses=_min_n()))
@@ -177,6 +185,8 @@ def report_csv_export(code: str, month: str) -> Response:
 @bp.get("/reports/<code>/<period:month>.xlsx")
 @login_required
 def report_xlsx_export(code: str, month: str) -> Response:
+    from surveyapp.services.reporting import reports
+
     unit = _visible_unit(code)
     session = get_reports_session()
     result = reports.period_report(session, unit, month, min_responses=_min_n())
@@ -223,6 +233,8 @@ def raw_xlsx_export(code: str, month: str) -> Response:
 @bp.get("/reports/<code>/<period:month>/by/<by>")
 @login_required
 def breakdown(code: str, month: str, by: str) -> str:
+    from surveyapp.services.reporting import reports
+
     if by not in BREAKDOWNS:
         abort(404)
     unit = _visible_unit(code)
@@ -237,6 +249,8 @@ def breakdown(code: str, month: str, by: str) -> str:
 @bp.get("/reports/<code>/<period:month>/counters/<counter_code>")
 @login_required
 def counter(code: str, month: str, counter_code: str) -> str:
+    from surveyapp.services.reporting import reports
+
     unit = _visible_unit(code)
     session = get_reports_session()
     found = counter_by_code(session, counter_code)
@@ -257,6 +271,8 @@ def counter(code: str, month: str, counter_code: str) -> str:
 @bp.get("/reports/<code>/<period:month>/criteria")
 @login_required
 def criteria(code: str, month: str) -> str:
+    from surveyapp.services.reporting import reports
+
     unit = _visible_unit(code)
     session = get_reports_session()
     result = reports.period_report(session, unit, month, min_responses=_min_n())
