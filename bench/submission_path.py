@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.submission_path
     BENCH_DATABASES=sqlite BENCH_DURATION=5 BENCH_ROUNDS=3 .venv/bin/python -m bench.submission_path
+    BENCH_PARTS=inproc .venv/bin/python -m bench.submission_path     # only the in-process part
 
 The machine is shared, so product and baseline are never measured minutes apart: each round
 measures one, then the other, and ratios are taken within a round, then the median over rounds.
@@ -150,8 +151,11 @@ def bench_database(kind: str, url_product: str, url_baseline: str, workdir: Path
     prepare_product_db(url_product)
     prepare_baseline_db(url_baseline)
     result: dict[str, Any] = {"database": kind, "rounds": rounds, "duration_s": duration}
-    result["in_process"] = in_process(url_product, url_baseline, rounds, posts)
-    result["http"] = over_http(url_product, url_baseline, workdir, kind, rounds, duration)
+    parts = os.environ.get("BENCH_PARTS", "inproc,http").split(",")
+    if "inproc" in parts:
+        result["in_process"] = in_process(url_product, url_baseline, rounds, posts)
+    if "http" in parts:
+        result["http"] = over_http(url_product, url_baseline, workdir, kind, rounds, duration)
     result["rebuild_aggregates_check"] = aggregates_exact(url_product)
     common.log(f"{kind}: rebuild-aggregates --check exit {result['rebuild_aggregates_check']['exit_code']}")
     return result

@@ -37,7 +37,7 @@ from surveyapp.models.operations import (
     unit_rollup,
 )
 from surveyapp.services.reporting import rollups
-from surveyapp.services.reporting.slot_upserts import pg_bulk_upsert, row_upsert
+from surveyapp.services.reporting.slot_upserts import pg_bulk_upsert, row_upsert, upsert_rows
 
 if TYPE_CHECKING:
     import numpy as np
@@ -127,6 +127,8 @@ def add_tallies(session: Session, tallies: Mapping[GroupKey, np.ndarray | Sequen
         # Bulk (imports, rebuilds): one statement with one JSON parameter instead of thousands
         # of rows x 217 bound parameters, about ten times faster.
         session.execute(_PG_BULK_UPSERT, {"rows": json.dumps(rows)})
+    elif len(rows) == 1:  # one submission's group
+        upsert_rows(session, "response_tally", ROW_KEY, rows)
     else:
         session.execute(_ROW_UPSERT, rows)
     # The unit's and its ancestors' rollups, in the same transaction and the same shard.

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from surveyapp.models import Unit
 from surveyapp.models.operations import ROLLUP_KEY, SLOT_COLUMNS, unit_rollup
-from surveyapp.services.reporting.slot_upserts import pg_bulk_upsert, row_upsert
+from surveyapp.services.reporting.slot_upserts import pg_bulk_upsert, row_upsert, upsert_rows
 
 if TYPE_CHECKING:
     import numpy as np
@@ -91,8 +91,10 @@ def add_rollups(session: Session, tallies: Mapping[tuple[Any, ...], np.ndarray |
         rows.append(row)
     if len(rows) > 1 and session.get_bind().dialect.name == "postgresql":
         session.execute(_PG_BULK_UPSERT, {"rows": json.dumps(rows)})
-        return
-    session.execute(_ROW_UPSERT, rows)
+    elif len(tallies) == 1:  # one submission: its unit and each ancestor
+        upsert_rows(session, "unit_rollup", ROLLUP_KEY, rows)
+    else:
+        session.execute(_ROW_UPSERT, rows)
 
 
 def read_rollups(session: Session, unit_ids: Sequence[int], months: Sequence[str]) -> dict[RollupKey, np.ndarray]:
