@@ -5,8 +5,9 @@ ResponseArrays or keeps tally vectors per unit and month, and this package
 turns tallies into report numbers.  See docs/ANALYSIS.md.
 
 The questionnaire layout, the typed report model (analysis.model: Report, Rate,
-Change, ...; standard library only), the response arrays and the tally (numpy
-only) are imported eagerly.  The statistics that need scipy are re-exported lazily
+Change, ...; standard library only), the response arrays and the tally are imported
+eagerly; the last two load numpy only when they first count (analysis/slots.py holds
+the layout and the one-response tally in plain Python).  The statistics that need scipy are re-exported lazily
 (PEP 562), so `from analysis import sipas` in the app does not pay scipy's
 import time.  No lazily exported name equals a submodule name, so importing a
 submodule can never shadow a function here.

@@ -20,18 +20,16 @@ when they are, a child is outside a limit when its rate lies beyond the widened 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
 
 import numpy as np
 from scipy import stats
 
 from .funnel import DEFAULT_LEVELS, _lower_limit, level_label
+from .model import CENTER_KINDS as CENTER_KINDS  # declared with the model, numpy-free; used here
+from .model import CenterKind as CenterKind
 from .model import ChildFunnel, FunnelBand, FunnelCurve, Overdispersion, Position
 from .overdispersion import overdispersion_of, widen
 from .sipas import MIN_RESPONSES
-
-CenterKind = Literal["parent", "target"]
-CENTER_KINDS: tuple[CenterKind, ...] = ("parent", "target")
 
 
 def leave_one_out_centers(k: np.ndarray, n: np.ndarray, parent_k: float, parent_n: float) -> np.ndarray:

@@ -23,6 +23,10 @@ Status = Literal["meets", "possibly_below", "below", "within", "possibly_above",
 
 #: Where a sub-unit's overall satisfaction falls on the parent's funnel plot (analysis.funnel).
 Position = Literal["above_998", "above_95", "inside", "below_95", "below_998", "insufficient"]
+# Where the funnel is centred (analysis/comparison.py); declared here so the dashboard's form can
+# offer the choices without importing numpy and scipy.
+CenterKind = Literal["parent", "target"]
+CENTER_KINDS: tuple[CenterKind, ...] = ("parent", "target")
 
 JsonDict = dict[str, Any]
 

@@ -9,31 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from .sipas import CHOICE_CODES, CRITERIA, ELEMENTS, EXPECT_CODES
+from .slots import CHOICE_LUTS as _CHOICE_LUTS
+from .slots import EXPECT_INDEX as _EXPECT_INDEX
+from .slots import SCORE_LUT as _SCORE_LUT
 
-# Score look-up shared by criteria, kiosk element ratings and `overall`.  Strings
-# are accepted because HTML forms and JSON payloads deliver "4" as often as 4.
-_NOT_ANSWERED: tuple[Any, ...] = (None, "", "na", "NA", "n/a", 0, "0")
-_SCORE_LUT: dict[Any, int] = {v: 0 for v in _NOT_ANSWERED}
-_SCORE_LUT.update({i: i for i in range(1, 6)})
-_SCORE_LUT.update({str(i): i for i in range(1, 6)})
+if TYPE_CHECKING:
+    import numpy as np
 
-
-def _choice_lut(codes: Sequence[str]) -> dict[Any, int]:
-    lut: dict[Any, int] = {v: 0 for v in _NOT_ANSWERED if v not in codes}
-    for position, code in enumerate(codes, start=1):
-        lut[code] = position
-        if code.isdigit():  # trips may arrive as the integer 3
-            lut[int(code)] = position
-    return lut
-
-
-_CHOICE_LUTS: dict[str, dict[Any, int]] = {item: _choice_lut(codes) for item, codes in CHOICE_CODES.items()}
-_EXPECT_INDEX: dict[str, int] = {code: i for i, code in enumerate(EXPECT_CODES)}
+# numpy is imported inside the functions that build arrays, so importing the package (the web
+# application does, for the questionnaire's constants) does not load it.
 
 
 @dataclass(eq=False)
@@ -61,6 +48,8 @@ class ResponseArrays:
     expect_asked: np.ndarray
 
     def __post_init__(self) -> None:
+        import numpy as np
+
         n = len(np.asarray(self.overall))
         self.criteria = _coded(self.criteria, "criteria", (n, len(CRITERIA)), 5)
         self.element_ratings = _coded(self.element_ratings, "element_ratings", (n, len(ELEMENTS)), 5)
@@ -82,6 +71,8 @@ class ResponseArrays:
     @classmethod
     def empty(cls, n: int = 0) -> ResponseArrays:
         """n responses with nothing answered (fill the arrays in place)."""
+        import numpy as np
+
         return cls(
             criteria=np.zeros((n, len(CRITERIA)), np.int8),
             element_ratings=np.zeros((n, len(ELEMENTS)), np.int8),
@@ -101,6 +92,8 @@ class ResponseArrays:
         that is not None (pass [] when offered but left blank) or an explicit
         boolean `expect_asked`.  Unknown answers raise ValueError.
         """
+        import numpy as np
+
         rows = records if isinstance(records, list) else list(records)
         n = len(rows)
         out = cls.empty(n)
@@ -136,17 +129,23 @@ class ResponseArrays:
     @classmethod
     def concatenate(cls, parts: Sequence[ResponseArrays]) -> ResponseArrays:
         """Stack several batches into one (row order preserved)."""
+        import numpy as np
+
         if not parts:
             return cls.empty(0)
         return cls(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(cls)})
 
     def take(self, index: np.ndarray | Sequence[int]) -> ResponseArrays:
         """Subset by a boolean mask or integer positions."""
+        import numpy as np
+
         idx = np.asarray(index)
         return type(self)(**{f.name: getattr(self, f.name)[idx] for f in fields(self)})
 
 
 def _encode_column(rows: list[Mapping[str, Any]], key: str, lut: dict[Any, int]) -> np.ndarray:
+    import numpy as np
+
     try:
         return np.fromiter((lut[r.get(key)] for r in rows), dtype=np.int8, count=len(rows))
     except (KeyError, TypeError):  # TypeError: unhashable answer such as a list
@@ -162,6 +161,8 @@ def _encode_column(rows: list[Mapping[str, Any]], key: str, lut: dict[Any, int])
 def _coded(values: Any, name: str, shape: tuple[int, ...], highest: int) -> np.ndarray:
     """Coerce to int8 after checking the range, so an out-of-range value is an
     error instead of silently wrapping around in the cast."""
+    import numpy as np
+
     a = np.asarray(values)
     if a.shape != shape:
         raise ValueError(f"{name}: shape {a.shape}, expected {shape}")
@@ -173,6 +174,8 @@ def _coded(values: Any, name: str, shape: tuple[int, ...], highest: int) -> np.n
 
 
 def _flags(values: Any, name: str, shape: tuple[int, ...]) -> np.ndarray:
+    import numpy as np
+
     a = np.asarray(values)
     if a.shape != shape:
         raise ValueError(f"{name}: shape {a.shape}, expected {shape}")

@@ -21,6 +21,9 @@ CRITERIA: Final[tuple[str, ...]] = tuple(f"TC{i:02d}" for i in range(1, 23))
 #: The 5 elements (yếu tố).
 ELEMENTS: Final[tuple[str, ...]] = ("E1", "E2", "E3", "E4", "E5")
 
+#: The rates a sub-unit gets a small-area estimate of, and rankings can order by.
+MEASURES: Final[tuple[str, ...]] = ("service_index", "overall", *ELEMENTS, *CRITERIA)
+
 #: Criteria per element (Quyết định 2640/QĐ-BNV layout).
 CRITERIA_OF_ELEMENT: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {

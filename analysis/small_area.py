@@ -35,13 +35,12 @@ from scipy import special
 from .intervals import cluster_ratio_interval
 from .model import CoreMeasures, Rate, SmallArea
 from .rates import check_tallies, check_tally, json_float, slot_sums
-from .sipas import CONFIDENCE, CRITERIA, ELEMENTS
+from .sipas import CONFIDENCE, CRITERIA, ELEMENTS, MEASURES
 from .tally import POOL_STATS, TALLY_WIDTH
 
 #: Fewer sibling units with answers than this: the between-unit variance is not estimated.
 MIN_UNITS: int = 3
 POOLS: dict[str, str] = {"service_index": "service", **{e: e for e in ELEMENTS}}
-MEASURES: tuple[str, ...] = ("service_index", "overall", *ELEMENTS, *CRITERIA)
 NOT_ESTIMATED = SmallArea(value=None, ci_low=None, ci_high=None)
 
 Counts = dict[str, tuple[float, float]]

@@ -28,48 +28,36 @@ Slot naming scheme (stable; new slots are only ever appended):
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-import numpy as np
+from functools import cache
+from typing import TYPE_CHECKING
 
 from .responses import ResponseArrays
 from .sipas import CHOICE_CODES, CRITERIA, CRITERIA_OF_ELEMENT, ELEMENTS, EXPECT_CODES, SATISFIED_MIN
+from .slots import POOL_STATS, POOLS, SCORES, SLOT_INDEX, TALLY_SLOTS, TALLY_WIDTH, tally_one
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy is imported inside the functions that count: the layout above is all the web
+# application needs at start-up (analysis/slots.py), so `import analysis` does not load numpy.
+__all__ = ["POOLS", "POOL_STATS", "SCORES", "TALLY_SLOTS", "TALLY_VERSION", "TALLY_WIDTH", "empty_tally", "slot",
+           "tally", "tally_from_dict", "tally_one", "tally_to_dict"]
 
 #: Bump when the layout changes incompatibly (it should only ever grow).
 TALLY_VERSION: int = 1
 
-POOLS: tuple[str, ...] = ELEMENTS + ("service",)
-POOL_STATS: tuple[str, ...] = ("y", "m", "yy", "mm", "ym", "k")
-SCORES: tuple[int, ...] = (1, 2, 3, 4, 5)
-
+_SLOT_INDEX = SLOT_INDEX
 _LATE: int = CHOICE_CODES["ontime"].index("late") + 1
 
 
-def _layout() -> tuple[str, ...]:
-    names = ["n"]
-    for item in CRITERIA + ELEMENTS + ("overall",):
-        names += [f"{item}.{s}" for s in SCORES]
-    for pool in POOLS:
-        names += [f"{pool}.{stat}" for stat in POOL_STATS]
-    for item, codes in CHOICE_CODES.items():
-        if item == "apology":
-            names += [f"apology_when_late.{c}" for c in codes] + ["apology_not_late"]
-        else:
-            names += [f"{item}.{c}" for c in codes]
-    names += [f"expect.{c}" for c in EXPECT_CODES] + ["expect_asked"]
-    return tuple(names)
+@cache
+def _membership() -> np.ndarray:
+    """(22, 5) indicator of criterion -> element. Summing items per element is a matrix
+    product: BLAS in float32 is exact for these tiny integers and several times faster than
+    np.add.reduceat over the columns."""
+    import numpy as np
 
-
-TALLY_SLOTS: tuple[str, ...] = _layout()
-TALLY_WIDTH: int = len(TALLY_SLOTS)
-_SLOT_INDEX: dict[str, int] = {name: i for i, name in enumerate(TALLY_SLOTS)}
-assert len(_SLOT_INDEX) == TALLY_WIDTH, "slot names must be unique"
-
-# (22, 5) indicator of criterion -> element.  Summing items per element is a
-# matrix product: BLAS in float32 is exact for these tiny integers and several
-# times faster than np.add.reduceat over the columns.
-_MEMBERSHIP: np.ndarray = np.array(
-    [[c in CRITERIA_OF_ELEMENT[e] for e in ELEMENTS] for c in CRITERIA], dtype=np.float32
-)
+    return np.array([[c in CRITERIA_OF_ELEMENT[e] for e in ELEMENTS] for c in CRITERIA], dtype=np.float32)
 
 
 def slot(name: str) -> int:
@@ -81,6 +69,8 @@ def slot(name: str) -> int:
 
 
 def empty_tally() -> np.ndarray:
+    import numpy as np
+
     return np.zeros(TALLY_WIDTH, np.int64)
 
 
@@ -91,6 +81,8 @@ def tally(
 ) -> np.ndarray:
     """Tally of the responses: shape (TALLY_WIDTH,), or (n_groups, TALLY_WIDTH)
     when `group` gives each response's group number in 0..n_groups-1."""
+    import numpy as np
+
     n = len(arrays)
     g, n_out = _check_groups(group, n_groups, n)
     acc = _Accumulator(g, n_out, n)
@@ -127,11 +119,13 @@ def tally(
 def _pool_sums(arrays: ResponseArrays, acc: _Accumulator, out: np.ndarray) -> None:
     """Per respondent y (satisfied) and m (answered) items per element and for
     the whole service, then the sums of y, m, y², m², ym and the cluster count."""
+    import numpy as np
+
     crit = arrays.criteria
     direct = arrays.element_ratings
     # int16 is ample: at most 22 criteria + 5 kiosk ratings per respondent.
-    y = ((crit >= SATISFIED_MIN).astype(np.float32) @ _MEMBERSHIP).astype(np.int16)
-    m = ((crit > 0).astype(np.float32) @ _MEMBERSHIP).astype(np.int16)
+    y = ((crit >= SATISFIED_MIN).astype(np.float32) @ _membership()).astype(np.int16)
+    m = ((crit > 0).astype(np.float32) @ _membership()).astype(np.int16)
     y += direct >= SATISFIED_MIN
     m += direct > 0
     y = np.concatenate([y, y.sum(axis=1, keepdims=True, dtype=np.int16)], axis=1)
@@ -154,6 +148,8 @@ class _Accumulator:
 
     def count(self, mask: np.ndarray | None) -> np.ndarray:
         """Responses per group (where mask is true)."""
+        import numpy as np
+
         if self.group is None:
             total = self.n_rows if mask is None else int(np.count_nonzero(mask))
             return np.array([total], np.int64)
@@ -162,6 +158,8 @@ class _Accumulator:
 
     def categories(self, values: np.ndarray, k: int) -> np.ndarray:
         """(n_groups, k) counts of codes 1..k (code 0 = unanswered is dropped)."""
+        import numpy as np
+
         v = values.astype(np.intp)
         if self.group is None:
             return np.bincount(v, minlength=k + 1)[None, 1:].astype(np.int64)
@@ -170,6 +168,8 @@ class _Accumulator:
 
     def total(self, values: np.ndarray) -> np.ndarray:
         """Per-group sums of small non-negative integers."""
+        import numpy as np
+
         if self.group is None:
             return np.array([values.sum(dtype=np.int64)], np.int64)
         # bincount sums in float64, which is exact for integer totals < 2**53
@@ -179,6 +179,8 @@ class _Accumulator:
 
     def matrix_counts(self, flags: np.ndarray) -> np.ndarray:
         """(n_groups, columns) counts of true cells of a boolean matrix."""
+        import numpy as np
+
         cols = flags.shape[1]
         if self.group is None:
             return flags.sum(axis=0, dtype=np.int64)[None, :]
@@ -188,6 +190,8 @@ class _Accumulator:
 
 
 def _check_groups(group: np.ndarray | None, n_groups: int | None, n: int) -> tuple[np.ndarray | None, int]:
+    import numpy as np
+
     if group is None:
         if n_groups is not None:
             raise ValueError("n_groups given without group")
@@ -224,6 +228,8 @@ def tally_from_dict(counts: Mapping[str, int]) -> np.ndarray:
 
 
 def _as_vector(t: np.ndarray) -> np.ndarray:
+    import numpy as np
+
     a = np.asarray(t)
     if a.shape != (TALLY_WIDTH,):
         raise ValueError(f"tally vector of shape ({TALLY_WIDTH},) expected, got {a.shape}")

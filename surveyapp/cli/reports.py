@@ -18,7 +18,6 @@ from surveyapp.services.operations.response_import import import_responses
 from surveyapp.services.operations.tabular import ImportRejected
 from surveyapp.services.operations.volumes import import_volumes
 from surveyapp.services.organisation.lookups import unit_by_code
-from surveyapp.services.reporting.reports import ReportError, period_report, resolve_period_scope, resolve_scope
 from surveyapp.services.reporting.targets import effective_targets, set_targets
 
 FileArg = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -107,6 +106,9 @@ def report_command(
     unit_code: str, month: str | None, period: str | None, fmt: str, output: Path | None, funnel_center: str
 ) -> None:
     """The report of a unit for a month or a period (docs/REPORT.md)."""
+    # Imported here: the statistics (numpy, scipy) load when a report is made, not with every command.
+    from surveyapp.services.reporting.reports import ReportError, period_report, resolve_period_scope, resolve_scope
+
     if (month is None) == (period is None):
         click.echo(_("Give either --month or --period."), err=True)
         raise SystemExit(1)

@@ -6,7 +6,6 @@ import click
 from flask import current_app
 from flask_babel import gettext as _
 
-from surveyapp import migrate
 from surveyapp.db import get_engine, get_session
 from surveyapp.definitions import DefinitionError
 from surveyapp.services.operations.demo import is_empty, load_demo
@@ -16,6 +15,8 @@ from surveyapp.services.survey.definitions import sync_definitions
 @click.command("init-db")
 def init_db() -> None:
     """Create or upgrade the database at DATABASE_URL and load the survey definitions."""
+    from surveyapp import migrate  # Alembic (and Mako) load for this command only, not for every start
+
     migrate.upgrade(get_engine())
     click.echo(_("Database is at the latest revision."))
     try:

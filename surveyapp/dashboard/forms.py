@@ -12,8 +12,8 @@ from __future__ import annotations
 from wtforms import IntegerField, StringField
 from wtforms.validators import AnyOf, NumberRange, Optional, Regexp
 
-from analysis.comparison import CENTER_KINDS
-from analysis.small_area import MEASURES
+from analysis.model import CENTER_KINDS
+from analysis.sipas import MEASURES
 from surveyapp.periods import MONTH_REGEX, PERIOD_SHAPE_REGEX, this_month
 from surveyapp.services.organisation.codes import CODE_PATTERN
 from surveyapp.services.reporting.dashboard import CommentFilter

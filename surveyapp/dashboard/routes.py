@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
@@ -19,8 +19,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
 from analysis.model import Report, TrendPoint
-from analysis.ranking import Ranking
-from analysis.small_area import MEASURES
+from analysis.sipas import MEASURES
 from surveyapp.auth import address_hash, can_see_unit, login_required, signed_in_user
 from surveyapp.dashboard import views as v
 from surveyapp.dashboard.forms import (
@@ -40,15 +39,16 @@ from surveyapp.services.accounts import audit
 from surveyapp.services.accounts.accounts import scope_roots
 from surveyapp.services.exports.codebook import codebook_csv
 from surveyapp.services.exports.pdf import PdfError, html_to_pdf
-from surveyapp.services.exports.ranking import method_note, ranking_csv, ranking_title, write_ranking_xlsx
 from surveyapp.services.exports.report import report_csv, write_report_xlsx
 from surveyapp.services.exports.responses import raw_csv, write_raw_xlsx
 from surveyapp.services.organisation.lookups import counter_by_code, unit_by_code, unit_chain
 from surveyapp.services.reporting import dashboard as data
-from surveyapp.services.reporting import reports
-from surveyapp.services.reporting.ranking import unit_ranking
-from surveyapp.services.reporting.reports import ReportError
 from surveyapp.timeutil import VIETNAM
+
+# `surveyapp.services.reporting.reports` and the rankings (numpy, scipy) are imported inside the
+# views that build a report, so that starting the app and serving the citizen's form never load them.
+if TYPE_CHECKING:
+    from analysis.ranking import Ranking
 
 bp = Blueprint("dashboard", __name__)
 
@@ -143,6 +143,8 @@ def _month_picture(unit: Unit, month: str) -> tuple[Report, list[TrendPoint], di
     """The period's report (funnel centred as the query's `funnel_center` asks), its trend (a
     month: the 12 months ending there; another period: its months) and the question labels: what
     the overview and its printable version both show."""
+    from surveyapp.services.reporting import reports
+
     session = get_reports_session()
     result = reports.period_report(
         session, unit, month, FunnelCenterForm().value("funnel_center"), min_responses=_min_n()
@@ -166,6 +168,8 @@ def report(code: str, month: str) -> str:
 def render_print_view(unit: Unit, month: str) -> str:
     """The printable report of a unit and period (the print page, and what the PDF prints).
     Needs a request context (the CLI's `send-reports` makes one)."""
+    from surveyapp.services.reporting import reports
+
     result, points, labels = _month_picture(unit, month)
     counters = reports.breakdown(get_reports_session(), unit, month, by="counter", min_responses=_min_n())
     return render_template(
@@ -212,6 +216,8 @@ def report_pdf_export(code: str, month: str) -> ResponseReturnValue:
 @bp.get("/reports/<code>/<period:month>.csv")
 @login_required
 def report_csv_export(code: str, month: str) -> Response:
+    from surveyapp.services.reporting import reports
+
     unit = _visible_unit(code)
     session = get_reports_session()
     body = report_csv(session, reports.period_report(session, unit, month, min_responses=_min_n()))
@@ -222,6 +228,8 @@ def report_csv_export(code: str, month: str) -> Response:
 @bp.get("/reports/<code>/<period:month>.xlsx")
 @login_required
 def report_xlsx_export(code: str, month: str) -> Response:
+    from surveyapp.services.reporting import reports
+
     unit = _visible_unit(code)
     session = get_reports_session()
     result = reports.period_report(session, unit, month, min_responses=_min_n())
@@ -268,6 +276,8 @@ def raw_xlsx_export(code: str, month: str) -> Response:
 @bp.get("/reports/<code>/<period:month>/by/<by>")
 @login_required
 def breakdown(code: str, month: str, by: str) -> str:
+    from surveyapp.services.reporting import reports
+
     if by not in BREAKDOWNS:
         abort(404)
     unit = _visible_unit(code)
@@ -282,6 +292,8 @@ def breakdown(code: str, month: str, by: str) -> str:
 @bp.get("/reports/<code>/<period:month>/counters/<counter_code>")
 @login_required
 def counter(code: str, month: str, counter_code: str) -> str:
+    from surveyapp.services.reporting import reports
+
     unit = _visible_unit(code)
     session = get_reports_session()
     found = counter_by_code(session, counter_code)
@@ -302,6 +314,8 @@ def counter(code: str, month: str, counter_code: str) -> str:
 @bp.get("/reports/<code>/<period:month>/criteria")
 @login_required
 def criteria(code: str, month: str) -> str:
+    from surveyapp.services.reporting import reports
+
     unit = _visible_unit(code)
     session = get_reports_session()
     result = reports.period_report(session, unit, month, min_responses=_min_n())
@@ -345,6 +359,9 @@ class RankingNotFound(NotFound):
 
 def _ranking(unit: Unit, month: str) -> tuple[Ranking, RankingForm]:
     """The ranking the query asks for; a target asked for that the unit lacks is a 404 saying why."""
+    from surveyapp.services.reporting.ranking import unit_ranking
+    from surveyapp.services.reporting.reports import ReportError
+
     form = RankingForm()
     try:
         found = unit_ranking(
@@ -359,6 +376,8 @@ def _ranking(unit: Unit, month: str) -> tuple[Ranking, RankingForm]:
 @bp.get("/reports/<code>/<period:month>/ranking")
 @login_required
 def ranking(code: str, month: str) -> str:
+    from surveyapp.services.exports.ranking import method_note
+
     unit = _visible_unit(code)
     found, form = _ranking(unit, month)
     labels = question_labels(get_reports_session())
@@ -372,6 +391,8 @@ def ranking(code: str, month: str) -> str:
 @bp.get("/reports/<code>/<period:month>/ranking/print")
 @login_required
 def print_ranking(code: str, month: str) -> str:
+    from surveyapp.services.exports.ranking import method_note, ranking_title
+
     unit = _visible_unit(code)
     found, form = _ranking(unit, month)
     labels = question_labels(get_reports_session())
@@ -386,6 +407,8 @@ def print_ranking(code: str, month: str) -> str:
 @bp.get("/reports/<code>/<period:month>/ranking.csv")
 @login_required
 def ranking_csv_export(code: str, month: str) -> Response:
+    from surveyapp.services.exports.ranking import ranking_csv
+
     unit = _visible_unit(code)
     found, _form = _ranking(unit, month)
     body = ranking_csv(found, question_labels(get_reports_session()))
@@ -396,6 +419,8 @@ def ranking_csv_export(code: str, month: str) -> Response:
 @bp.get("/reports/<code>/<period:month>/ranking.xlsx")
 @login_required
 def ranking_xlsx_export(code: str, month: str) -> Response:
+    from surveyapp.services.exports.ranking import write_ranking_xlsx
+
     unit = _visible_unit(code)
     found, _form = _ranking(unit, month)
     with tempfile.TemporaryDirectory() as folder:
@@ -427,5 +452,7 @@ def _help_example(code: str, period: str) -> WorkedExample | None:
         Period.parse(period)
     except PeriodError:
         return None
+    from surveyapp.services.reporting import reports
+
     result = reports.period_report(get_reports_session(), unit, period, min_responses=_min_n())
     return worked_example(unit.code, unit.name, period, result)

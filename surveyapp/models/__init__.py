@@ -6,6 +6,7 @@ from surveyapp.models.feedback import Feedback
 from surveyapp.models.health import HealthCheck
 from surveyapp.models.integration import ApiClient, Dossier, InvitationOptOut
 from surveyapp.models.kiosk import KioskDevice, KioskPairingCode
+from surveyapp.models.lookups import LookupGeneration
 from surveyapp.models.operations import RateLimitWindow, response_tally, unit_rollup
 from surveyapp.models.organisation import Counter, Procedure, Unit
 from surveyapp.models.public import PublicUnit
@@ -31,6 +32,7 @@ __all__ = [
     "HealthCheck",
     "KioskDevice",
     "KioskPairingCode",
+    "LookupGeneration",
     "Procedure",
     "PublicUnit",
     "RateLimitWindow",

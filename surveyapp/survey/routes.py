@@ -24,13 +24,13 @@ from surveyapp.services.survey.collect import (
     token_target,
 )
 from surveyapp.services.survey.qr import qr_png, qr_svg
-from surveyapp.survey.forms import SurveyForm
+from surveyapp.survey.forms import SurveyForm, posted_csrf_token_is_valid
 from surveyapp.survey.messages import error_message
 from surveyapp.timeutil import vietnam_today
 
 bp = Blueprint("survey", __name__)
-# CSRF is checked by SurveyForm inside the views, so that an expired token re-shows the
-# answers instead of failing the whole page.
+# CSRF is checked inside the views (`posted_csrf_token_is_valid`), so that an expired token
+# re-shows the answers instead of failing the whole page.
 csrf.exempt(bp)
 
 NOT_ITEM_FIELDS = {"csrf_token", "switch_lang"}
@@ -139,7 +139,6 @@ def _survey_reply(target: SurveyTarget) -> tuple[ResponseReturnValue, bool]:
     if target.state is LinkState.NOT_READY:
         return (render_template("error.html", title=_("The survey is not available yet"), code=503), 503), False
 
-    form = SurveyForm()
     values: dict[str, list[str]] = {}
     errors: dict[str, str] = {}
     notice = None
@@ -149,7 +148,7 @@ def _survey_reply(target: SurveyTarget) -> tuple[ResponseReturnValue, bool]:
         if request.form.get("switch_lang") in current_app.config["LANGUAGES"]:
             g.forced_lang = request.form["switch_lang"]
             refresh()
-        elif not form.validate():
+        elif not posted_csrf_token_is_valid():
             notice = _(
                 "Your session had expired, so nothing was sent yet. "
                 "Your answers are still here: please press Send again."
@@ -173,7 +172,7 @@ def _survey_reply(target: SurveyTarget) -> tuple[ResponseReturnValue, bool]:
     procedures = all_procedures(get_session()) if target.procedure is None else []
     page = render_template(
         "survey/form.html",
-        form=form,
+        form=SurveyForm(),  # only for the page: it renders the CSRF token
         target=target,
         definition=target.definition,
         lang=current_lang(),

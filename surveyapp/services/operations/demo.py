@@ -9,8 +9,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,9 @@ from surveyapp.services.organisation.imports import import_counters, import_proc
 from surveyapp.services.reporting.aggregates import record_tallies
 from surveyapp.services.survey.definitions import current_definition
 from surveyapp.timeutil import utc_now_naive
+
+if TYPE_CHECKING:
+    import numpy as np  # imported by `load_demo` itself: no command but load-demo needs it
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo_data"
 WEAK_COUNTERS = {"TL-Q01": -1.4, "AP-Q02": -0.5}
@@ -44,6 +47,8 @@ def is_empty(session: Session) -> bool:
 
 def load_demo(session: Session, *, today: datetime | None = None, months: int = 6, seed: int = 2026) -> int:
     """Import the demo organisation and generate responses; returns the number of responses."""
+    import numpy as np
+
     import_units(session, DEMO_DIR / "units.csv")
     import_counters(session, DEMO_DIR / "counters.csv")
     import_procedures(session, DEMO_DIR / "procedures.csv")
@@ -94,6 +99,8 @@ def load_demo(session: Session, *, today: datetime | None = None, months: int = 
 
 
 def _rating(rng: np.random.Generator, level: float) -> int:
+    import numpy as np
+
     return int(np.clip(np.rint(3.7 + 0.9 * level + rng.normal(0, 0.55)), 1, 5))
 
 

@@ -18,13 +18,13 @@ import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from sqlalchemy import ColumnElement, delete, func, select, text
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from analysis.responses import ResponseArrays
+from analysis.slots import tally_one
 from analysis.tally import TALLY_SLOTS, TALLY_WIDTH, slot, tally
 from surveyapp.models import Response, SurveyDefinitionRecord, Unit
 from surveyapp.models.operations import (
@@ -37,7 +37,14 @@ from surveyapp.models.operations import (
     unit_rollup,
 )
 from surveyapp.services.reporting import rollups
-from surveyapp.services.reporting.slot_upserts import pg_bulk_upsert, row_upsert
+from surveyapp.services.reporting.slot_upserts import pg_bulk_upsert, row_upsert, upsert_rows
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy is imported by the functions that count many responses or compare vectors; a citizen's
+# form stores one response, counted in plain Python (`record_tallies`), so a worker that only
+# serves the form never loads it (docs/BENCHMARKS.md, worker memory).
 
 GroupKey = tuple[str, int, int, int, str, str]  # month, unit, counter (0 none), procedure (0 none), channel, definition
 REBUILD_CHUNK = 5000
@@ -81,6 +88,8 @@ def offers_expect(session: Session, definition_pks: Iterable[int]) -> dict[int, 
 
 def tallies_of(session: Session, responses: Sequence[Any]) -> dict[GroupKey, np.ndarray]:
     """Tally vectors per group of the given responses (objects or insert dicts)."""
+    import numpy as np
+
     if not responses:
         return {}
     keys = [group_key(r) for r in responses]
@@ -97,7 +106,7 @@ def tallies_of(session: Session, responses: Sequence[Any]) -> dict[GroupKey, np.
 _ROW_UPSERT = row_upsert("response_tally", ROW_KEY)
 
 
-def add_tallies(session: Session, tallies: Mapping[GroupKey, np.ndarray], *, lock: bool = True) -> None:
+def add_tallies(session: Session, tallies: Mapping[GroupKey, np.ndarray | Sequence[int]], *, lock: bool = True) -> None:
     """Add tally vectors to their groups (no commit). Groups are written in key order, so two
     transactions touching the same groups lock them in the same order and cannot deadlock.
     On PostgreSQL the months are first locked in shared mode against a concurrent rebuild."""
@@ -118,6 +127,8 @@ def add_tallies(session: Session, tallies: Mapping[GroupKey, np.ndarray], *, loc
         # Bulk (imports, rebuilds): one statement with one JSON parameter instead of thousands
         # of rows x 217 bound parameters, about ten times faster.
         session.execute(_PG_BULK_UPSERT, {"rows": json.dumps(rows)})
+    elif len(rows) == 1:  # one submission's group
+        upsert_rows(session, "response_tally", ROW_KEY, rows)
     else:
         session.execute(_ROW_UPSERT, rows)
     # The unit's and its ancestors' rollups, in the same transaction and the same shard.
@@ -134,12 +145,21 @@ def record_tallies(session: Session, responses: Sequence[Any]) -> None:
     """Add the tallies of responses being inserted in this transaction (no commit).
 
     Call it from every path that inserts into `response` (form, kiosk, file import, demo),
-    before the commit that stores the responses."""
+    before the commit that stores the responses. One response (the citizen's form) is counted
+    in plain Python (`analysis.slots.tally_one`, equal to numpy's tally of that record)."""
+    if len(responses) == 1:
+        response = responses[0]
+        asked = offers_expect(session, [int(_get(response, "definition_pk"))])
+        answers = {**(_get(response, "answers") or {}), "expect_asked": asked[int(_get(response, "definition_pk"))]}
+        add_tallies(session, {group_key(response): tally_one(answers)})
+        return
     add_tallies(session, tallies_of(session, list(responses)))
 
 
 def stored_tallies(session: Session, months: Iterable[str] | None = None) -> dict[GroupKey, np.ndarray]:
     """Every stored group (of the given months) with its tally vector (its shards summed)."""
+    import numpy as np
+
     keys = [response_tally.c[k] for k in TALLY_KEY]
     query = select(*keys, *[func.sum(response_tally.c[c]) for c in SLOT_COLUMNS]).group_by(*keys)
     if months is not None:
@@ -160,6 +180,8 @@ def summed_tallies(
     """SQL sums of the tally slots over the requested months, grouped by columns of the key.
 
     Only rows of those months are read (the unique key's index starts with `month`)."""
+    import numpy as np
+
     columns = [response_tally.c[name] for name in by]
     query = (
         select(*columns, *[func.sum(response_tally.c[c]) for c in SLOT_COLUMNS])
@@ -194,6 +216,7 @@ def _raw_responses(session: Session, month: str | None) -> Iterator[list[dict[st
 
 def recompute_from_raw(session: Session, month: str | None = None) -> dict[GroupKey, np.ndarray]:
     """The tallies recomputed from raw responses (of one month, or all), in memory."""
+
     total: dict[GroupKey, np.ndarray] = {}
     for chunk in _raw_responses(session, month):
         for key, vector in tallies_of(session, chunk).items():
@@ -295,6 +318,8 @@ def _compare_month(session: Session, month: str) -> list[Mismatch]:
 
 
 def _differences(stored: Mapping[Any, np.ndarray], expected: Mapping[Any, np.ndarray], table: str) -> list[Mismatch]:
+    import numpy as np
+
     zero = np.zeros(TALLY_WIDTH, np.int64)
     problems = []
     for key in sorted(set(stored) | set(expected)):
@@ -313,6 +338,8 @@ def subtree_sums(
     "counter_id", "procedure_id" (0 = none) or "channel". Reads only those months' rows.
     slots: only these slots are summed (the others are 0 in the vectors): a caller that needs
     a handful of the 211 slots does not make the database add up the rest."""
+    import numpy as np
+
     wanted = list(range(TALLY_WIDTH)) if slots is None else [slot(name) for name in slots]
     columns: list[ColumnElement[Any] | QueryableAttribute[Any]] = [response_tally.c.month]
     if by == "path":

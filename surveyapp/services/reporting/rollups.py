@@ -19,15 +19,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from surveyapp.models import Unit
 from surveyapp.models.operations import ROLLUP_KEY, SLOT_COLUMNS, unit_rollup
-from surveyapp.services.reporting.slot_upserts import pg_bulk_upsert, row_upsert
+from surveyapp.services.reporting.slot_upserts import pg_bulk_upsert, row_upsert, upsert_rows
+
+if TYPE_CHECKING:
+    import numpy as np
 
 RollupKey = tuple[str, int]  # month, unit id (the unit's whole subtree)
 
@@ -44,8 +46,12 @@ def unit_paths(session: Session, unit_ids: Iterable[int]) -> dict[int, str]:
     return {pk: path for pk, path in session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(wanted)))}
 
 
-def rolled_up(tallies: Mapping[tuple[Any, ...], np.ndarray], paths: Mapping[int, str]) -> dict[RollupKey, np.ndarray]:
+def rolled_up(
+    tallies: Mapping[tuple[Any, ...], np.ndarray | Sequence[int]], paths: Mapping[int, str]
+) -> dict[RollupKey, np.ndarray]:
     """Tally vectors keyed (month, unit id, ...) summed into every ancestor's (month, unit) row."""
+    import numpy as np
+
     out: dict[RollupKey, np.ndarray] = {}
     for key, vector in tallies.items():
         month, unit_id = str(key[0]), int(key[1])
@@ -65,12 +71,19 @@ _PG_BULK_UPSERT = pg_bulk_upsert(
 )
 
 
-def add_rollups(session: Session, tallies: Mapping[tuple[Any, ...], np.ndarray], shard: int) -> None:
+def add_rollups(session: Session, tallies: Mapping[tuple[Any, ...], np.ndarray | Sequence[int]], shard: int) -> None:
     """Add tally vectors (keyed by a `response_tally` group: month, unit id, ...) to the rollup
     rows of their unit and its ancestors, in this process's shard (no commit)."""
     if not tallies:
         return
-    sums = rolled_up(tallies, unit_paths(session, (int(key[1]) for key in tallies)))
+    paths = unit_paths(session, (int(key[1]) for key in tallies))
+    if len(tallies) == 1:  # one response (the citizen's form): its vector is every ancestor's sum
+        [(key, vector)] = tallies.items()
+        sums: Mapping[RollupKey, np.ndarray | Sequence[int]] = {
+            (str(key[0]), ancestor): vector for ancestor in ancestors_of(paths.get(int(key[1]), f"/{key[1]}/"))
+        }
+    else:
+        sums = rolled_up(tallies, paths)
     rows = []
     for (month, unit_id) in sorted(sums):
         row: dict[str, Any] = {"month": month, "unit_id": unit_id, "shard": shard}
@@ -78,8 +91,10 @@ def add_rollups(session: Session, tallies: Mapping[tuple[Any, ...], np.ndarray],
         rows.append(row)
     if len(rows) > 1 and session.get_bind().dialect.name == "postgresql":
         session.execute(_PG_BULK_UPSERT, {"rows": json.dumps(rows)})
-        return
-    session.execute(_ROW_UPSERT, rows)
+    elif len(tallies) == 1:  # one submission: its unit and each ancestor
+        upsert_rows(session, "unit_rollup", ROLLUP_KEY, rows)
+    else:
+        session.execute(_ROW_UPSERT, rows)
 
 
 #: The summed slot columns of a rollup read, built once (211 SQL expressions per read add up).
@@ -110,6 +125,8 @@ def stored_rollups(session: Session, month: str) -> dict[RollupKey, np.ndarray]:
 
 
 def _vectors(session: Session, query: Any) -> dict[RollupKey, np.ndarray]:
+    import numpy as np
+
     rows = session.execute(query).all()
     if not rows:
         return {}

@@ -16,8 +16,8 @@ from surveyapp.definitions.answers import AnswerError, validate_answers
 from surveyapp.models import CampaignSample, Counter, Dossier, Procedure, SurveyDefinitionRecord, SurveyToken, Unit
 from surveyapp.services.campaigns.answers import sample_for_link, submit_campaign_response
 from surveyapp.services.integration.dossiers import dossier_for_link
-from surveyapp.services.organisation.lookups import counter_by_code, procedure_by_code, unit_chain
-from surveyapp.services.survey.definitions import current_definition
+from surveyapp.services.organisation.lookups import unit_chain
+from surveyapp.services.survey import lookup_cache
 from surveyapp.services.survey.submission import Outcome, submit_response
 from surveyapp.services.survey.tokens import find_token
 from surveyapp.textinput import clean_text
@@ -50,7 +50,7 @@ class SurveyTarget:
 
 
 def _with_definition(session: Session, target: SurveyTarget) -> SurveyTarget:
-    found = current_definition(session, FULL_FORM_ID)
+    found = lookup_cache.definition(session, FULL_FORM_ID)
     if found is None:
         target.state = LinkState.NOT_READY
     else:
@@ -59,11 +59,14 @@ def _with_definition(session: Session, target: SurveyTarget) -> SurveyTarget:
 
 
 def counter_target(session: Session, counter_code: str, procedure_code: str | None) -> SurveyTarget:
-    counter = counter_by_code(session, counter_code)
-    if counter is None:
+    # The poster's link: counter, units and procedure come from this worker's copies
+    # (lookup_cache.py), renewed whenever any of them changes in the database.
+    found = lookup_cache.counter_with_units(session, counter_code)
+    if found is None:
         return SurveyTarget(LinkState.UNKNOWN)
-    procedure = procedure_by_code(session, procedure_code) if procedure_code else None
-    target = SurveyTarget(LinkState.OPEN, counter=counter, units=unit_chain(counter.unit), procedure=procedure)
+    counter, units = found
+    procedure = lookup_cache.procedure(session, procedure_code) if procedure_code else None
+    target = SurveyTarget(LinkState.OPEN, counter=counter, units=list(units), procedure=procedure)
     return _with_definition(session, target)
 
 
@@ -134,7 +137,7 @@ def campaign_target(session: Session, token_text: str) -> SurveyTarget:
         LinkState.OPEN, counter=dossier.counter, units=unit_chain(dossier.counter.unit), procedure=dossier.procedure,
         known=dossier_facts(dossier), campaign_sample=sample,
     )
-    found = current_definition(session, sample.campaign.definition_id)
+    found = lookup_cache.definition(session, sample.campaign.definition_id)
     if found is None:
         target.state = LinkState.NOT_READY
     else:
@@ -221,7 +224,7 @@ def _find_procedure(session: Session, text: str) -> Procedure | None:
     text = text.strip()
     if not text:
         return None
-    found = procedure_by_code(session, text)
+    found = lookup_cache.procedure(session, text)
     if found is not None:
         return found
     # Compared in Python: SQLite's lower() folds ASCII only, and names are Vietnamese.

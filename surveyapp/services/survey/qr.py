@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-import qrcode
-import qrcode.image.svg
-from qrcode.constants import ERROR_CORRECT_M
+if TYPE_CHECKING:
+    import qrcode
+
+# qrcode (and Pillow, for PNG) are imported when a code is drawn, not when the app starts.
 
 
 def _code(data: str) -> qrcode.QRCode:
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
     # Level M survives a scuffed or badly printed poster while keeping the code small.
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4, box_size=10)
     code.add_data(data)
@@ -18,6 +23,8 @@ def _code(data: str) -> qrcode.QRCode:
 
 def qr_svg(data: str) -> str:
     """A standalone SVG document (no XML declaration) that can be inlined in HTML."""
+    import qrcode.image.svg
+
     image = _code(data).make_image(image_factory=qrcode.image.svg.SvgPathImage)
     text = image.to_string(encoding="unicode")
     if text.startswith("<?xml"):

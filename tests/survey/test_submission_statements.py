@@ -1,0 +1,83 @@
+"""A citizen's POST is one transaction with a fixed, short list of statements (issue 17).
+
+Counted with SQLAlchemy's engine events on a warmed-up worker (the look-up copies and the
+parsed questionnaire already in memory): before, a POST made 9 statements and 2 commits on
+PostgreSQL; the counter, its units, the procedure and the questionnaire now come from the
+worker's copies, checked with one primary-key SELECT of `lookup_generation`.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from surveyapp.db import get_engine
+from tests import databases
+from tests.conftest import csrf_token_from
+from tests.survey.helpers import full_answers
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    return {"WTF_CSRF_ENABLED": True, "RATE_LIMIT_SUBMISSIONS": "1000000/86400"}
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+        self.commits = 0
+        self.rollbacks = 0
+
+
+@pytest.fixture
+def recorder(app) -> Iterator[Recorder]:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        engine = get_engine()
+    seen = Recorder()
+
+    def on_statement(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        # The first request of a new rate-limit window also deletes expired windows: not per POST.
+        if not statement.startswith("DELETE FROM rate_limit_window"):
+            seen.statements.append(statement)
+
+    def on_commit(_conn) -> None:  # type: ignore[no-untyped-def]
+        seen.commits += 1
+
+    def on_rollback(_conn) -> None:  # type: ignore[no-untyped-def]
+        seen.rollbacks += 1
+
+    event.listen(engine, "before_cursor_execute", on_statement)
+    event.listen(engine, "commit", on_commit)
+    event.listen(engine, "rollback", on_rollback)
+    yield seen
+    event.remove(engine, "before_cursor_execute", on_statement)
+    event.remove(engine, "commit", on_commit)
+    event.remove(engine, "rollback", on_rollback)
+
+
+def test_one_post_is_one_transaction_of_a_few_statements(client, recorder):
+    token = csrf_token_from(client.get("/s/TT-Q01").get_data(as_text=True))
+    answers = {**full_answers(procedure="1.001193"), "csrf_token": token}
+    assert client.post("/s/TT-Q01", data=answers).status_code == 303  # warms this worker's copies
+
+    recorder.statements.clear()
+    recorder.commits = recorder.rollbacks = 0
+    assert client.post("/s/TT-Q01", data=answers).status_code == 303
+
+    expected = [
+        "INSERT INTO rate_limit_window ",  # the rate limit's hit, in the request's transaction
+        "SELECT lookup_generation.value ",  # are this worker's copies still current?
+        "INSERT INTO response ",
+        "INSERT INTO response_tally ",
+        "SELECT unit.id, unit.path ",  # the rollups' ancestors, read after the month's lock
+        "INSERT INTO unit_rollup ",
+    ]
+    if databases.on_postgres():  # the month's shared lock against a concurrent rebuild
+        expected.insert(3, "SELECT pg_advisory_xact_lock_shared(")
+    assert len(recorder.statements) == len(expected), recorder.statements
+    for statement, start in zip(recorder.statements, expected, strict=True):
+        assert statement.startswith(start), (statement[:80], start)
+    assert recorder.commits == 1
+    assert recorder.rollbacks == 0
