@@ -23,6 +23,9 @@ ELEMENTS: Final[tuple[str, ...]] = ("E1", "E2", "E3", "E4", "E5")
 
 #: The rates a sub-unit gets a small-area estimate of, and rankings can order by.
 MEASURES: Final[tuple[str, ...]] = ("service_index", "overall", *ELEMENTS, *CRITERIA)
+#: Rankings: the default measure, and what a unit's tier is judged against.
+DEFAULT_RANKING_MEASURE: Final[str] = "service_index"
+RANKING_AGAINST: Final[tuple[str, ...]] = ("parent", "target")
 
 #: Criteria per element (Quyết định 2640/QĐ-BNV layout).
 CRITERIA_OF_ELEMENT: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(

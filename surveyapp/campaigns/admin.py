@@ -3,6 +3,7 @@ draw, and the campaign report (page, print view, JSON, CSV, XLSX)."""
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
@@ -24,14 +25,13 @@ from surveyapp.services.campaigns.campaigns import (
     list_campaigns,
     progress,
 )
-from surveyapp.services.campaigns.report import (
-    CampaignReport,
-    campaign_report,
-    campaign_report_csv,
-    campaign_report_xlsx,
-)
 from surveyapp.web.forms import show_refusal, status_of
 
+if TYPE_CHECKING:
+    from surveyapp.services.campaigns.report import CampaignReport
+
+# The campaign report (numpy) is imported by the views that make it, so that starting the app
+# never loads numpy (tests/setup/test_startup_imports.py).
 bp = Blueprint("campaign_admin", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -116,6 +116,8 @@ def draw(campaign_id: int) -> ResponseReturnValue:
 
 
 def _report(campaign_id: int) -> CampaignReport:
+    from surveyapp.services.campaigns.report import campaign_report
+
     return campaign_report(get_session(), _found(campaign_id), min_responses=current_app.config["MIN_RESPONSES"])
 
 
@@ -148,6 +150,8 @@ def report_json(campaign_id: int) -> Response:
 @require_role("admin")
 def report_csv(campaign_id: int) -> Response:
     # A BOM so Excel reads the Vietnamese names, like the monthly report's CSV.
+    from surveyapp.services.campaigns.report import campaign_report_csv
+
     body = ("\ufeff" + campaign_report_csv(_report(campaign_id))).encode("utf-8")
     return _download(body, f"khao-sat-dot-xuat-{campaign_id}.csv", "text/csv; charset=utf-8")
 
@@ -155,4 +159,6 @@ def report_csv(campaign_id: int) -> Response:
 @bp.get("/admin/campaigns/<int:campaign_id>/report.xlsx")
 @require_role("admin")
 def report_xlsx(campaign_id: int) -> Response:
+    from surveyapp.services.campaigns.report import campaign_report_xlsx
+
     return _download(campaign_report_xlsx(_report(campaign_id)), f"khao-sat-dot-xuat-{campaign_id}.xlsx", XLSX)

@@ -32,7 +32,6 @@ from surveyapp.services.campaigns.invitations import (
     due_campaign_messages,
     record_campaign_attempt,
 )
-from surveyapp.services.campaigns.report import campaign_report, campaign_report_csv, campaign_report_xlsx
 from surveyapp.services.exports.cells import safe_row
 from surveyapp.services.integration.sms import SmsError, SmsGateway, send_sms
 from surveyapp.services.mail import SmtpSettings, send_email
@@ -166,6 +165,9 @@ def report(campaign_id: int, fmt: str, output: str | None) -> None:
     if fmt == "xlsx" and output is None:
         _fail(_("--output is required for the xlsx format."))
     chosen = _campaign(campaign_id)
+    # Imported here: numpy loads only for the report, not for every command's start-up.
+    from surveyapp.services.campaigns.report import campaign_report, campaign_report_csv, campaign_report_xlsx
+
     built = campaign_report(get_session(), chosen, min_responses=current_app.config["MIN_RESPONSES"])
     if fmt == "xlsx":
         assert output is not None

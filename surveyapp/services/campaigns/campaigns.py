@@ -13,12 +13,12 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from analysis.campaigns import ALLOCATIONS, AllocationError, allocate, draw
 from analysis.sipas import FULL_FORM_ID
 from surveyapp.labels import period_error
 from surveyapp.models import Campaign, CampaignSample, CampaignStratum, Counter, Dossier, Unit
@@ -27,6 +27,12 @@ from surveyapp.services.integration.contacts import contact_hash, is_opted_out, 
 from surveyapp.services.organisation.lookups import unit_by_code
 from surveyapp.services.survey.definitions import current_definition
 from surveyapp.timeutil import utc_now_naive
+
+if TYPE_CHECKING:
+    from analysis.campaigns import AllocationError
+
+# analysis.campaigns (numpy) is imported by the functions that draw: the citizen's campaign link
+# reaches this module, and serving it must not load numpy (tests/setup/test_startup_imports.py).
 
 CHANNELS = ("email", "sms")
 NAME_MAX = 128
@@ -77,6 +83,8 @@ def create_campaign(session: Session, spec: CampaignSpec) -> Campaign:
         period = Period.range(period.first, period.last)
     if spec.sample_size < 1:
         raise CampaignError(_("the sample size must be a whole number of at least 1"), "sample")
+    from analysis.campaigns import ALLOCATIONS
+
     if spec.allocation not in ALLOCATIONS:
         raise CampaignError(_("allocation: proportional or equal"), "allocation")
     if not 0 < spec.target <= 1:
@@ -186,6 +194,8 @@ def draw_campaign(session: Session, campaign: Campaign, seed: int, keys: Invitat
     """Draw the sample with `seed`, record N_h and n_h, and queue the invitations of the sampled
     dossiers whose contact is still held. A campaign is drawn once; CampaignError otherwise (and
     for a sample larger than its frame or a stratum too small for equal allocation)."""
+    from analysis.campaigns import AllocationError, allocate, draw
+
     if campaign.drawn_at is not None:
         raise CampaignError(_("Campaign %(id)d was already drawn (seed %(seed)s); draw a new campaign to change it.",
                               id=campaign.id, seed=campaign.seed), "seed")

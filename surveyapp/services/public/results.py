@@ -23,7 +23,6 @@ from surveyapp.labels import flag_label, measure_label, question_labels
 from surveyapp.models import Unit
 from surveyapp.periods import Period
 from surveyapp.services.exports.cells import safe_row
-from surveyapp.services.reporting.reports import period_report, trend
 
 INCIDENTS: tuple[str, ...] = ("harassment", "extra_payment")
 
@@ -88,6 +87,9 @@ class PublicResults:
 
 
 def public_results(session: Session, unit: Unit, period: str, *, min_responses: int) -> PublicResults:
+    # The report (numpy, scipy) is imported here: starting the app must not load them.
+    from surveyapp.services.reporting.reports import period_report, trend
+
     return PublicResults(
         unit=unit,
         period=period,
@@ -126,6 +128,7 @@ def _rows(results: PublicResults) -> Iterator[list[Any]]:
 
 def public_csv(results: PublicResults) -> bytes:
     """UTF-8 with a BOM. Row 1: unit and period; row 2: CSV_COLUMNS; then one row per published number."""
+
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(safe_row(["unit", results.unit.code, results.unit.name, "period", results.period]))

@@ -19,15 +19,15 @@ from analysis.indices import criteria_of
 from analysis.model import Rate
 from analysis.ranking import Member, Ranking, rank_units
 from analysis.report import measures_of
-from analysis.sipas import CRITERIA, MIN_RESPONSES
+from analysis.sipas import CRITERIA, DEFAULT_RANKING_MEASURE, MIN_RESPONSES, RANKING_AGAINST
 from analysis.small_area import MEASURES, effective_counts
 from surveyapp.models import Unit
 from surveyapp.services.reporting.reports import ReportError, check_period
 from surveyapp.services.reporting.rollups import read_rollups
 from surveyapp.services.reporting.targets import effective_targets
 
-DEFAULT_MEASURE = "service_index"
-AGAINST = ("parent", "target")
+DEFAULT_MEASURE = DEFAULT_RANKING_MEASURE
+AGAINST = RANKING_AGAINST
 
 
 def check_measure(measure: str) -> str:
