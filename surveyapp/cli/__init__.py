@@ -13,15 +13,22 @@ def add_commands(app: Flask, commands: list[click.Command]) -> None:
     CLI pushes one, but the test CLI runner does not), each as one transaction: committed when
     the command succeeds, rolled back when it fails (docs/ARCHITECTURE.md, "Transactions")."""
     for command in commands:
-        if command.callback is not None and not getattr(command.callback, "__wrapped_appctx__", False):
-            command.callback = with_appcontext(transactional_command(command.callback))
-            # A marker on the function object (so a command registered twice is wrapped once); not a typed attribute.
-            command.callback.__wrapped_appctx__ = True  # type: ignore[attr-defined]
+        _wrap(command)
         app.cli.add_command(command)
 
 
-def register_commands(app: Flask) -> None:
-    from surveyapp.cli import accounts, integration, kiosk, operations, organisation, reports, setup, tokens
+def _wrap(command: click.Command) -> None:
+    if command.callback is not None and not getattr(command.callback, "__wrapped_appctx__", False):
+        command.callback = with_appcontext(transactional_command(command.callback))
+        # A marker on the function object (so a command registered twice is wrapped once); not a typed attribute.
+        command.callback.__wrapped_appctx__ = True  # type: ignore[attr-defined]
+    if isinstance(command, click.Group):  # `webhook add`: each subcommand is a transaction of its own
+        for subcommand in command.commands.values():
+            _wrap(subcommand)
 
-    for module in (setup, organisation, tokens, accounts, operations, kiosk, reports, integration):
+
+def register_commands(app: Flask) -> None:
+    from surveyapp.cli import accounts, alerts, integration, kiosk, operations, organisation, reports, setup, tokens
+
+    for module in (setup, organisation, tokens, accounts, operations, kiosk, reports, integration, alerts):
         add_commands(app, module.COMMANDS)

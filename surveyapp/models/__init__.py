@@ -4,12 +4,19 @@ from surveyapp.models.base import Base
 from surveyapp.models.health import HealthCheck
 from surveyapp.models.integration import ApiClient, Dossier, InvitationOptOut
 from surveyapp.models.kiosk import KioskDevice, KioskPairingCode
+from surveyapp.models.notifications import Alert, AlertCursor, AlertDelivery, AlertRule, Subscription, Webhook
 from surveyapp.models.operations import RateLimitWindow, response_tally, unit_rollup
 from surveyapp.models.organisation import Counter, Procedure, Unit
 from surveyapp.models.survey import Response, SurveyDefinitionRecord, SurveyToken
 from surveyapp.models.volume import DossierVolume
 
 __all__ = [
+    "Alert",
+    "AlertCursor",
+    "AlertDelivery",
+    "AlertRule",
+    "Subscription",
+    "Webhook",
     "ApiClient",
     "Dossier",
     "InvitationOptOut",
