@@ -9,18 +9,19 @@ from tests.dossiers.servers import SmtpServer
 WEBHOOK_KEY = Fernet.generate_key().decode()
 
 
-@pytest.fixture
-def app_config():
-    return {"WTF_CSRF_ENABLED": False, "WEBHOOK_KEY": WEBHOOK_KEY, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-            "SMTP_STARTTLS": False}
-
-
-# The same real SMTP server as the invitation tests (tests/dossiers/servers.py).
+# The same real SMTP server as the invitation tests (tests/dossiers/servers.py), started before
+# the app so that its port is in the settings.
 @pytest.fixture
 def smtp():  # type: ignore[no-untyped-def]
     server = SmtpServer()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def app_config(smtp):  # type: ignore[no-untyped-def]
+    return {"WTF_CSRF_ENABLED": False, "WEBHOOK_KEY": WEBHOOK_KEY, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp.port, "SMTP_STARTTLS": False, "SMTP_FROM": "khaosat@anphu.gov.vn"}
 
 
 @pytest.fixture

@@ -85,7 +85,7 @@ def _known(session: Session, keys: list[str]) -> set[tuple[str, str]]:
     unique = sorted(set(keys))
     for start in range(0, len(unique), 200):
         query = select(Alert.key, Alert.recipient).where(Alert.key.in_(unique[start:start + 200]))
-        known.update((key, recipient) for key, recipient in session.execute(query).tuples())
+        known.update((key, recipient) for key, recipient in session.execute(query))
     return known
 
 
