@@ -37,7 +37,8 @@ class RuleBook:
 
     def __init__(self, session: Session):
         self._rules = {rule.unit_id: rule for rule in session.scalars(select(AlertRule))}
-        self._codes = {unit_id: code for unit_id, code in session.execute(select(Unit.id, Unit.code))} if self._rules else {}
+        codes = session.execute(select(Unit.id, Unit.code)) if self._rules else []
+        self._codes = {unit_id: code for unit_id, code in codes}
 
     def rule_for(self, unit: Unit) -> EffectiveRule:
         return self.rule_for_path(unit.path)
