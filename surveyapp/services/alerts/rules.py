@@ -37,8 +37,9 @@ class RuleBook:
 
     def __init__(self, session: Session):
         self._rules = {rule.unit_id: rule for rule in session.scalars(select(AlertRule))}
-        codes = session.execute(select(Unit.id, Unit.code)) if self._rules else []
-        self._codes = {unit_id: code for unit_id, code in codes}
+        self._codes: dict[int, str] = {}
+        if self._rules:
+            self._codes = {unit_id: code for unit_id, code in session.execute(select(Unit.id, Unit.code))}
 
     def rule_for(self, unit: Unit) -> EffectiveRule:
         return self.rule_for_path(unit.path)
