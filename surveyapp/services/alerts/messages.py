@@ -11,6 +11,7 @@ import json
 from collections import Counter as Tally
 from typing import Any
 
+from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 
 from surveyapp.labels import alert_event_label, period_label, position_label
@@ -73,7 +74,7 @@ def _place(entry: dict[str, Any]) -> str:
 
 
 def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+    return "—" if value is None else format_percent(value, "#,##0.0%")
 
 
 def _line(entry: dict[str, Any]) -> str:
@@ -89,7 +90,7 @@ def _line(entry: dict[str, Any]) -> str:
                  value=_percent(entry["value"]), n=entry["n"], position=position_label(entry["position"]),
                  low=_percent(low), high=_percent(high))
     return _("%(label)s: %(place)s – %(period)s: %(diff)s points since %(previous)s (q = %(q).3f, %(n)d answers).",
-             label=label, place=place, period=period, diff=f"{entry['diff'] * 100:+.1f}",
+             label=label, place=place, period=period, diff=format_decimal(entry["diff"] * 100, "+#,##0.0;-#,##0.0"),
              previous=period_label(entry["previous_period"]), q=entry["q_value"], n=entry["n"])
 
 
