@@ -128,7 +128,7 @@ def _child_events(parent: Unit, children: dict[str, Unit], entry: ChildReport, m
     change = entry.change.overall
     if change.q_value is not None and change.diff is not None and change.q_value < FALL_Q and change.diff < 0:
         yield Event(f"fall:{month}:unit:{child.code}", "fall", "digest", child.id, child.path, month, {
-            "unit": unit, "compared_with": _ref(parent.code, parent.name), "measure": "overall",
+            "unit": unit, "counter": None, "compared_with": _ref(parent.code, parent.name), "measure": "overall",
             "previous_period": previous_month(month), "n": entry.overall.n, "diff": change.diff,
             "ci_low": change.ci_low, "ci_high": change.ci_high, "q_value": change.q_value,
         })
@@ -183,7 +183,7 @@ def _root_fall(unit: Unit, change: Any, n: int, month: str) -> Iterator[Event]:
     """A root has no siblings to adjust across: its own test's p is its q."""
     if change.p_value is not None and change.diff is not None and change.p_value < FALL_Q and change.diff < 0:
         yield Event(f"fall:{month}:unit:{unit.code}", "fall", "digest", unit.id, unit.path, month, {
-            "unit": _ref(unit.code, unit.name), "compared_with": None, "measure": "overall",
+            "unit": _ref(unit.code, unit.name), "counter": None, "compared_with": None, "measure": "overall",
             "previous_period": previous_month(month), "n": n, "diff": change.diff,
             "ci_low": change.ci_low, "ci_high": change.ci_high, "q_value": change.p_value,
         })
