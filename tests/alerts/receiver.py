@@ -14,6 +14,7 @@ from typing import Any
 @dataclass
 class WebhookReceiver:
     secret: str
+    port: int = 0  # 0: any free port
     status: int = 200
     accepted: dict[str, Any] = field(default_factory=dict)  # delivery id -> parsed body
     raw_bodies: list[bytes] = field(default_factory=list)
@@ -45,7 +46,7 @@ class WebhookReceiver:
             def log_message(self, *args: Any) -> None:  # quiet
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self.url = f"http://127.0.0.1:{self._server.server_port}/hooks/surveyapp"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()

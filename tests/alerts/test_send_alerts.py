@@ -12,6 +12,7 @@ from surveyapp.db import get_session
 from surveyapp.models import AlertDelivery
 from surveyapp.services.accounts import accounts
 from surveyapp.timeutil import VIETNAM
+from tests.alerts.receiver import WebhookReceiver
 from tests.dossiers.servers import free_port
 from tests.survey.helpers import full_answers
 
@@ -165,6 +166,30 @@ def test_an_unreachable_mail_server_and_a_failing_webhook_are_retried_after_back
 
     send_alerts(runner, at=vietnam_now(minutes=30))
     assert len(smtp.messages) == 1 and receiver.posts == 2
+
+
+def test_an_unreachable_webhook_is_retried_and_delivered_once_when_it_comes_up(runner, client, smtp, db):
+    port = free_port()  # nothing listens there yet
+    secret = "receiver-shared-secret-0123"
+    added = runner.invoke(args=["webhook", "add", "--unit", "DEMO", "--url", f"http://127.0.0.1:{port}/hook",
+                                "--secret", secret])
+    assert added.exit_code == 0, added.output
+    report_harassment(client)
+    first = send_alerts(runner)
+    assert "webhook unreachable" in first.output
+    db.expire_all()
+    (delivery,) = db.scalars(select(AlertDelivery)).all()
+    assert (delivery.status, delivery.attempts) == ("retrying", 1)
+
+    receiver = WebhookReceiver(secret=secret, port=port)
+    try:
+        send_alerts(runner, at=vietnam_now(minutes=2))
+        send_alerts(runner, at=vietnam_now(minutes=10))
+        assert receiver.posts == 1 and receiver.bad_signatures == 0
+        (body,) = receiver.accepted.values()
+        assert body["delivery"] == delivery.uid and body["alerts"][0]["event"] == "harassment"
+    finally:
+        receiver.stop()
 
 
 def test_the_back_off_doubles_and_is_capped():

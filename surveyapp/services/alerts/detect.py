@@ -174,7 +174,7 @@ def digest_events(session: Session, month: str, *, min_responses: int) -> tuple[
             if unit.counters:
                 rows = breakdown(session, unit, month, "counter", min_responses=min_responses)
                 events.extend(_counter_events(unit, rows, month, min_responses))
-        except ValueError:
+        except Exception:  # noqa: BLE001 (one unit's report must not stop the alerts of every other)
             failed.append(unit.code)
     return events, failed
 

@@ -3,6 +3,7 @@ webhook. Failures come back as a short reason (never an address or the body) for
 `last_error`; the caller schedules the retry."""
 from __future__ import annotations
 
+import http.client
 import smtplib
 import urllib.error
 import urllib.request
@@ -27,7 +28,8 @@ def post_webhook(url: str, body: bytes, secret: str, delivery_uid: str) -> str |
             status = answer.status
     except urllib.error.HTTPError as error:
         status = error.code
-    except (urllib.error.URLError, OSError) as error:
+    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as error:
+        # Unreachable, refused, a broken answer or a URL the library cannot use: tried again later.
         return f"webhook unreachable: {type(error).__name__}"
     return None if 200 <= status < 300 else f"webhook answered {status}"
 
@@ -40,7 +42,7 @@ def deliver(delivery: AlertDelivery, smtp: SmtpSettings, webhook_key: str) -> st
         subject, text = email_text(delivery)
         try:
             send_email(smtp, delivery.email or "", subject, text)
-        except (smtplib.SMTPException, OSError) as error:
+        except (smtplib.SMTPException, OSError, ValueError) as error:  # ValueError: an address SMTP cannot carry
             return f"mail server: {type(error).__name__}"
         return None
     webhook = delivery.webhook
