@@ -10,10 +10,11 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from surveyapp.alerts.forms import RemoveForm, RuleForm, SubscriptionForm, WebhookForm
-from surveyapp.auth import require_role
+from surveyapp.auth import address_hash, require_role, signed_in_user
 from surveyapp.db import get_session
 from surveyapp.labels import alert_event_label, delivery_status_label
 from surveyapp.models import AlertDelivery, Unit
+from surveyapp.services.accounts import audit
 from surveyapp.services.alerts import deliveries, rules, subscriptions, webhooks
 from surveyapp.services.alerts.subscriptions import AlertError
 from surveyapp.web.forms import show_refusal, status_of
@@ -43,6 +44,10 @@ def _page(subscription_form: SubscriptionForm | None = None, webhook_form: Webho
     return page, status_of(failed) if failed is not None else 200
 
 
+def _audit(action: str, target: str) -> None:
+    audit.record(get_session(), action, user=signed_in_user(), target=target, address_hash=address_hash())
+
+
 def _refused(form: FlaskForm, error: AlertError) -> None:
     # The services check everything before they add anything: there is nothing to roll back.
     show_refusal(form, error)
@@ -67,6 +72,7 @@ def add_subscription() -> ResponseReturnValue:
     except AlertError as error:
         _refused(form, error)
         return _page(subscription_form=form)
+    _audit("subscription_saved", f"{subscription.unit.code} {subscription.kind} {subscription.email}")
     flash(_("%(email)s subscribed to the %(kind)s of %(unit)s.", email=subscription.email, kind=subscription.kind,
             unit=subscription.unit.code), "success")
     return redirect(url_for("alerts_admin.page"))
@@ -79,6 +85,7 @@ def remove_subscription(subscription_id: int) -> ResponseReturnValue:
     subscription = subscriptions.subscription_by_id(session, subscription_id)
     if subscription is None or not RemoveForm().validate():
         abort(404 if subscription is None else 400)
+    _audit("subscription_removed", f"{subscription.unit.code} {subscription.kind} {subscription.email}")
     subscriptions.remove_subscription(session, subscription)
     flash(_("Subscription removed."), "success")
     return redirect(url_for("alerts_admin.page"))
@@ -96,6 +103,7 @@ def add_webhook() -> ResponseReturnValue:
     except AlertError as error:
         _refused(form, error)
         return _page(webhook_form=form)
+    _audit("webhook_added", f"{webhook.id} {webhook.unit.code}")
     flash(_("Webhook %(id)d added for %(unit)s (%(events)s).", id=webhook.id, unit=webhook.unit.code,
             events=webhook.events), "success")
     return redirect(url_for("alerts_admin.page"))
@@ -108,6 +116,7 @@ def remove_webhook(webhook_id: int) -> ResponseReturnValue:
     webhook = webhooks.webhook_by_id(session, webhook_id)
     if webhook is None or not RemoveForm().validate():
         abort(404 if webhook is None else 400)
+    _audit("webhook_removed", f"{webhook.id} {webhook.unit.code}")
     webhooks.remove_webhook(session, webhook)
     flash(_("Webhook %(id)d removed.", id=webhook_id), "success")
     return redirect(url_for("alerts_admin.page"))
@@ -125,6 +134,7 @@ def set_rule() -> ResponseReturnValue:
     except AlertError as error:
         _refused(form, error)
         return _page(rule_form=form)
+    _audit("alert_rule_saved", f"{rule.unit.code} {rule.events} {'on' if rule.enabled else 'off'}")
     flash(_("Alert rule of %(unit)s saved.", unit=rule.unit.code), "success")
     return redirect(url_for("alerts_admin.page"))
 
@@ -140,6 +150,7 @@ def remove_rule(unit_code: str) -> ResponseReturnValue:
         abort(404)
     if not removed:
         abort(404)
+    _audit("alert_rule_removed", unit_code)
     flash(_("%(unit)s follows the inherited alert rule again.", unit=unit_code), "success")
     return redirect(url_for("alerts_admin.page"))
 

@@ -12,6 +12,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from surveyapp.db import get_reports_session, get_session
+from surveyapp.services.accounts import audit
 from surveyapp.services.alerts import deliveries, detect, rules, subscriptions, webhooks
 from surveyapp.services.alerts.subscriptions import AlertError
 from surveyapp.services.alerts.transport import deliver
@@ -57,6 +58,8 @@ def subscribe_command(unit_code: str, email: str, kind: str, formats: str, perio
     except AlertError as error:
         _refuse(error)
         return
+    audit.record(get_session(), "subscription_saved", username="cli",
+                 target=f"{subscription.unit.code} {kind} {subscription.email}")
     click.echo(_("%(email)s subscribed to the %(kind)s of %(unit)s.", email=subscription.email, kind=kind,
                  unit=subscription.unit.code))
 
@@ -74,6 +77,8 @@ def unsubscribe_command(unit_code: str, email: str, kind: str, formats: str, per
         _refuse(error)
         return
     if removed:
+        audit.record(session, "subscription_removed", username="cli",
+                     target=f"{unit_code} {kind} {email.strip().lower()}")
         click.echo(_("%(email)s no longer receives the %(kind)s of %(unit)s.", email=email.strip().lower(), kind=kind,
                      unit=unit_code))
     else:
@@ -98,6 +103,7 @@ def webhook_add(unit_code: str, url: str, secret: str, events: str | None) -> No
     except AlertError as error:
         _refuse(error)
         return
+    audit.record(get_session(), "webhook_added", username="cli", target=f"{webhook.id} {webhook.unit.code}")
     click.echo(_("Webhook %(id)d added for %(unit)s (%(events)s).", id=webhook.id, unit=webhook.unit.code,
                  events=webhook.events))
 
@@ -123,6 +129,7 @@ def webhook_remove(webhook_id: int) -> None:
         click.echo(_("Refused (%(option)s): %(reason)s", option="--id",
                      reason=_("there is no webhook %(id)d.", id=webhook_id)), err=True)
         raise SystemExit(1)
+    audit.record(session, "webhook_removed", username="cli", target=f"{webhook.id} {webhook.unit.code}")
     webhooks.remove_webhook(session, webhook)
     click.echo(_("Webhook %(id)d removed.", id=webhook_id))
 
@@ -137,13 +144,16 @@ def alert_rule(unit_code: str, events: str | None, off: bool, reset: bool) -> No
     session = get_session()
     try:
         if reset:
-            rules.clear_rule(session, unit_code)
+            if rules.clear_rule(session, unit_code):
+                audit.record(session, "alert_rule_removed", username="cli", target=unit_code)
             click.echo(_("%(unit)s follows the inherited alert rule again.", unit=unit_code))
             return
         rule = rules.set_rule(session, unit_code, events, enabled=not off)
     except AlertError as error:
         _refuse(error)
         return
+    audit.record(session, "alert_rule_saved", username="cli",
+                 target=f"{rule.unit.code} {rule.events} {'on' if rule.enabled else 'off'}")
     if rule.enabled:
         click.echo(_("Alerts of %(unit)s: %(events)s.", unit=unit_code, events=rule.events))
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from surveyapp.db import get_session
-from surveyapp.models import AlertRule, Subscription, User, Webhook
+from surveyapp.models import AlertRule, AuditEvent, Subscription, User, Webhook
 from surveyapp.services.accounts import accounts
 from tests.alerts.test_send_alerts import HOSTILE, SECRET_PHONE, report_harassment, send_alerts
 
@@ -32,6 +32,10 @@ def test_an_administrator_adds_and_removes_a_subscription(app, client, db):
     assert client.post(f"/admin/alerts/subscriptions/{stored.id}/remove").status_code == 302
     db.expire_all()
     assert db.scalars(select(Subscription)).all() == []
+    audited = [(e.action, e.username, e.target) for e in db.scalars(select(AuditEvent).where(
+        AuditEvent.action.like("subscription%")).order_by(AuditEvent.id))]
+    assert audited == [("subscription_saved", "admin-1", "DEMO-TTHCC reports lanh.dao@anphu.gov.vn"),
+                       ("subscription_removed", "admin-1", "DEMO-TTHCC reports lanh.dao@anphu.gov.vn")]
 
 
 def test_a_malformed_subscription_is_shown_beside_its_field_and_nothing_is_stored(app, client, db):
