@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from surveyapp.db import get_session
-from surveyapp.models import Subscription, User, Webhook
+from surveyapp.models import AlertRule, Subscription, User, Webhook
 from surveyapp.services.alerts.webhooks import secret_of
 from tests.alerts.conftest import WEBHOOK_KEY
 
@@ -113,3 +113,26 @@ def test_a_malformed_webhook_is_refused(runner, app, option, value, english):
     assert english in result.output
     with app.app_context():
         assert count(get_session(), Webhook) == 0
+
+
+@pytest.mark.parametrize(("args", "english"), [
+    (["--unit", "DEMO", "--events", "harassment,rain"], "The events must be among harassment, extra_payment, funnel, fall"),
+    (["--unit", "NOWHERE", "--events", "fall"], "Unknown unit NOWHERE"),
+])
+def test_a_malformed_rule_is_refused_and_nothing_is_stored(runner, app, args, english):
+    result = runner.invoke(args=["alert-rule", *args], env={"SURVEYAPP_LANG": "en"})
+    assert result.exit_code == 1
+    assert english in result.output
+    with app.app_context():
+        assert count(get_session(), AlertRule) == 0
+
+
+def test_a_rule_is_stored_then_reset(runner, db):
+    assert runner.invoke(args=["alert-rule", "--unit", "DEMO-TTHCC", "--events", "fall,funnel"]).exit_code == 0
+    rule = db.scalars(select(AlertRule)).one()
+    assert (rule.events, rule.enabled) == ("funnel,fall", True)
+    assert runner.invoke(args=["alert-rule", "--unit", "DEMO-TTHCC", "--off"]).exit_code == 0
+    db.expire_all()
+    assert db.scalars(select(AlertRule)).one().enabled is False
+    assert runner.invoke(args=["alert-rule", "--unit", "DEMO-TTHCC", "--reset"]).exit_code == 0
+    assert count(db, AlertRule) == 0
