@@ -54,6 +54,8 @@ def test_the_digest_names_the_units_the_report_places_beyond_99_8_and_the_signif
 
     assert runner.invoke(args=["webhook", "add", "--unit", "DEMO", "--url", receiver.url, "--secret", receiver.secret,
                                "--events", "funnel,fall"]).exit_code == 0
+    assert runner.invoke(args=["subscribe", "--unit", "DEMO-X-BINHMINH", "--email", "binhminh@anphu.gov.vn",
+                               "--kind", "alerts"]).exit_code == 0
     first = runner.invoke(args=["send-alerts", "--at", AFTER_OCTOBER])
     assert first.exit_code == 0, first.output
     again = runner.invoke(args=["send-alerts", "--at", "2026-11-01T08:05"])
@@ -74,6 +76,12 @@ def test_the_digest_names_the_units_the_report_places_beyond_99_8_and_the_signif
     assert fall["q_value"] == binh_minh.change.overall.q_value  # taken from the report, not recomputed
     assert "Trần Thị Mai" not in json.dumps(digests, ensure_ascii=False)
     assert "0987654321" not in receiver.raw_bodies[0].decode()
+    digest_mail = [m for m in smtp.messages if "hằng tháng" in m["Subject"]]
+    assert len(digest_mail) == 1 and digest_mail[0]["To"] == "binhminh@anphu.gov.vn"
+    text = digest_mail[0].get_content()
+    fall_line = next(line for line in text.splitlines() if line.startswith("- Mức độ hài lòng giảm"))
+    assert "DEMO-X-BINHMINH" in fall_line and "so với Tháng 09/2026" in fall_line and "q < 0,001" in fall_line
+    assert "Trần Thị Mai" not in text and "0987654321" not in text
 
 
 def test_a_counter_beyond_its_units_funnel_is_in_the_digest(app, runner, tmp_path, smtp):

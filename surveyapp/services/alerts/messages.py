@@ -89,9 +89,11 @@ def _line(entry: dict[str, Any]) -> str:
                  "(limits %(low)s–%(high)s).", label=label, place=place, period=period,
                  value=_percent(entry["value"]), n=entry["n"], position=position_label(entry["position"]),
                  low=_percent(low), high=_percent(high))
-    return _("%(label)s: %(place)s – %(period)s: %(diff)s points since %(previous)s (q = %(q).3f, %(n)d answers).",
+    q_value = entry["q_value"]
+    q_text = "< " + format_decimal(0.001, "0.000") if q_value < 0.001 else "= " + format_decimal(q_value, "0.000")
+    return _("%(label)s: %(place)s – %(period)s: %(diff)s points since %(previous)s (q %(q)s, %(n)d answers).",
              label=label, place=place, period=period, diff=format_decimal(entry["diff"] * 100, "+#,##0.0;-#,##0.0"),
-             previous=period_label(entry["previous_period"]), q=entry["q_value"], n=entry["n"])
+             previous=period_label(entry["previous_period"]), q=q_text, n=entry["n"])
 
 
 def email_text(delivery: AlertDelivery) -> tuple[str, str]:
