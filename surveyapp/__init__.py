@@ -22,6 +22,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # Imported here, not at the top: importing one submodule (a model in a migration, the
     # settings) must not load the whole web application.
     from surveyapp import auth, dashboard, db, i18n, integration, kiosk
+    from surveyapp.alerts import admin as alert_pages
     from surveyapp.auth import admin as _account_pages  # noqa: F401  (its views attach to the auth blueprint)
     from surveyapp.auth import routes as sign_in_pages
     from surveyapp.campaigns import admin as campaign_pages
@@ -69,6 +70,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_client_pages.bp)  # API clients of integrating systems: /admin/api-clients
     app.register_blueprint(campaign_pages.bp)  # ad-hoc survey campaigns: /admin/campaigns
     app.register_blueprint(public_pages.bp)  # published units' results, no sign-in: /public/...
+    app.register_blueprint(alert_pages.bp)  # subscriptions, webhooks, rules, deliveries: /admin/alerts
 
     hardening.init_app(app)  # security headers, /healthz, rate limits, JSON request log
     compression.init_app(app)  # br/gzip/zstd for GET replies

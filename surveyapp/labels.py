@@ -287,3 +287,29 @@ def question_labels(session: Session, lang: str | None = None) -> dict[str, str]
     """Element titles (`E1`), criterion texts (`TC01`) and expectation options (`expect.info`) of
     the full questionnaire, in `lang` (by default the current language)."""
     return definitions.question_labels(session, lang or current_lang(), FULL_FORM_ID)
+
+
+#: What an alert is about (docs/ALERTS.md); the incident flags keep the report's flag words.
+ALERT_EVENT_LABELS: Mapping[str, LazyString] = {
+    "harassment": FLAG_LABELS["harassment"],
+    "extra_payment": FLAG_LABELS["extra_payment"],
+    "funnel": _l("Beyond the 99.8%% funnel limit"),
+    "fall": _l("Significant fall in satisfaction"),
+}
+
+#: An alert delivery's state on the admin page.
+DELIVERY_STATUS_LABELS: Mapping[str, LazyString] = {
+    "pending": _l("waiting to be sent"),
+    "sent": _l("sent"),
+    "retrying": _l("failed, will retry"),
+    "cancelled": _l("cancelled (webhook removed)"),
+}
+
+
+def alert_event_label(event: str) -> str:
+    label = ALERT_EVENT_LABELS.get(event)
+    return event if label is None else str(label).replace("%%", "%")
+
+
+def delivery_status_label(status: str) -> str:
+    return str(DELIVERY_STATUS_LABELS.get(status, status))

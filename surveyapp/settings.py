@@ -334,6 +334,12 @@ SETTINGS: tuple[Setting, ...] = (
             "days after the invitation to send the one reminder if unanswered"),
     Setting("CHROMIUM_PATH", PATH, "/usr/bin/chromium",
             "the Chromium that prints reports to PDF (`/reports/<unit>/<period>.pdf`, `send-reports`)"),
+    Setting("ALERTS_TO_ACCOUNTS_IN_SCOPE", BOOLEAN, True,
+            "`1`: accounts with an email whose scope covers a unit receive its alerts without subscribing"),
+    Setting("WEBHOOK_KEY", FERNET_KEY, "", "encrypts webhooks' signing secrets at rest; empty: webhooks are refused",
+            shown_default="empty", secret=True),
+    Setting("ALERT_RETRY_SECONDS", POSITIVE, 60,
+            "first wait before a failed alert delivery is tried again; doubled after each failure, at most 6 hours"),
     # Fixed in the code; the tests override some of them.
     Setting("BABEL_DEFAULT_LOCALE", choice(*LANGUAGES), "vi", "language of a visitor who chose none", env=False),
     Setting("BABEL_DEFAULT_TIMEZONE", TEXT, "Asia/Ho_Chi_Minh", "time zone of dates shown", env=False),

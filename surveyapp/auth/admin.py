@@ -60,13 +60,14 @@ def edit_user(user_id: int) -> ResponseReturnValue:
     if user is None:
         abort(404)
     form = form_for(AccountForm, full_name=user.full_name, role=user.role, unit=user.unit.code if user.unit else "",
-                    active=user.active)
+                    active=user.active, email=user.email or "")
     if form.validate_on_submit():
         me = _me()
         new_password = form.password.data
         try:
             accounts.update_user(session, user, changed_by=me, role=form.role.data, unit_code=form.unit.data or None,
                                  active=form.active.data, full_name=form.full_name.data or "")
+            accounts.set_email(user, form.email.data)
             if new_password:
                 accounts.set_password(user, new_password)
                 audit.record(session, "password_changed", user=me, target=user.username, address_hash=address_hash())

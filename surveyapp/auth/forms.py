@@ -16,6 +16,7 @@ from surveyapp.models import ROLES
 from surveyapp.services.accounts import audit
 from surveyapp.services.accounts.accounts import (
     BAD_USERNAME,
+    EMAIL_LIMIT,
     FULL_NAME_LIMIT,
     MIN_PASSWORD_LENGTH,
     SHORT_PASSWORD,
@@ -70,6 +71,9 @@ class AccountForm(FlaskForm):
     """An existing account: everything but the username; an empty password keeps the old one."""
 
     full_name = _full_name_field()
+    # Its shape is the service's rule (accounts.checked_email), shown beside this field.
+    email = StringField(_l("Email for alerts (optional)"), filters=[strip, at_most(EMAIL_LIMIT)],
+                        render_kw={"maxlength": EMAIL_LIMIT, "autocomplete": "off", "type": "email"})
     role = _role_field()
     unit = _unit_field()
     active = BooleanField(_l("Active (may sign in)"))

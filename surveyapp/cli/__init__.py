@@ -13,16 +13,24 @@ def add_commands(app: Flask, commands: list[click.Command]) -> None:
     CLI pushes one, but the test CLI runner does not), each as one transaction: committed when
     the command succeeds, rolled back when it fails (docs/ARCHITECTURE.md, "Transactions")."""
     for command in commands:
-        if command.callback is not None and not getattr(command.callback, "__wrapped_appctx__", False):
-            command.callback = with_appcontext(transactional_command(command.callback))
-            # A marker on the function object (so a command registered twice is wrapped once); not a typed attribute.
-            command.callback.__wrapped_appctx__ = True  # type: ignore[attr-defined]
+        _wrap(command)
         app.cli.add_command(command)
+
+
+def _wrap(command: click.Command) -> None:
+    if command.callback is not None and not getattr(command.callback, "__wrapped_appctx__", False):
+        command.callback = with_appcontext(transactional_command(command.callback))
+        # A marker on the function object (so a command registered twice is wrapped once); not a typed attribute.
+        command.callback.__wrapped_appctx__ = True  # type: ignore[attr-defined]
+    if isinstance(command, click.Group):  # `webhook add`: each subcommand is a transaction of its own
+        for subcommand in command.commands.values():
+            _wrap(subcommand)
 
 
 def register_commands(app: Flask) -> None:
     from surveyapp.cli import (
         accounts,
+        alerts,
         campaigns,
         feedback,
         integration,
@@ -38,5 +46,5 @@ def register_commands(app: Flask) -> None:
     )
 
     for module in (setup, organisation, tokens, accounts, operations, kiosk, reports, integration, campaigns,
-                   ranking, publish, feedback, xlsform):
+                   ranking, publish, feedback, xlsform, alerts):
         add_commands(app, module.COMMANDS)

@@ -15,11 +15,14 @@ from surveyapp.services.accounts.accounts import AccountError
 @click.option("--role", type=click.Choice(ROLES), required=True, help="admin, manager or viewer.")
 @click.option("--unit", "unit_code", default=None, help="Unit code (required for manager and viewer).")
 @click.option("--name", "full_name", default="", help="Full name shown in the dashboard.")
-def create_user_command(username: str, password: str, role: str, unit_code: str | None, full_name: str) -> None:
+@click.option("--email", default=None, help="Email address for alerts (optional).")
+def create_user_command(
+    username: str, password: str, role: str, unit_code: str | None, full_name: str, email: str | None
+) -> None:
     """Create an official's account (the first administrator, typically)."""
     session = get_session()
     try:
-        user = accounts.create_user(session, username, password, role, unit_code, full_name)
+        user = accounts.create_user(session, username, password, role, unit_code, full_name, email)
     except AccountError as exc:
         click.echo(str(exc.message), err=True)
         raise SystemExit(1) from exc

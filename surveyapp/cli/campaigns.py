@@ -54,7 +54,9 @@ def _campaign(campaign_id: int) -> Campaign:
 
 def _command(function):  # type: ignore[no-untyped-def]
     """A subcommand run like every other command: app context, one transaction."""
-    return with_appcontext(transactional_command(function))
+    wrapped = with_appcontext(transactional_command(function))
+    wrapped.__wrapped_appctx__ = True  # surveyapp/cli/__init__.py::_wrap: wrapped once
+    return wrapped
 
 
 @click.group("campaign")

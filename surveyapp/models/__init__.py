@@ -7,6 +7,7 @@ from surveyapp.models.health import HealthCheck
 from surveyapp.models.integration import ApiClient, Dossier, InvitationOptOut
 from surveyapp.models.kiosk import KioskDevice, KioskPairingCode
 from surveyapp.models.lookups import LookupGeneration
+from surveyapp.models.notifications import Alert, AlertCursor, AlertDelivery, AlertRule, Subscription, Webhook
 from surveyapp.models.operations import RateLimitWindow, response_tally, unit_rollup
 from surveyapp.models.organisation import Counter, Procedure, Unit
 from surveyapp.models.public import PublicUnit
@@ -18,6 +19,12 @@ __all__ = [
     "CampaignResponse",
     "CampaignSample",
     "CampaignStratum",
+    "Alert",
+    "AlertCursor",
+    "AlertDelivery",
+    "AlertRule",
+    "Subscription",
+    "Webhook",
     "ApiClient",
     "Dossier",
     "InvitationOptOut",

@@ -30,6 +30,8 @@ class User(Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Where alerts reach this official (ALERTS_TO_ACCOUNTS_IN_SCOPE); None: no email.
+    email: Mapped[str | None] = mapped_column(String(254))
 
     unit: Mapped[Unit | None] = relationship()
 

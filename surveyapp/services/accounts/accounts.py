@@ -22,10 +22,13 @@ from surveyapp.models import ROLES, Unit, User
 from surveyapp.models.base import utcnow
 from surveyapp.services.accounts import throttle
 from surveyapp.services.accounts.passwords import MIN_PASSWORD_LENGTH, is_common
+from surveyapp.services.integration.dossiers import EMAIL
 from surveyapp.services.organisation.lookups import unit_by_code
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
 FULL_NAME_LIMIT = 255
+EMAIL_LIMIT = 254
+BAD_EMAIL = _l("Enter an email address like name@example.gov.vn, or nothing.")
 EDITOR_ROLES = ("admin", "manager")  # may change units and counters (managers: their subtree)
 BAD_USERNAME = _l("A username has 2 to 64 letters, digits, '.', '_', '@' or '-'.")
 SHORT_PASSWORD = _l("The password must have at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
@@ -86,9 +89,11 @@ def _unit_for_role(session: Session, role: str, unit_code: str | None) -> Unit |
 
 
 def create_user(
-    session: Session, username: str, password: str, role: str, unit_code: str | None = None, full_name: str = ""
+    session: Session, username: str, password: str, role: str, unit_code: str | None = None, full_name: str = "",
+    email: str | None = None,
 ) -> User:
     """Create an account (the caller commits). Raises AccountError with a readable reason."""
+    address = checked_email(email)
     username = username.strip()
     if not USERNAME_PATTERN.match(username):
         raise AccountError(BAD_USERNAME, "username")
@@ -98,7 +103,7 @@ def create_user(
     unit = _unit_for_role(session, role, unit_code)
     user = User(
         username=username, full_name=full_name.strip()[:FULL_NAME_LIMIT], password_hash=hash_password(password),
-        role=role, unit=unit, active=True, session_version=1,
+        role=role, unit=unit, active=True, session_version=1, email=address,
     )
     session.add(user)
     session.flush()
@@ -122,6 +127,21 @@ def update_user(
     user.full_name = full_name.strip()[:FULL_NAME_LIMIT]
     if changed_access:
         revoke_sessions(user)  # the old scope must not survive in an open session
+
+
+def checked_email(email: str | None) -> str | None:
+    """The account's alert address as stored (trimmed, lower case), None for nothing."""
+    address = (email or "").strip().lower()
+    if not address:
+        return None
+    if len(address) > EMAIL_LIMIT or not EMAIL.fullmatch(address):
+        raise AccountError(BAD_EMAIL, "email")
+    return address
+
+
+def set_email(user: User, email: str | None) -> None:
+    """Where the account's alerts go (ALERTS_TO_ACCOUNTS_IN_SCOPE); empty removes it."""
+    user.email = checked_email(email)
 
 
 def set_password(user: User, password: str) -> None:

@@ -14,6 +14,8 @@ ACTIONS: tuple[str, ...] = (
     "unit_saved", "counter_saved", "procedure_saved", "import",
     "api_client_created", "api_client_rotated", "api_client_revoked", "api_call",
     "campaign_created", "campaign_drawn",
+    "subscription_saved", "subscription_removed", "webhook_added", "webhook_removed", "alert_rule_saved",
+    "alert_rule_removed",
 )
 
 
