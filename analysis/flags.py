@@ -7,13 +7,13 @@ and `channel_shares` are their JSON forms.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from .model import Rate
-from .rates import check_tally, count_of, rate, resolve
+from .rates import check_tallies, check_tally, count_of, rate, rates_of, resolve, slot_sums
 from .sipas import CHOICE_CODES, FLAG_IDS, MIN_RESPONSES
 
 # flag -> (numerator slots, denominator slots).  Denominators are the people
@@ -48,11 +48,23 @@ def flags_of(
     min_responses: int = MIN_RESPONSES,
 ) -> dict[str, Rate]:
     """The six flags as Rates judged against their limits (analysis.rates.status)."""
-    goals = resolve(targets)
-    return {
-        f: rate(k, n, target=goals.get(f), lower_is_better=True, interval=interval, min_responses=min_responses)
-        for f, (k, n) in flag_counts(t).items()
-    }
+    return flags_many(check_tally(t)[None, :], [targets], interval, min_responses=min_responses)[0]
+
+
+def flags_many(
+    t: np.ndarray,
+    targets: Sequence[Mapping[str, float | None] | None],
+    interval: str = "wilson",
+    *,
+    min_responses: int = MIN_RESPONSES,
+) -> list[dict[str, Rate]]:
+    """flags_of for every row of a (groups × slots) array, the intervals in one call."""
+    t = check_tallies(t)
+    occurrences = np.stack([slot_sums(t, num) for num, _ in FLAG_SLOTS.values()], axis=1)
+    answered = np.stack([slot_sums(t, den) for _, den in FLAG_SLOTS.values()], axis=1)
+    goals = [[resolve(g).get(f) for f in FLAG_SLOTS] for g in targets]
+    rows = rates_of(occurrences, answered, goals, lower_is_better=True, interval=interval, min_responses=min_responses)
+    return [dict(zip(FLAG_SLOTS, row, strict=True)) for row in rows]
 
 
 def flag_rates(

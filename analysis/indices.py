@@ -6,39 +6,42 @@ their JSON forms, the documented public API.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from .intervals import cluster_ratio_interval, wilson
 from .model import ExpectationShare, OverallRate, PooledRate, Rate, ResponseRate
-from .rates import check_tally, count_of, extend, rate, resolve
+from .rates import check_tallies, check_tally, count_of, extend, rate, rates_of, resolve, slot_sums
 from .sipas import CONFIDENCE, CRITERIA, ELEMENTS, EXPECT_CODES, MIN_RESPONSES
-from .tally import SCORES
+from .tally import POOL_STATS, SCORES
 
 Targets = Mapping[str, float | None] | None
 SATISFIED_SCORES: tuple[int, ...] = (4, 5)
-
-
-def _score_counts(t: np.ndarray, item: str) -> dict[int, int]:
-    return {s: count_of(t, f"{item}.{s}") for s in SCORES}
 
 
 def criteria_of(
     t: np.ndarray, targets: Targets = None, interval: str = "wilson", *, min_responses: int = MIN_RESPONSES
 ) -> dict[str, Rate]:
     """Per criterion: answers 4–5 / answers 1–5 ("not applicable" excluded)."""
-    t = check_tally(t)
-    goals = resolve(targets)
-    out: dict[str, Rate] = {}
-    for item in CRITERIA:
-        scores = _score_counts(t, item)
-        satisfied = sum(scores[s] for s in SATISFIED_SCORES)
-        out[item] = rate(
-            satisfied, sum(scores.values()), target=goals.get(item), interval=interval, min_responses=min_responses
-        )
-    return out
+    return criteria_many(check_tally(t)[None, :], [targets], interval, min_responses=min_responses)[0]
+
+
+def criteria_many(
+    t: np.ndarray, targets: Sequence[Targets], interval: str = "wilson", *, min_responses: int = MIN_RESPONSES
+) -> list[dict[str, Rate]]:
+    """criteria_of for every row of a (groups × slots) array, with each group's targets."""
+    t = check_tallies(t)
+    satisfied = np.stack([slot_sums(t, _names(item, SATISFIED_SCORES)) for item in CRITERIA], axis=1)
+    answered = np.stack([slot_sums(t, _names(item, SCORES)) for item in CRITERIA], axis=1)
+    goals = [[resolve(g).get(item) for item in CRITERIA] for g in targets]
+    rows = rates_of(satisfied, answered, goals, interval=interval, min_responses=min_responses)
+    return [dict(zip(CRITERIA, row, strict=True)) for row in rows]
+
+
+def _names(item: str, scores: Sequence[int]) -> tuple[str, ...]:
+    return tuple(f"{item}.{s}" for s in scores)
 
 
 def pooled_of(
@@ -50,19 +53,45 @@ def pooled_of(
     count = satisfied items Σy, items = answered items Σm, n_eff = the
     effective sample size behind the cluster-adjusted interval.
     """
-    t = check_tally(t)
-    y, m, yy, mm, ym, k = (count_of(t, f"{pool}.{s}") for s in ("y", "m", "yy", "mm", "ym", "k"))
-    value, low, high, n_eff = cluster_ratio_interval(y, m, yy, mm, ym, k, CONFIDENCE)
-    base = rate(y, k, target=target, estimate=(float(value), float(low), float(high)), min_responses=min_responses)
-    hidden = base.insufficient
-    return extend(base, PooledRate, items=None if hidden else m, n_eff=None if hidden else float(n_eff))
+    return pooled_many(check_tally(t)[None, :], (pool,), [[target]], min_responses=min_responses)[0][0]
+
+
+def pooled_many(
+    t: np.ndarray,
+    pools: Sequence[str],
+    targets: Sequence[Sequence[float | None]],
+    *,
+    min_responses: int = MIN_RESPONSES,
+) -> list[list[PooledRate]]:
+    """pooled_of of every pool for every row of a (groups × slots) array, the cluster intervals
+    in one vectorised call; targets[g][j] is group g's target for pools[j]."""
+    t = check_tallies(t)
+    y, m, yy, mm, ym, k = (
+        np.stack([slot_sums(t, (f"{pool}.{s}",)) for pool in pools], axis=1) for s in POOL_STATS
+    )
+    value, low, high, n_eff = (np.asarray(a) for a in cluster_ratio_interval(y, m, yy, mm, ym, k, CONFIDENCE))
+    out: list[list[PooledRate]] = []
+    for g in range(t.shape[0]):
+        row: list[PooledRate] = []
+        for j in range(len(pools)):
+            estimate = (float(value[g, j]), float(low[g, j]), float(high[g, j]))
+            base = rate(
+                int(y[g, j]), int(k[g, j]), target=targets[g][j], estimate=estimate, min_responses=min_responses
+            )
+            hidden = base.insufficient
+            row.append(extend(base, PooledRate, items=None if hidden else int(m[g, j]),
+                              n_eff=None if hidden else float(n_eff[g, j])))
+        out.append(row)
+    return out
 
 
 def elements_of(t: np.ndarray, targets: Targets = None, *, min_responses: int = MIN_RESPONSES) -> dict[str, PooledRate]:
     """E1..E5: satisfied items / answered items of the element, pooled over
     respondents (criteria plus the kiosk's direct element rating)."""
     goals = resolve(targets)
-    return {e: pooled_of(t, e, goals.get(e), min_responses=min_responses) for e in ELEMENTS}
+    targets_row = [[goals.get(e) for e in ELEMENTS]]
+    row = pooled_many(check_tally(t)[None, :], ELEMENTS, targets_row, min_responses=min_responses)[0]
+    return dict(zip(ELEMENTS, row, strict=True))
 
 
 def service_of(t: np.ndarray, targets: Targets = None, *, min_responses: int = MIN_RESPONSES) -> PooledRate:
@@ -76,23 +105,30 @@ def overall_of(
     """Share of 4–5 on `overall`, plus the 1–5 mean and the full distribution
     so that either reporting convention can be read off (both hidden, like the
     rate, below the minimum n)."""
-    t = check_tally(t)
-    scores = _score_counts(t, "overall")
-    answered = sum(scores.values())
-    base = rate(
-        sum(scores[s] for s in SATISFIED_SCORES),
-        answered,
-        target=resolve(targets).get("overall"),
-        interval=interval,
-        min_responses=min_responses,
-    )
-    shown = not base.insufficient
-    return extend(
-        base,
-        OverallRate,
-        mean=sum(s * c for s, c in scores.items()) / answered if answered and shown else None,
-        distribution={str(s): c for s, c in scores.items()} if shown else None,
-    )
+    return overall_many(check_tally(t)[None, :], [targets], interval, min_responses=min_responses)[0]
+
+
+def overall_many(
+    t: np.ndarray, targets: Sequence[Targets], interval: str = "wilson", *, min_responses: int = MIN_RESPONSES
+) -> list[OverallRate]:
+    """overall_of for every row of a (groups × slots) array, the intervals in one call."""
+    t = check_tallies(t)
+    scores = np.stack([slot_sums(t, (f"overall.{s}",)) for s in SCORES], axis=1)
+    satisfied = scores[:, [SCORES.index(s) for s in SATISFIED_SCORES]].sum(axis=1)
+    answered = scores.sum(axis=1)
+    goals = [[resolve(g).get("overall")] for g in targets]
+    rows = rates_of(satisfied[:, None], answered[:, None], goals, interval=interval, min_responses=min_responses)
+    out: list[OverallRate] = []
+    for g, (base,) in enumerate(rows):
+        shown, n = not base.insufficient, int(answered[g])
+        counts = {s: int(scores[g, i]) for i, s in enumerate(SCORES)}
+        out.append(extend(
+            base,
+            OverallRate,
+            mean=sum(s * c for s, c in counts.items()) / n if n and shown else None,
+            distribution={str(s): c for s, c in counts.items()} if shown else None,
+        ))
+    return out
 
 
 def expectations_of(t: np.ndarray, *, min_responses: int = MIN_RESPONSES) -> dict[str, ExpectationShare]:

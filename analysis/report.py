@@ -18,9 +18,18 @@ import numpy as np
 from . import small_area
 from .changes import changes_of, difference_of, overall_counts
 from .comparison import CENTER_KINDS, child_funnels, widened_curve
-from .flags import channels_of, flags_of
+from .flags import channels_of, flags_many
 from .funnel import DEFAULT_LEVELS, curve_of, level_label
-from .indices import criteria_of, elements_of, expectations_of, overall_of, response_rate_of, service_of
+from .indices import (
+    criteria_many,
+    criteria_of,
+    expectations_of,
+    overall_many,
+    overall_of,
+    pooled_many,
+    response_rate_of,
+    service_of,
+)
 from .model import (
     Change,
     Changes,
@@ -36,9 +45,9 @@ from .model import (
     to_jsonable,
 )
 from .multiplicity import FDR_Q, adjust_changes
-from .rates import check_tally, count_of
-from .sipas import CONFIDENCE, MIN_RESPONSES
-from .tally import TALLY_VERSION, empty_tally
+from .rates import check_tallies, check_tally, count_of, resolve, slot_sums
+from .sipas import CONFIDENCE, ELEMENTS, MIN_RESPONSES
+from .tally import TALLY_VERSION, TALLY_WIDTH, empty_tally
 from .targets import is_lower_better, resolve_targets
 
 __all__ = ["FDR_Q", "METHOD", "build_report", "compute_report", "measures_of", "trend", "trend_points", "to_jsonable"]
@@ -83,13 +92,37 @@ def measures_of(
     t: np.ndarray, targets: Mapping[str, float | None], interval: str = "wilson", *, min_responses: int = MIN_RESPONSES
 ) -> CoreMeasures:
     """The measures shown for every unit, parent or child (suppressed below `min_responses`)."""
-    return CoreMeasures(
-        n_responses=count_of(t, "n"),
-        service_index=service_of(t, targets, min_responses=min_responses),
-        overall=overall_of(t, targets, interval, min_responses=min_responses),
-        elements=elements_of(t, targets, min_responses=min_responses),
-        flags=flags_of(t, targets, interval, min_responses=min_responses),
+    return measures_many(check_tally(t)[None, :], [targets], interval, min_responses=min_responses)[0]
+
+
+def measures_many(
+    t: np.ndarray,
+    targets: Sequence[Mapping[str, float | None] | None],
+    interval: str = "wilson",
+    *,
+    min_responses: int = MIN_RESPONSES,
+) -> list[CoreMeasures]:
+    """measures_of for every row of a (groups × slots) array: each kind of interval computed once
+    for all the groups (a province's hundred communes: a handful of numpy calls, not thousands)."""
+    t = check_tallies(t)
+    goals = [resolve(g) for g in targets]
+    pools = ("service", *ELEMENTS)
+    pooled = pooled_many(
+        t, pools, [[g.get("service_index"), *(g.get(e) for e in ELEMENTS)] for g in goals], min_responses=min_responses
     )
+    overall = overall_many(t, goals, interval, min_responses=min_responses)
+    flags = flags_many(t, goals, interval, min_responses=min_responses)
+    n = slot_sums(t, ("n",))
+    return [
+        CoreMeasures(
+            n_responses=int(n[g]),
+            service_index=pooled[g][0],
+            overall=overall[g],
+            elements=dict(zip(ELEMENTS, pooled[g][1:], strict=True)),
+            flags=flags[g],
+        )
+        for g in range(t.shape[0])
+    ]
 
 
 def compute_report(
@@ -105,6 +138,7 @@ def compute_report(
     previous_month: str | None = None,
     funnel_center: str = "parent",
     min_responses: int = MIN_RESPONSES,
+    child_criteria: bool = False,
 ) -> Report:
     """Monthly report of `unit` ({"code", "name"}) for `month` ("YYYY-MM").
 
@@ -118,6 +152,8 @@ def compute_report(
     unit's overall target; the parent's rate when it has none) — analysis.comparison.
     min_responses: below it a measure's value, interval, count, mean and
     distribution are suppressed alike (the app passes its MIN_RESPONSES setting).
+    child_criteria: give every child its 22 criteria too (the app's report, so that a drill-down
+    never needs a second report), with their small-area estimates.
     """
     n_min = min_responses
     if not _MONTH.match(month):
@@ -138,6 +174,7 @@ def compute_report(
         changes_of(t_now, t_prev, min_responses=n_min),
         (parent_k, parent_n, center_kind == "parent"),
         n_min,
+        child_criteria,
     )
     child_reports = small_area.attach(child_reports, [check_tally(c["tally"]) for c in children], t_now)
     return Report(
@@ -186,23 +223,29 @@ def _children(
     unit_changes: Changes,
     parent: tuple[float, float, bool],
     min_responses: int = MIN_RESPONSES,
+    with_criteria: bool = False,
 ) -> tuple[tuple[ChildReport, ...], Changes, Overdispersion | None]:
     """The children's reports, the unit's changes adjusted together with the children's, and the
     overdispersion of the children's funnel. parent: (k, n) of the parent's overall satisfaction
     and whether each child is left out of its own centre."""
+    children = list(children)
+    tallies = np.zeros((len(children), TALLY_WIDTH), np.int64)
+    for row, child in enumerate(children):
+        tallies[row] = check_tally(child["tally"])
+    previous = [c.get("tally_prev") for c in children]
+    child_goals = [resolve_targets(c["targets"]) if c.get("targets") else goals for c in children]
+    all_measures = measures_many(tallies, child_goals, interval, min_responses=min_responses)
+    criteria = criteria_many(tallies, child_goals, interval, min_responses=min_responses) if with_criteria else None
     measured: list[tuple[Mapping[str, Any], CoreMeasures, Change]] = []
     overall_k: list[int] = []
     overall_n: list[int] = []
-    for child in children:
-        t = check_tally(child["tally"])
-        prev = child.get("tally_prev")
+    for child, t, prev, measures in zip(children, tallies, previous, all_measures, strict=True):
         t_prev = empty_tally() if prev is None else check_tally(prev)
-        child_goals = resolve_targets(child["targets"]) if child.get("targets") else goals
         k, n, _ = overall_counts(t)
         overall_k.append(int(k))
         overall_n.append(int(n))
         overall_change = difference_of(overall_counts(t), overall_counts(t_prev), min_responses=min_responses)
-        measured.append((child, measures_of(t, child_goals, interval, min_responses=min_responses), overall_change))
+        measured.append((child, measures, overall_change))
 
     # One vectorised call for all children (scipy's per-call overhead would
     # dominate a province with hundreds of communes).
@@ -215,7 +258,9 @@ def _children(
     # Many changes are tested at once: control the false discovery rate over all of them.
     adjusted_unit, adjusted_children = adjust_changes(unit_changes, [change for _, _, change in measured])
     reports: list[ChildReport] = []
-    for (child, measures, _), funnel, overall_change in zip(measured, funnels, adjusted_children, strict=True):
+    for index, ((child, measures, _), funnel, overall_change) in enumerate(
+        zip(measured, funnels, adjusted_children, strict=True)
+    ):
         given = "dossiers" in child
         reports.append(
             ChildReport(
@@ -226,6 +271,7 @@ def _children(
                 funnel=funnel,
                 response_rate=response_rate_of(measures.n_responses, child["dossiers"]) if given else None,
                 with_response_rate=given,
+                criteria=None if criteria is None else criteria[index],
             )
         )
     return tuple(reports), adjusted_unit, spread

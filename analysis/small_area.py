@@ -24,6 +24,7 @@ interval), so it is shown where the raw rate is suppressed.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -33,9 +34,9 @@ from scipy import special
 
 from .intervals import cluster_ratio_interval
 from .model import CoreMeasures, Rate, SmallArea
-from .rates import check_tally, count_of, json_float
+from .rates import check_tallies, check_tally, json_float, slot_sums
 from .sipas import CONFIDENCE, CRITERIA, ELEMENTS
-from .tally import POOL_STATS
+from .tally import POOL_STATS, TALLY_WIDTH
 
 #: Fewer sibling units with answers than this: the between-unit variance is not estimated.
 MIN_UNITS: int = 3
@@ -49,17 +50,32 @@ G = TypeVar("G", bound=CoreMeasures)
 
 def effective_counts(t: np.ndarray) -> Counts:
     """Per measure, (successes, trials) as a binomial sample (pooled indices: effective counts)."""
-    t = check_tally(t)
-    out: Counts = {}
-    for measure, pool in POOLS.items():
-        y, m, yy, mm, ym, k = (count_of(t, f"{pool}.{s}") for s in POOL_STATS)
-        r, _, _, n_eff = cluster_ratio_interval(y, m, yy, mm, ym, k, CONFIDENCE)
-        out[measure] = (float(r) * float(n_eff), float(n_eff)) if m > 0 else (0.0, 0.0)
-    overall_answers = count_of(t, *(f"overall.{s}" for s in range(1, 6)))
-    out["overall"] = (float(count_of(t, "overall.4", "overall.5")), float(overall_answers))
+    many = effective_counts_many(check_tally(t)[None, :])
+    return {measure: (float(k[0]), float(n[0])) for measure, (k, n) in many.items()}
+
+
+def effective_counts_many(t: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """effective_counts of every row of a (groups × slots) array: per measure, the arrays of
+    successes and trials (the cluster intervals of all groups and pools in one call)."""
+    t = check_tallies(t)
+    pools = tuple(POOLS.values())
+    y, m, yy, mm, ym, k = (np.stack([slot_sums(t, (f"{pool}.{s}",)) for pool in pools], axis=1) for s in POOL_STATS)
+    r, _, _, n_eff = (np.asarray(a, dtype=float) for a in cluster_ratio_interval(y, m, yy, mm, ym, k, CONFIDENCE))
+    answered = m > 0
+    successes = np.where(answered, r * n_eff, 0.0)
+    trials = np.where(answered, n_eff, 0.0)
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {
+        measure: (successes[:, j], trials[:, j]) for j, measure in enumerate(POOLS)
+    }
+    out["overall"] = (
+        slot_sums(t, ("overall.4", "overall.5")).astype(float),
+        slot_sums(t, tuple(f"overall.{s}" for s in range(1, 6))).astype(float),
+    )
     for item in CRITERIA:
-        answered = count_of(t, *(f"{item}.{s}" for s in range(1, 6)))
-        out[item] = (float(count_of(t, f"{item}.4", f"{item}.5")), float(answered))
+        out[item] = (
+            slot_sums(t, (f"{item}.4", f"{item}.5")).astype(float),
+            slot_sums(t, tuple(f"{item}.{s}" for s in range(1, 6))).astype(float),
+        )
     return out
 
 
@@ -102,25 +118,31 @@ def shrink(
     high = special.betaincinv(a, b, 1.0 - tail)
     return [
         SmallArea(value=json_float(v), ci_low=json_float(lo), ci_high=json_float(hi))
-        for v, lo, hi in zip(value, low, high, strict=True)
+        for v, lo, hi in zip(value.tolist(), low.tolist(), high.tolist(), strict=True)
     ]
 
 
 def estimates_of(tallies: Sequence[np.ndarray], parent: np.ndarray) -> list[dict[str, SmallArea]]:
     """For sibling groups (their tallies) of one parent: each group's estimate of every measure."""
-    counts = [effective_counts(t) for t in tallies]
-    parent_counts = effective_counts(parent)
+    rows = np.zeros((len(tallies) + 1, TALLY_WIDTH), np.int64)
+    rows[0] = check_tally(parent)
+    for i, t in enumerate(tallies, start=1):
+        rows[i] = check_tally(t)
+    counts = effective_counts_many(rows)
     out: list[dict[str, SmallArea]] = [{} for _ in tallies]
     for measure in MEASURES:
-        k = np.array([c[measure][0] for c in counts], dtype=float)
-        n = np.array([c[measure][1] for c in counts], dtype=float)
-        for entry, estimate in zip(out, shrink(k, n, *parent_counts[measure]), strict=True):
+        k, n = counts[measure]
+        for entry, estimate in zip(out, shrink(k[1:], n[1:], float(k[0]), float(n[0])), strict=True):
             entry[measure] = estimate
     return out
 
 
 def _with(rate: Any, estimate: SmallArea) -> Any:
-    return replace(rate, small_area=estimate)
+    # A shallow copy with one field set: what dataclasses.replace gives, without re-running
+    # __init__ for each of a province's ~3,000 rates.
+    out = copy.copy(rate)
+    object.__setattr__(out, "small_area", estimate)
+    return out
 
 
 def attach(groups: Sequence[G], tallies: Sequence[np.ndarray], parent: np.ndarray) -> tuple[G, ...]:

@@ -194,6 +194,29 @@ def render(status: dict[str, Any] | None, total_s: float | None) -> str:
                     verdicts.append((f"Province-month report at 1 million responses on {db}: < 1 s and ≤ 10 × the numpy floor",
                                      f"{_ms(t['report']['median_s'])} ms, {t['report']['ratio_to_floor']} × floor", ok))
         add("")
+        add("**The province overview page** (issue 13): a signed-in GET of `/reports/BENCH/<month>` through the test "
+            "client (report, trend, month picker, the rendered 100-child page), interleaved run by run with its two floors: "
+            "the plain SQL sums (DB-API cursor, fetched) over the **rollup rows** it reads (this and last month for the "
+            "province and its children, the province's 12 months), and the same sums over the **fine monthly aggregates** "
+            "(`response_tally`: what the page would add up without rollups).")
+        add("")
+        add("| responses | database | page ms | rollup-row SQL ms (rows) | page / rollup SQL | fine-row SQL ms (rows) | page / fine SQL | load avg |")
+        add("|---|---|---|---|---|---|---|---|")
+        for size in reports["sizes"]:
+            for db, t in size["databases"].items():
+                if "page" not in t:
+                    continue
+                pg, roll, fine = t["page"], t["page_sql_sum"], t["page_sql_sum_fine"]
+                add(f"| {size['responses']:,} | {db} | {_ms(pg['median_s'])} | {_ms(roll['median_s'])} ({roll['rows']}) | {pg['ratio_to_sql_sum']} "
+                    f"| {_ms(fine['median_s'])} ({fine['rows']}) | {pg['ratio_to_sql_sum_fine']} | {pg.get('loadavg', '?')} |")
+                if size["responses"] == 1_000_000:
+                    verdicts.append((f"Province overview page at 1 million responses on {db}: < 300 ms",
+                                     f"{_ms(pg['median_s'])} ms", pg["median_s"] < 0.3))
+                    verdicts.append((f"Province overview page at 1 million responses on {db}: ≤ 2 × the SQL sum over the rollup rows it reads",
+                                     f"{pg['ratio_to_sql_sum']} ×", pg["ratio_to_sql_sum"] <= 2))
+                    verdicts.append((f"Province overview page at 1 million responses on {db}: ≤ 2 × the SQL sum over the fine aggregate rows",
+                                     f"{pg['ratio_to_sql_sum_fine']} ×", pg["ratio_to_sql_sum_fine"] <= 2))
+        add("")
         add("Generating and loading the data (not part of any timing):")
         add("")
         add("| responses | generate s | database | schema s | tally rows s | raw rows (reported month) | raw rows s |")

@@ -25,7 +25,7 @@ from sqlalchemy import ColumnElement, delete, func, select, text
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from analysis.responses import ResponseArrays
-from analysis.tally import TALLY_SLOTS, TALLY_WIDTH, tally
+from analysis.tally import TALLY_SLOTS, TALLY_WIDTH, slot, tally
 from surveyapp.models import Response, SurveyDefinitionRecord, Unit
 from surveyapp.models.operations import (
     ROW_KEY,
@@ -306,18 +306,21 @@ def _differences(stored: Mapping[Any, np.ndarray], expected: Mapping[Any, np.nda
 
 
 def subtree_sums(
-    session: Session, unit_path: str, months: Sequence[str], by: str | None
+    session: Session, unit_path: str, months: Sequence[str], by: str | None, slots: Sequence[str] | None = None
 ) -> list[tuple[str, Any, np.ndarray]]:
     """SQL sums of the tally slots of the units under `unit_path` (a Unit.path prefix) for the
     given months: rows (month, group value, vector). `by` is None, "path" (the unit's path),
-    "counter_id", "procedure_id" (0 = none) or "channel". Reads only those months' rows."""
+    "counter_id", "procedure_id" (0 = none) or "channel". Reads only those months' rows.
+    slots: only these slots are summed (the others are 0 in the vectors): a caller that needs
+    a handful of the 211 slots does not make the database add up the rest."""
+    wanted = list(range(TALLY_WIDTH)) if slots is None else [slot(name) for name in slots]
     columns: list[ColumnElement[Any] | QueryableAttribute[Any]] = [response_tally.c.month]
     if by == "path":
         columns.append(Unit.path)
     elif by is not None:
         columns.append(response_tally.c[by])
     query = (
-        select(*columns, *[func.sum(response_tally.c[c]) for c in SLOT_COLUMNS])
+        select(*columns, *[func.sum(response_tally.c[SLOT_COLUMNS[i]]) for i in wanted])
         .join(Unit, Unit.id == response_tally.c.unit_id)
         .where(Unit.path.startswith(unit_path, autoescape=True), response_tally.c.month.in_(list(months)))
         .group_by(*columns)
@@ -326,7 +329,9 @@ def subtree_sums(
     out = []
     for row in session.execute(query):
         group = row[1] if by is not None else None
-        out.append((row[0], group, np.array([int(v or 0) for v in row[width:]], dtype=np.int64)))
+        vector = np.zeros(TALLY_WIDTH, dtype=np.int64)
+        vector[wanted] = [int(v or 0) for v in row[width:]]
+        out.append((row[0], group, vector))
     return out
 
 

@@ -25,11 +25,11 @@ from sqlalchemy.orm import Session
 
 from analysis import ResponseArrays, empty_tally, small_area, tally
 from analysis.forms import pooling_notes, service_by_form
-from analysis.indices import criteria_of, expectations_of, response_rate_of
+from analysis.indices import criteria_many, expectations_of, response_rate_of
 from analysis.model import ControlPoint, ExpectationShare, GroupReport, Report, ResponseRate, TrendPoint, YearOnYear
-from analysis.report import compute_report, measures_of, trend_points
+from analysis.report import compute_report, measures_many, trend_points
 from analysis.sipas import MIN_RESPONSES
-from analysis.tally import TALLY_SLOTS
+from analysis.tally import POOL_STATS, TALLY_SLOTS, TALLY_WIDTH
 from analysis.targets import resolve_targets
 from analysis.trends import control_points, year_on_year_of
 from analysis.weights import Stratum, weighting_of
@@ -93,14 +93,17 @@ def check_period(period: str) -> Period:
 
 
 # ------------------------------------------------------------------ the one reader
-def load_tallies(session: Session, unit: Unit, months: Sequence[str], group_by: str | None = None) -> Tallies:
+def load_tallies(
+    session: Session, unit: Unit, months: Sequence[str], group_by: str | None = None, slots: Sequence[str] | None = None
+) -> Tallies:
     """Tally vectors of the responses in `unit`'s subtree for `months`, keyed (month, group).
 
     group_by: None (key None: the whole subtree), "child" (the direct child unit's id whose
     subtree holds the response, or OWN for responses filed at `unit` itself), "counter"
     (counter id or None), "procedure" (procedure id or None), "channel" (its code) or
     "definition" (the questionnaire id, e.g. sipas-full: a key of the stored aggregates).
-    Only the given months are read (the month column is indexed with the unit).
+    Only the given months are read (the month column is indexed with the unit). slots: for the
+    groupings read from the fine aggregates, only these slots are summed (the rest are 0).
     """
     if group_by is not None and group_by not in GROUPINGS:
         raise ValueError(f"unknown grouping {group_by!r}")
@@ -116,7 +119,7 @@ def load_tallies(session: Session, unit: Unit, months: Sequence[str], group_by: 
         "counter": "counter_id", "procedure": "procedure_id", "channel": "channel", "definition": "definition_id",
     }[group_by]
     out: Tallies = {}
-    for month, value, vector in subtree_sums(session, unit.path, months, column):
+    for month, value, vector in subtree_sums(session, unit.path, months, column, slots):
         group: GroupKey = (value or None) if group_by in ("counter", "procedure") else value
         out[(month, group)] = out[(month, group)] + vector if (month, group) in out else vector
     return out
@@ -194,15 +197,25 @@ def _forms_with_expect(session: Session) -> set[int]:
 def _sum(tallies: Tallies, months: str | Iterable[str], groups: Iterable[GroupKey] | None = None) -> np.ndarray:
     """The sum of the tallies of `months` (one month, or a period's months) for `groups`."""
     wanted_months = {months} if isinstance(months, str) else set(months)
-    wanted = None if groups is None else set(groups)
     total = empty_tally()
-    for (m, group), t in tallies.items():
-        if m in wanted_months and (wanted is None or group in wanted):
-            total = total + t
+    if groups is None:
+        for (m, _group), t in tallies.items():
+            if m in wanted_months:
+                total = total + t
+        return total
+    # Look the few wanted keys up rather than scanning every (month, group) of a province.
+    for m in wanted_months:
+        for group in set(groups):
+            found = tallies.get((m, group))
+            if found is not None:
+                total = total + found
     return total
 
 
 # ------------------------------------------------------------------ the report of a period
+#: What the split by questionnaire needs (the service index by form and the pooling note): the
+#: split reads the fine aggregates, so it sums these seven slots only.
+FORM_SPLIT_SLOTS: tuple[str, ...] = ("n", *(f"service.{stat}" for stat in POOL_STATS))
 def monthly_report(
     session: Session, unit: Unit, month: str, funnel_center: str = "parent", *, min_responses: int = MIN_RESPONSES
 ) -> Report:
@@ -245,6 +258,9 @@ def period_report(
         previous_month=prev[-1] if single_month else None,
         funnel_center=funnel_center,
         min_responses=min_responses,
+        # Children carry their criteria (with small-area estimates), so a drill-down never needs
+        # a second report.
+        child_criteria=True,
     )
     rates = _response_rates(session, unit, now, [unit, *children])
     goals = resolve_targets(effective_overrides(unit))
@@ -256,7 +272,7 @@ def period_report(
         min_responses=min_responses,
     )
     form_tallies: dict[str, np.ndarray] = {}
-    for (_m, form), vector in load_tallies(session, unit, now, group_by="definition").items():
+    for (_m, form), vector in load_tallies(session, unit, now, group_by="definition", slots=FORM_SPLIT_SLOTS).items():
         form_tallies[str(form)] = form_tallies[str(form)] + vector if str(form) in form_tallies else vector
     report = replace(
         report,
@@ -271,23 +287,11 @@ def period_report(
         response_rate=rates[unit.id],
         dossier_facts=dossier_fact_sources(session, unit, now),
         children=tuple(
-            # Children carry the criteria too, so a drill-down never needs a second report.
-            replace(
-                entry,
-                response_rate=rates[child.id],
-                with_response_rate=True,
-                criteria=criteria_of(
-                    _sum(tallies, now, [child.id]),
-                    resolve_targets(effective_overrides(child)),
-                    min_responses=min_responses,
-                ),
-            )
+            replace(entry, response_rate=rates[child.id], with_response_rate=True)
             for entry, child in zip(report.children, children, strict=True)
         ),
     )
-    # The children's criteria were added above: their small-area estimates with them.
-    child_tallies = [_sum(tallies, now, [child.id]) for child in children]
-    return replace(report, children=small_area.attach(report.children, child_tallies, _sum(tallies, now)))
+    return report
 
 
 def year_on_year_tallies(tallies: Tallies, period: Period, *, min_responses: int = MIN_RESPONSES) -> YearOnYear:
@@ -359,15 +363,19 @@ def breakdown(
         pooled[group] = pooled[group] + vector if group in pooled else vector
     goals = resolve_targets(effective_overrides(unit))
     labels = _labels(session, by, list(pooled))
+    tallies = np.array(list(pooled.values()), dtype=np.int64).reshape(len(pooled), TALLY_WIDTH)
+    goals_of_each = [goals] * len(pooled)
+    measured = measures_many(tallies, goals_of_each, min_responses=min_responses)
+    criteria = criteria_many(tallies, goals_of_each, min_responses=min_responses)
     rows = []
-    for group, t in pooled.items():
+    for group, measures, group_criteria in zip(pooled, measured, criteria, strict=True):
         code, name = labels.get(group, (None, None))
         rows.append(
             GroupReport(
-                **measures_of(t, goals, min_responses=min_responses).core_fields(),
+                **measures.core_fields(),
                 key=group if by == "channel" else code,
                 name=name,
-                criteria=criteria_of(t, goals, min_responses=min_responses),
+                criteria=group_criteria,
             )
         )
     if by == "counter" and rows:

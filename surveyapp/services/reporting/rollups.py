@@ -82,13 +82,17 @@ def add_rollups(session: Session, tallies: Mapping[tuple[Any, ...], np.ndarray],
     session.execute(_ROW_UPSERT, rows)
 
 
+#: The summed slot columns of a rollup read, built once (211 SQL expressions per read add up).
+_SLOT_SUMS = tuple(func.sum(unit_rollup.c[c]) for c in SLOT_COLUMNS)
+
+
 def read_rollups(session: Session, unit_ids: Sequence[int], months: Sequence[str]) -> dict[RollupKey, np.ndarray]:
     """The subtree sums of the given units for the given months, shards summed: at most one row
     per (month, unit) comes back, read through the (month, unit, shard) key's index."""
     if not unit_ids or not months:
         return {}
     query = (
-        select(unit_rollup.c.month, unit_rollup.c.unit_id, *[func.sum(unit_rollup.c[c]) for c in SLOT_COLUMNS])
+        select(unit_rollup.c.month, unit_rollup.c.unit_id, *_SLOT_SUMS)
         .where(unit_rollup.c.month.in_(list(months)), unit_rollup.c.unit_id.in_(list(unit_ids)))
         .group_by(unit_rollup.c.month, unit_rollup.c.unit_id)
     )
@@ -98,7 +102,7 @@ def read_rollups(session: Session, unit_ids: Sequence[int], months: Sequence[str
 def stored_rollups(session: Session, month: str) -> dict[RollupKey, np.ndarray]:
     """Every rollup row of a month, shards summed."""
     query = (
-        select(unit_rollup.c.month, unit_rollup.c.unit_id, *[func.sum(unit_rollup.c[c]) for c in SLOT_COLUMNS])
+        select(unit_rollup.c.month, unit_rollup.c.unit_id, *_SLOT_SUMS)
         .where(unit_rollup.c.month == month)
         .group_by(unit_rollup.c.month, unit_rollup.c.unit_id)
     )
@@ -106,8 +110,12 @@ def stored_rollups(session: Session, month: str) -> dict[RollupKey, np.ndarray]:
 
 
 def _vectors(session: Session, query: Any) -> dict[RollupKey, np.ndarray]:
-    rows = session.execute(query)
-    return {(row[0], int(row[1])): np.array([int(v or 0) for v in row[2:]], dtype=np.int64) for row in rows}
+    rows = session.execute(query).all()
+    if not rows:
+        return {}
+    # The slot columns are NOT NULL, so a group's sums are never NULL: one conversion for all rows.
+    vectors = np.array([tuple(row[2:]) for row in rows], dtype=np.int64)
+    return {(row[0], int(row[1])): vectors[i] for i, row in enumerate(rows)}
 
 
 def expected_from_tallies(
