@@ -313,6 +313,8 @@ SETTINGS: tuple[Setting, ...] = (
             shown_default="empty", secret=True),
     Setting("ALERT_RETRY_SECONDS", POSITIVE, 60,
             "first wait before a failed alert delivery is tried again; doubled after each failure, at most 6 hours"),
+    Setting("CHROMIUM_PATH", PATH, "/usr/bin/chromium",
+            "the Chromium that prints reports to PDF (`/reports/<unit>/<period>.pdf`, `send-reports`)"),
     # Fixed in the code; the tests override some of them.
     Setting("BABEL_DEFAULT_LOCALE", choice(*LANGUAGES), "vi", "language of a visitor who chose none", env=False),
     Setting("BABEL_DEFAULT_TIMEZONE", TEXT, "Asia/Ho_Chi_Minh", "time zone of dates shown", env=False),

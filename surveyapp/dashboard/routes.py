@@ -28,6 +28,7 @@ from surveyapp.periods import Month, Period, this_month
 from surveyapp.services.accounts import audit
 from surveyapp.services.accounts.accounts import scope_roots
 from surveyapp.services.exports.codebook import codebook_csv
+from surveyapp.services.exports.pdf import PdfError, html_to_pdf
 from surveyapp.services.exports.report import report_csv, write_report_xlsx
 from surveyapp.services.exports.responses import raw_csv, write_raw_xlsx
 from surveyapp.services.organisation.lookups import counter_by_code, unit_by_code, unit_chain
@@ -148,13 +149,11 @@ def report(code: str, month: str) -> str:
     )
 
 
-@bp.get("/reports/<code>/<period:month>/print")
-@login_required
-def print_report(code: str, month: str) -> str:
-    unit = _visible_unit(code)
+def render_print_view(unit: Unit, month: str) -> str:
+    """The printable report of a unit and period (the print page, and what the PDF prints).
+    Needs a request context (the CLI's `send-reports` makes one)."""
     result, points, labels = _month_picture(unit, month)
     counters = reports.breakdown(get_reports_session(), unit, month, by="counter", min_responses=_min_n())
-    _audit_export(unit, month, "print")
     return render_template(
         "dashboard/print.html", report=result, trend=points, labels=labels, counters=counters,
         criteria=v.ranked_criteria(result.criteria, labels), priorities=v.priorities(result, labels),
@@ -162,6 +161,38 @@ def print_report(code: str, month: str) -> str:
         period=Period.parse(month),
         issued=datetime.now(VIETNAM).date(),
     )
+
+
+def render_report_pdf(unit: Unit, month: str) -> bytes:
+    """The print view as an A4 PDF (surveyapp/services/exports/pdf.py); PdfError when Chromium fails."""
+    static_folder = Path(current_app.static_folder or "static")
+    return html_to_pdf(render_print_view(unit, month), static_folder, current_app.config["CHROMIUM_PATH"])
+
+
+@bp.get("/reports/<code>/<period:month>/print")
+@login_required
+def print_report(code: str, month: str) -> str:
+    unit = _visible_unit(code)
+    page = render_print_view(unit, month)
+    _audit_export(unit, month, "print")
+    return page
+
+
+@bp.get("/reports/<code>/<period:month>.pdf")
+@login_required
+def report_pdf_export(code: str, month: str) -> ResponseReturnValue:
+    unit = _visible_unit(code)
+    try:
+        body = render_report_pdf(unit, month)
+    except PdfError:
+        current_app.logger.exception("report PDF failed")
+        return render_template(
+            "error.html", title=_("The PDF could not be made"), code=503,
+            reason=_("The server's PDF printer is not available. Open the printable page and use your browser's "
+                     "Print, Save as PDF instead."),
+        ), 503
+    _audit_export(unit, month, "pdf")
+    return _download(body, f"bao-cao-{unit.code}-{month}.pdf", "application/pdf")
 
 
 @bp.get("/reports/<code>/<period:month>.csv")
