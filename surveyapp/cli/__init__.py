@@ -28,7 +28,19 @@ def _wrap(command: click.Command) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from surveyapp.cli import accounts, alerts, integration, kiosk, operations, organisation, reports, setup, tokens
+    from surveyapp.cli import (
+        accounts,
+        alerts,
+        integration,
+        kiosk,
+        operations,
+        organisation,
+        reports,
+        scheduled_reports,
+        setup,
+        tokens,
+    )
 
-    for module in (setup, organisation, tokens, accounts, operations, kiosk, reports, integration, alerts):
+    for module in (setup, organisation, tokens, accounts, operations, kiosk, reports, integration, alerts,
+                   scheduled_reports):
         add_commands(app, module.COMMANDS)

@@ -7,6 +7,7 @@ from surveyapp.models.kiosk import KioskDevice, KioskPairingCode
 from surveyapp.models.notifications import Alert, AlertCursor, AlertDelivery, AlertRule, Subscription, Webhook
 from surveyapp.models.operations import RateLimitWindow, response_tally, unit_rollup
 from surveyapp.models.organisation import Counter, Procedure, Unit
+from surveyapp.models.scheduled_reports import ReportDelivery
 from surveyapp.models.survey import Response, SurveyDefinitionRecord, SurveyToken
 from surveyapp.models.volume import DossierVolume
 
@@ -32,6 +33,7 @@ __all__ = [
     "KioskPairingCode",
     "Procedure",
     "RateLimitWindow",
+    "ReportDelivery",
     "Response",
     "response_tally",
     "unit_rollup",
