@@ -40,11 +40,12 @@ def register_commands(app: Flask) -> None:
         publish,
         ranking,
         reports,
+        scheduled_reports,
         setup,
         tokens,
         xlsform,
     )
 
     for module in (setup, organisation, tokens, accounts, operations, kiosk, reports, integration, campaigns,
-                   ranking, publish, feedback, xlsform, alerts):
+                   ranking, publish, feedback, xlsform, alerts, scheduled_reports):
         add_commands(app, module.COMMANDS)

@@ -11,6 +11,7 @@ from surveyapp.models.notifications import Alert, AlertCursor, AlertDelivery, Al
 from surveyapp.models.operations import RateLimitWindow, response_tally, unit_rollup
 from surveyapp.models.organisation import Counter, Procedure, Unit
 from surveyapp.models.public import PublicUnit
+from surveyapp.models.scheduled_reports import ReportDelivery
 from surveyapp.models.survey import Response, SurveyDefinitionRecord, SurveyToken
 from surveyapp.models.volume import DossierVolume
 
@@ -43,6 +44,7 @@ __all__ = [
     "Procedure",
     "PublicUnit",
     "RateLimitWindow",
+    "ReportDelivery",
     "Response",
     "response_tally",
     "unit_rollup",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
@@ -37,13 +37,26 @@ class SmtpSettings:
         return bool(self.host)
 
 
-def send_email(settings: SmtpSettings, to: str, subject: str, body: str) -> None:
-    """Send a plain-text UTF-8 message; raises when the server refuses or cannot be reached."""
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str  # "application/pdf"
+    data: bytes
+
+
+def send_email(
+    settings: SmtpSettings, to: str, subject: str, body: str, attachments: Sequence[Attachment] = ()
+) -> None:
+    """Send a plain-text UTF-8 message (with any attachments); raises when the server refuses or
+    cannot be reached."""
     message = EmailMessage()
     message["From"] = settings.sender
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
+    for attachment in attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        message.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
     with smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT_SECONDS) as smtp:
         if settings.starttls:
             smtp.starttls(context=ssl.create_default_context())

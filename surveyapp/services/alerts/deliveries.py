@@ -13,7 +13,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -136,7 +136,17 @@ def backoff(attempts: int, base_seconds: int) -> timedelta:
     return min(timedelta(seconds=base_seconds * 2 ** min(attempts - 1, 30)), MAX_BACKOFF)
 
 
-def record_attempt(delivery: AlertDelivery, error: str | None, now: datetime, base_seconds: int) -> None:
+class Attempted(Protocol):
+    """What a delivery keeps of its attempts: alert deliveries and scheduled reports alike."""
+
+    attempts: int
+    status: str
+    sent_at: datetime | None
+    last_error: str | None
+    next_attempt_at: datetime
+
+
+def record_attempt(delivery: Attempted, error: str | None, now: datetime, base_seconds: int) -> None:
     """A delivered message is done; a failed one waits its back-off and is tried again. Nothing
     is ever dropped: the admin page shows every delivery still retrying."""
     delivery.attempts += 1
