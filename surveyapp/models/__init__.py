@@ -5,7 +5,7 @@ from surveyapp.models.health import HealthCheck
 from surveyapp.models.integration import ApiClient, Dossier, InvitationOptOut
 from surveyapp.models.kiosk import KioskDevice, KioskPairingCode
 from surveyapp.models.operations import RateLimitWindow, response_tally, unit_rollup
-from surveyapp.models.organisation import Counter, Procedure, Unit
+from surveyapp.models.organisation import Counter, CounterProcedure, Procedure, Unit
 from surveyapp.models.survey import Response, SurveyDefinitionRecord, SurveyToken
 from surveyapp.models.volume import DossierVolume
 
@@ -19,6 +19,7 @@ __all__ = [
     "User",
     "Base",
     "Counter",
+    "CounterProcedure",
     "DossierVolume",
     "HealthCheck",
     "KioskDevice",

@@ -19,6 +19,7 @@ from surveyapp.services.organisation.lookups import counter_by_code, procedure_b
 from surveyapp.services.survey.definitions import current_definition
 from surveyapp.services.survey.submission import Outcome, submit_response
 from surveyapp.services.survey.tokens import find_token
+from surveyapp.textfold import fold
 from surveyapp.textinput import clean_text
 
 
@@ -194,9 +195,12 @@ def _find_procedure(session: Session, text: str) -> Procedure | None:
     found = procedure_by_code(session, text)
     if found is not None:
         return found
-    # Compared in Python: SQLite's lower() folds ASCII only, and names are Vietnamese.
+    # Compared in Python: SQLite's lower() folds ASCII only, and names are Vietnamese. The folded
+    # search key narrows the catalogue to the few names equal but for tones (a name equal but
+    # for case folds the same).
     wanted = text.casefold()
-    for procedure in session.scalars(select(Procedure)):
+    same_letters = Procedure.search_key.like(f"% | {fold(text)} | %")
+    for procedure in session.scalars(select(Procedure).where(same_letters)):
         if procedure.name.casefold() == wanted:
             return procedure
     return None
