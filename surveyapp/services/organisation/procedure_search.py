@@ -8,6 +8,7 @@ the worker, so a procedure added or renamed is found by every worker at once.
 """
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -45,8 +46,8 @@ def search_procedures(session: Session, query: str, limit: int = DEFAULT_LIMIT) 
         statement = statement.where(Procedure.search_key.like(f"%{word}%"))
     rows = session.execute(statement).all()
     phrase = " ".join(words)
-    ranked = sorted(rows, key=lambda row: _rank(row.search_key, words, phrase) + (row.code,))
-    return [ProcedureMatch(row.code, row.name, row.field) for row in ranked[:limit]]
+    best = heapq.nsmallest(limit, rows, key=lambda row: _rank(row.search_key, words, phrase) + (row.code,))
+    return [ProcedureMatch(row.code, row.name, row.field) for row in best]
 
 
 def _rank(search_key: str, words: list[str], phrase: str) -> tuple[int, int]:
