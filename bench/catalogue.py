@@ -145,3 +145,47 @@ def main() -> dict[str, Any]:
 
 if __name__ == "__main__":
     main()
+
+
+def render(result: dict[str, Any] | None) -> tuple[list[str], list[tuple[str, str, bool | None]]]:
+    """The section of docs/BENCHMARKS.md (bench/run_all.py) and its verdicts."""
+    lines = ["## Procedure catalogue of a province (issue 17, item 4)", ""]
+    if not result:
+        lines += ["_No result: the catalogue benchmark did not run or failed._", ""]
+        return lines, [("Procedure catalogue", "not measured", None)]
+    lines += [
+        "```sh",
+        ".venv/bin/python -m bench.catalogue   # BENCH_CATALOGUE_DATABASES=sqlite,postgresql",
+        "```",
+        "",
+        f"* Catalogue: the demo's 30 procedures + {PROCEDURES:,} generated ones (`bench/catalogue_data.py`, seeded: "
+        "act + object + audience, in the national catalogue's shapes) imported with `flask import-procedures`; "
+        "`load-demo --months 1` gives the counter its answers, from which the form learns its usual procedures.",
+        "* Served by gunicorn (`gunicorn.conf.py`); measured over HTTP from one client process (Python's urllib, "
+        "a new connection per request, so each time includes connecting).",
+        f"* Form: `GET {FORM_PATH}` with `Accept-Encoding: gzip`; the procedures it names are the distinct catalogue "
+        "codes in its HTML. Target: at most 50 and under 25 KB compressed (the issue's 1,800 procedures; 2,000 here).",
+        f"* Search: `GET /procedures/search?q=…` for {len(queries())} queries (20 codes or code starts, 20 toneless "
+        "runs of words from names, 20 common words matching up to half the catalogue), each 5 times after a warm-up; "
+        "the median of each query, then the median and 95th percentile over queries, and the slowest query. "
+        "Target: under 50 ms.",
+        "",
+        "| database | procedures | form gzip B | form decoded B | procedures named | search median ms | p95 ms | slowest query | its median ms | load avg before → after |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    verdicts: list[tuple[str, str, bool | None]] = []
+    for run in result["runs"]:
+        form, search = run["form"], run["search"]
+        slowest = search["slowest"]
+        lines.append(
+            f"| {run['database']} | {run['procedures']:,} | {form['wire_bytes']:,} | {form['decoded_bytes']:,} | "
+            f"{form['catalogue_codes_named']} | {search['median_ms']} | {search['p95_ms']} | `{slowest['q']}` "
+            f"({slowest['results']} results) | {slowest['median_ms']} | {run['loadavg_before']} → {run['loadavg_after']} |")
+        verdicts.append((f"Form with {run['procedures']:,} procedures on {run['database']}: ≤ 50 named, < 25 KB compressed",
+                         f"{form['catalogue_codes_named']} named, {form['wire_bytes'] / 1024:.1f} KiB",
+                         form["catalogue_codes_named"] <= TARGETS["form_procedures"] and form["wire_bytes"] < TARGETS["form_gzip_bytes"]))
+        verdicts.append((f"Procedure search on {run['database']}: every query < 50 ms",
+                         f"median {search['median_ms']} ms, slowest {slowest['median_ms']} ms",
+                         slowest["median_ms"] < TARGETS["search_ms"]))
+    lines.append("")
+    return lines, verdicts

@@ -184,3 +184,43 @@ def main() -> dict[str, Any]:
 
 if __name__ == "__main__":
     main()
+
+
+def render(result: dict[str, Any] | None) -> tuple[list[str], list[tuple[str, str, bool | None]]]:
+    """The section of docs/BENCHMARKS.md (bench/run_all.py) and its verdicts."""
+    lines = ["## A weak phone (issue 17, item 5)", ""]
+    if not result:
+        lines += ["_No result: the weak-phone benchmark did not run or failed._", ""]
+        return lines, [("Weak phone", "not measured", None)]
+    lines += [
+        "```sh",
+        ".venv/bin/python -m bench.weak_phone   # BENCH_WEAK_REPEAT (default 3)",
+        "```",
+        "",
+        "* Headless Chromium (`/usr/bin/chromium` via Playwright, `--no-sandbox --disable-background-networking`), "
+        "a new context per load, throttled through CDP on the page's session before navigating: "
+        f"`Network.emulateNetworkConditions` {NETWORK['downloadThroughput'] * 8 / 1000:.0f} kbit/s down and up, "
+        f"{NETWORK['latency']} ms latency; `Emulation.setCPUThrottlingRate` {CPU_SLOWDOWN}. gunicorn (`gunicorn.conf.py`), "
+        "SQLite, `load-demo --months 1`.",
+        "* **Usable** = the first animation frame in which the element is laid out inside the viewport and the "
+        "deferred scripts have run (after DOMContentLoaded), counted from the navigation's start: the survey's first "
+        f"control (`#survey .q input`, `{SURVEY_PATH}`, 360 × 740 phone); the kiosk's start button (`#start`, "
+        f"a tablet paired to {KIOSK_COUNTER}, 1280 × 800). Kiosk *cold*: its service worker, Cache Storage and HTTP "
+        "cache cleared (the credential kept), so every file comes over the weak network; *warm*: reloaded with its "
+        "service worker in place, the daily case.",
+        f"* Medians of {result['repeat']} loads. The CPU slowdown multiplies this machine's speed, so a busy machine "
+        "(load average above its 2 cores) makes every figure pessimistic.",
+        "",
+        "| page | usable s | first contentful paint s | DOMContentLoaded s | load s | each load: usable s | target |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    names = {"survey": f"survey form `{SURVEY_PATH}`", "kiosk_cold": "kiosk start screen, cold",
+             "kiosk_warm": "kiosk start screen, warm"}
+    verdicts: list[tuple[str, str, bool | None]] = []
+    for key, label in names.items():
+        r = result[key]
+        lines.append(f"| {label} | **{r['usable_s']}** | {r.get('fcp_s', '–')} | {r.get('dcl_s', '–')} | {r.get('load_s', '–')} "
+                     f"| {', '.join(str(run['usable']) for run in r['runs'])} | ≤ {TARGET_S} |")
+        verdicts.append((f"Weak phone: {label} usable ≤ {TARGET_S} s", f"{r['usable_s']} s", r["usable_s"] <= TARGET_S))
+    lines += ["", f"Load average before → after: {result['loadavg_before']} → {result['loadavg_after']}.", ""]
+    return lines, verdicts

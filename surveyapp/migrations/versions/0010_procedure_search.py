@@ -1,4 +1,5 @@
-"""procedure picker: a folded search key per procedure, a counter's usual procedures (issue 17)
+"""procedure picker: a folded search key per procedure, a counter's usual procedures, an index of the
+tallies by counter and month (issue 17)
 
 Revision ID: 0010_procedure_search
 Revises: 0009
@@ -44,9 +45,11 @@ def upgrade() -> None:
                                 name=op.f("fk_counter_procedure_procedure_id_procedure"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("counter_id", "procedure_id", name=op.f("pk_counter_procedure")),
     )
+    op.create_index("ix_response_tally_counter_month", "response_tally", ["counter_id", "month"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_response_tally_counter_month", table_name="response_tally")
     op.drop_table("counter_procedure")
     with op.batch_alter_table("procedure", schema=None) as batch_op:
         batch_op.drop_column("search_key")

@@ -2,8 +2,10 @@
 
 Each procedure carries `search_key` ("code | name | field" folded, surveyapp/textfold.py), kept
 by the ORM when a procedure is added or changed, so a search folds only the query. The database
-keeps the rows holding every word (one `LIKE` per word over ~2,000 short keys, a scan of well
-under a millisecond per thousand rows); Python ranks those few (`_rank`). Nothing is cached in
+keeps the rows holding every word (one `LIKE` per word over ~2,000 short keys) and sends only
+their ids and keys; Python ranks those (`_rank`, string tests on the folded key), and the best
+`limit` are read by id. (Ranking in SQL with more `LIKE`s was slower on SQLite: patterns with
+several `%` backtrack.) Nothing is cached in
 the worker, so a procedure added or renamed is found by every worker at once.
 """
 from __future__ import annotations
@@ -34,23 +36,26 @@ class ProcedureMatch:
 
 def search_procedures(session: Session, query: str, limit: int = DEFAULT_LIMIT) -> list[ProcedureMatch]:
     """The catalogue entries whose code, name or field hold every word of the query (without
-    tones or case; a word may be the start or a part of a word), best first: the code itself,
-    a code starting with the query, a name starting with it, the phrase in the name, every word
-    starting a word of the name, then the rest; shorter names first within a rank."""
+    tones or case; a word may be the start or a part of a word), best first (`_rank`)."""
     words = fold_words(query)[:MAX_QUERY_WORDS]
     if not words:
         return []
     limit = max(1, min(limit, MAX_LIMIT))
-    statement = select(Procedure.code, Procedure.name, Procedure.field, Procedure.search_key)
-    for word in words:  # folded words hold only [a-z0-9.]: nothing to escape in a LIKE pattern
-        statement = statement.where(Procedure.search_key.like(f"%{word}%"))
-    rows = session.execute(statement).all()
+    # Folded words hold only [a-z0-9.]: nothing to escape in a LIKE pattern (a bound parameter).
+    holding_every_word = [Procedure.search_key.like(f"%{word}%") for word in words]
+    candidates = session.execute(select(Procedure.id, Procedure.search_key).where(*holding_every_word)).all()
     phrase = " ".join(words)
-    best = heapq.nsmallest(limit, rows, key=lambda row: _rank(row.search_key, words, phrase) + (row.code,))
-    return [ProcedureMatch(row.code, row.name, row.field) for row in best]
+    best = heapq.nsmallest(limit, candidates, key=lambda row: _rank(row.search_key, words, phrase))
+    chosen = select(Procedure.id, Procedure.code, Procedure.name, Procedure.field).where(
+        Procedure.id.in_([row.id for row in best]))
+    found = {row.id: row for row in session.execute(chosen)}
+    return [ProcedureMatch(found[r.id].code, found[r.id].name, found[r.id].field) for r in best]
 
 
-def _rank(search_key: str, words: list[str], phrase: str) -> tuple[int, int]:
+def _rank(search_key: str, words: list[str], phrase: str) -> tuple[int, int, str]:
+    """0 the code itself; 1 a code starting with the query; 2 a name starting with it; 3 the
+    phrase starting a word of the name; 4 every word starting a word of the name; 5 every word
+    inside the name; 6 a word only in the code or the field. Then the shorter name, the code."""
     code, name, _field = search_key.split(" | ", 2)
     if code == phrase:
         tier = 0
@@ -58,15 +63,14 @@ def _rank(search_key: str, words: list[str], phrase: str) -> tuple[int, int]:
         tier = 1
     elif name.startswith(phrase):
         tier = 2
-    elif f" {phrase}" in f" {name}":
+    elif f" {phrase}" in name:
         tier = 3
     else:
-        name_words = name.split()
-        starts = all(any(w.startswith(word) for w in name_words) for word in words)
-        if starts:
+        spaced = f" {name}"
+        if all(f" {word}" in spaced for word in words):
             tier = 4
         elif all(word in name for word in words):
             tier = 5
         else:
-            tier = 6  # some word only in the code or the field
-    return tier, len(name)
+            tier = 6
+    return tier, len(name), code
