@@ -2,10 +2,10 @@
 
 Each procedure carries `search_key` ("code | name | field" folded, surveyapp/textfold.py), kept
 by the ORM when a procedure is added or changed, so a search folds only the query. The database
-keeps the rows holding every word (one `LIKE` per word over ~2,000 short keys) and sends only
-their ids and keys; Python ranks those (`_rank`, string tests on the folded key), and the best
-`limit` are read by id. (Ranking in SQL with more `LIKE`s was slower on SQLite: patterns with
-several `%` backtrack.) Nothing is cached in
+keeps the rows holding every word (one `LIKE` per word over ~2,000 short keys) in one query;
+Python ranks them (`_rank`, string tests on the folded key) and keeps the best `limit`. (Ranking
+in SQL with more `LIKE`s was slower on SQLite: patterns with several `%` backtrack; reading ids
+and keys first, then the best rows by id, was slower on PostgreSQL: one more round trip.) Nothing is cached in
 the worker, so a procedure added or renamed is found by every worker at once.
 """
 from __future__ import annotations
@@ -43,13 +43,12 @@ def search_procedures(session: Session, query: str, limit: int = DEFAULT_LIMIT) 
     limit = max(1, min(limit, MAX_LIMIT))
     # Folded words hold only [a-z0-9.]: nothing to escape in a LIKE pattern (a bound parameter).
     holding_every_word = [Procedure.search_key.like(f"%{word}%") for word in words]
-    candidates = session.execute(select(Procedure.id, Procedure.search_key).where(*holding_every_word)).all()
+    candidates = session.execute(
+        select(Procedure.code, Procedure.name, Procedure.field, Procedure.search_key).where(*holding_every_word)
+    ).all()
     phrase = " ".join(words)
     best = heapq.nsmallest(limit, candidates, key=lambda row: _rank(row.search_key, words, phrase))
-    chosen = select(Procedure.id, Procedure.code, Procedure.name, Procedure.field).where(
-        Procedure.id.in_([row.id for row in best]))
-    found = {row.id: row for row in session.execute(chosen)}
-    return [ProcedureMatch(found[r.id].code, found[r.id].name, found[r.id].field) for r in best]
+    return [ProcedureMatch(row.code, row.name, row.field) for row in best]
 
 
 def _rank(search_key: str, words: list[str], phrase: str) -> tuple[int, int, str]:
