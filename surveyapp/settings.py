@@ -267,6 +267,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DEFINITIONS_DIR", PATH, str(resource_path("survey_definitions")),
             "where `init-db` reads questionnaires from", shown_default="`survey_definitions/`"),
     Setting("COMMENT_MAX_LENGTH", POSITIVE, 1000, "longest free-text comment accepted"),
+    Setting("USUAL_PROCEDURES_DAYS", POSITIVE, 90,
+            "a counter's form lists the procedures most answered there in the months overlapping this many "
+            "days (unless a manager set them on the counter's page); the others are found by the search"),
     Setting("MIN_RESPONSES", POSITIVE, 30,
             "fewest answers behind a published rate: below it a measure's value, interval, count, mean and "
             "distribution are all hidden (`insufficient`)"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Regexp
 
 from surveyapp.services.organisation.codes import (
@@ -104,3 +104,14 @@ class XlsFormUploadForm(FlaskForm):
         ],
     )
     dry_run = BooleanField(_l("Only check the form (store nothing)"))
+
+
+class UsualProceduresForm(FlaskForm):
+    """The procedures a counter's form lists (`codes`: catalogue codes, one a line)."""
+
+    codes = TextAreaField(
+        _l("Usual procedures at this counter"),
+        description=_l("Catalogue codes, one a line, in the order the form lists them (at most 50). "
+                       "Empty: the form lists the procedures most answered at this counter lately."),
+        render_kw={"rows": 8, "spellcheck": "false"},
+    )

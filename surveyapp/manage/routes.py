@@ -15,20 +15,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from surveyapp.auth import address_hash, can_manage_unit, login_required, require_role, signed_in_user
 from surveyapp.db import get_session
-from surveyapp.manage.forms import CounterForm, ImportForm, ProcedureForm, PublishForm, UnitForm
+from surveyapp.manage.forms import CounterForm, ImportForm, ProcedureForm, PublishForm, UnitForm, UsualProceduresForm
 from surveyapp.models import Counter, Procedure, Unit, User
 from surveyapp.services.accounts import audit
 from surveyapp.services.accounts.accounts import scope_units
 from surveyapp.services.operations.tabular import ImportRejected
 from surveyapp.services.organisation import lookups, manage
 from surveyapp.services.organisation.imports import import_counters, import_procedures, import_units
+from surveyapp.services.organisation.usual_procedures import form_procedures, save_set_procedures, set_procedures
 from surveyapp.services.public.publication import is_published, set_published
 from surveyapp.web.forms import form_for, show_refusal, status_of
 
@@ -166,6 +167,30 @@ def counter_form(code: str | None = None) -> ResponseReturnValue:
             return redirect(url_for("manage.counters"))
     return render_template("manage/counter_form.html", counter=existing, units=scope_units(session, me),
                            form=form), status_of(form)
+
+
+@bp.route("/counters/<code>/procedures", methods=["GET", "POST"])
+@require_role("admin", "manager")
+def counter_procedures(code: str) -> ResponseReturnValue:
+    """The procedures the counter's questionnaire lists (services/organisation/usual_procedures.py)."""
+    session = get_session()
+    counter = _found(lookups.counter_by_code(session, code))
+    _require_manageable(counter.unit)
+    form = form_for(UsualProceduresForm, codes="\n".join(p.code for p in set_procedures(session, counter)))
+    if form.validate_on_submit():
+        try:
+            chosen = save_set_procedures(session, _me(), counter, form.codes.data or "")
+        except manage.ManageError as refusal:
+            session.rollback()
+            show_refusal(form, refusal)
+        else:
+            audit.record(session, "counter_saved", user=_me(), target=counter.code, address_hash=address_hash(),
+                         detail={"procedures": [p.code for p in chosen]})
+            flash(_("The procedures of counter %(code)s are saved.", code=counter.code), "success")
+            return redirect(url_for("manage.counter_procedures", code=counter.code))
+    listed = form_procedures(session, counter, current_app.config["USUAL_PROCEDURES_DAYS"])
+    return render_template("manage/counter_procedures.html", counter=counter, form=form, listed=listed,
+                           chosen=bool(set_procedures(session, counter))), status_of(form)
 
 
 # ---------------------------------------------------------------- procedures

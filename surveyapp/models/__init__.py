@@ -9,7 +9,7 @@ from surveyapp.models.kiosk import KioskDevice, KioskPairingCode
 from surveyapp.models.lookups import LookupGeneration
 from surveyapp.models.notifications import Alert, AlertCursor, AlertDelivery, AlertRule, Subscription, Webhook
 from surveyapp.models.operations import RateLimitWindow, response_tally, unit_rollup
-from surveyapp.models.organisation import Counter, Procedure, Unit
+from surveyapp.models.organisation import Counter, CounterProcedure, Procedure, Unit
 from surveyapp.models.public import PublicUnit
 from surveyapp.models.scheduled_reports import ReportDelivery
 from surveyapp.models.survey import Response, SurveyDefinitionRecord, SurveyToken
@@ -35,6 +35,7 @@ __all__ = [
     "User",
     "Base",
     "Counter",
+    "CounterProcedure",
     "DossierVolume",
     "Feedback",
     "HealthCheck",

@@ -41,6 +41,9 @@ response_tally = Table(
     Column("shard", SmallInteger, nullable=False, server_default="0"),
     *[Column(name, BigInteger, nullable=False, server_default="0") for name in SLOT_COLUMNS],
     UniqueConstraint(*ROW_KEY, name="uq_response_tally_group"),
+    # A counter's recent months: the procedures its form lists (services/organisation/usual_procedures.py).
+    # Only a new group's insert writes it; the upserts that add to a row change neither column.
+    Index("ix_response_tally_counter_month", "counter_id", "month"),
 )
 
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveyapp.models.base import Base
+from surveyapp.textfold import fold
 
 
 class Unit(Base):
@@ -58,3 +59,28 @@ class Procedure(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(500))
     field: Mapped[str] = mapped_column(String(255), index=True)
+    # "code | name | field" folded (surveyapp/textfold.py): the picker's search reads this
+    # instead of folding 2,000 names per keystroke. Kept by the ORM events below.
+    search_key: Mapped[str] = mapped_column(String(1200), default="", server_default="")
+
+
+def procedure_search_key(code: str, name: str, field: str) -> str:
+    """What `Procedure.search_key` holds; `|` never occurs in folded text, so the parts stay apart."""
+    return " | ".join((fold(code), fold(name), fold(field)))
+
+
+@event.listens_for(Procedure, "before_insert")
+@event.listens_for(Procedure, "before_update")
+def _refresh_search_key(_mapper: object, _connection: object, procedure: Procedure) -> None:
+    procedure.search_key = procedure_search_key(procedure.code, procedure.name, procedure.field)
+
+
+class CounterProcedure(Base):
+    """A procedure a manager set as usual at a counter: the form lists these first (and only
+    these, when there are any), the rest of the catalogue is searched (docs/ARCHITECTURE.md)."""
+
+    __tablename__ = "counter_procedure"
+
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counter.id", ondelete="CASCADE"), primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedure.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)

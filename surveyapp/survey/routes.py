@@ -1,7 +1,7 @@
 """Route handlers: parse the request, call the collect service, render."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import refresh
@@ -13,7 +13,9 @@ from surveyapp.services.campaigns.answers import sample_for_link
 from surveyapp.services.campaigns.invitations import opt_out_sample
 from surveyapp.services.integration.contacts import opt_out
 from surveyapp.services.integration.dossiers import dossier_for_link
-from surveyapp.services.organisation.lookups import all_procedures, counter_by_code
+from surveyapp.services.organisation.lookups import counter_by_code
+from surveyapp.services.organisation.procedure_search import search_procedures
+from surveyapp.services.organisation.usual_procedures import form_procedures
 from surveyapp.services.survey.collect import (
     LinkState,
     SurveyTarget,
@@ -26,6 +28,7 @@ from surveyapp.services.survey.collect import (
 from surveyapp.services.survey.qr import qr_png, qr_svg
 from surveyapp.survey.forms import SurveyForm, posted_csrf_token_is_valid
 from surveyapp.survey.messages import error_message
+from surveyapp.survey.picker import SEARCH_BUTTON, SEARCH_FIELD, ProcedureSearchForm, picker_search
 from surveyapp.timeutil import vietnam_today
 
 bp = Blueprint("survey", __name__)
@@ -33,7 +36,7 @@ bp = Blueprint("survey", __name__)
 # re-shows the answers instead of failing the whole page.
 csrf.exempt(bp)
 
-NOT_ITEM_FIELDS = {"csrf_token", "switch_lang"}
+NOT_ITEM_FIELDS = {"csrf_token", "switch_lang", SEARCH_FIELD, SEARCH_BUTTON}
 
 
 @bp.route("/s/<counter_code>", methods=["GET", "POST"])
@@ -104,6 +107,17 @@ def dossier_opt_out(token: str):  # type: ignore[no-untyped-def]
     return render_template("survey/opted_out.html", done=False, form=form)
 
 
+@bp.get("/procedures/search")
+def procedure_search() -> Response:
+    """The picker's search as JSON (docs/SURVEY.md § The procedure picker)."""
+    form = ProcedureSearchForm()
+    query = form.value("q") or ""
+    matches = search_procedures(get_session(), query, form.value("limit"))
+    response = jsonify(query=query, results=[match.to_json() for match in matches])
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
 @bp.get("/thanks")
 def thanks() -> str:
     return render_template("survey/thanks.html")
@@ -143,11 +157,14 @@ def _survey_reply(target: SurveyTarget) -> tuple[ResponseReturnValue, bool]:
     errors: dict[str, str] = {}
     notice = None
     status = 200
+    search = None
     if request.method == "POST":
         values = {key: request.form.getlist(key) for key in request.form if key not in NOT_ITEM_FIELDS}
         if request.form.get("switch_lang") in current_app.config["LANGUAGES"]:
             g.forced_lang = request.form["switch_lang"]
             refresh()
+        elif SEARCH_BUTTON in request.form:  # the picker's search without JavaScript: nothing stored
+            search = picker_search(get_session(), request.form.get(SEARCH_FIELD) or request.form.get("procedure", ""))
         elif not posted_csrf_token_is_valid():
             notice = _(
                 "Your session had expired, so nothing was sent yet. "
@@ -169,7 +186,8 @@ def _survey_reply(target: SurveyTarget) -> tuple[ResponseReturnValue, bool]:
                 return (render_template("survey/already_answered.html"), 409), False
             errors = {item_id: error_message(error) for item_id, error in result.errors.items()}
             status = 400
-    procedures = all_procedures(get_session()) if target.procedure is None else []
+    procedures = [] if target.procedure is not None or target.counter is None else form_procedures(
+        get_session(), target.counter, current_app.config["USUAL_PROCEDURES_DAYS"])
     page = render_template(
         "survey/form.html",
         form=SurveyForm(),  # only for the page: it renders the CSRF token
@@ -180,6 +198,7 @@ def _survey_reply(target: SurveyTarget) -> tuple[ResponseReturnValue, bool]:
         errors=errors,
         notice=notice,
         procedures=procedures,
+        search=search,
         comment_limit=current_app.config["COMMENT_MAX_LENGTH"],
     )
     return (page, status), False

@@ -20,6 +20,7 @@ from surveyapp.services.organisation.lookups import unit_chain
 from surveyapp.services.survey import lookup_cache
 from surveyapp.services.survey.submission import Outcome, submit_response
 from surveyapp.services.survey.tokens import find_token
+from surveyapp.textfold import fold
 from surveyapp.textinput import clean_text
 
 
@@ -227,9 +228,12 @@ def _find_procedure(session: Session, text: str) -> Procedure | None:
     found = lookup_cache.procedure(session, text)
     if found is not None:
         return found
-    # Compared in Python: SQLite's lower() folds ASCII only, and names are Vietnamese.
+    # Compared in Python: SQLite's lower() folds ASCII only, and names are Vietnamese. The folded
+    # search key narrows the catalogue to the few names equal but for tones (a name equal but
+    # for case folds the same).
     wanted = text.casefold()
-    for procedure in session.scalars(select(Procedure)):
+    same_letters = Procedure.search_key.like(f"% | {fold(text)} | %")
+    for procedure in session.scalars(select(Procedure).where(same_letters)):
         if procedure.name.casefold() == wanted:
             return procedure
     return None

@@ -171,14 +171,22 @@
     });
   });
 
-  // Procedure search that ignores Vietnamese tone marks ("dang ky khai sinh" finds "Đăng ký
-  // khai sinh"); the native datalist, used without JavaScript, cannot do that.
+  // The procedure picker (surveyapp/survey/picker.py). The form lists only the counter's usual
+  // procedures; as one types, those are filtered here at once and the whole catalogue is asked of
+  // the server (GET /procedures/search), both ignoring Vietnamese tone marks ("dang ky khai sinh"
+  // finds "Đăng ký khai sinh"), which the native datalist, used without JavaScript, cannot do.
   var search = document.getElementById("f-procedure");
   var source = document.getElementById("procedure-list");
+  var finder = document.querySelector("[data-picker-search]");
   function fold(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
   }
   if (search && source) {
+    var searchUrl = finder && finder.getAttribute("data-picker-search");
+    if (finder) { // the field searches as one types: no search row, and Enter sends nothing
+      finder.hidden = true;
+      finder.querySelectorAll("input,button").forEach(function (el) { el.disabled = true; });
+    }
     var entries = Array.prototype.map.call(source.options, function (o) {
       var parts = o.textContent.split(" · ");
       return { code: o.value, name: parts[0], field: parts[1] || "", key: fold(o.textContent + " " + o.value) };
@@ -194,12 +202,10 @@
     search.setAttribute("aria-controls", box.id);
     search.setAttribute("aria-expanded", "false");
     search.insertAdjacentElement("afterend", box);
-    search.addEventListener("input", function () {
-      var words = fold(search.value.trim()).split(/\s+/).filter(Boolean);
+    var timer = 0;
+    var asked = 0;
+    function offer(found) {
       box.textContent = "";
-      var found = words.length && search.value.trim().length >= 2 ? entries.filter(function (e) {
-        return words.every(function (w) { return e.key.indexOf(w) !== -1; });
-      }).slice(0, 8) : [];
       found.forEach(function (entry) {
         var li = document.createElement("li");
         li.setAttribute("role", "option");
@@ -220,6 +226,40 @@
       });
       box.hidden = found.length === 0;
       search.setAttribute("aria-expanded", found.length ? "true" : "false");
+    }
+    function askServer(query) {
+      var mine = ++asked;
+      fetch(searchUrl + "?limit=8&q=" + encodeURIComponent(query), { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (!data || mine !== asked) return; // never an older answer
+          var shown = Array.prototype.map.call(box.querySelectorAll("small"), function (s) { return s.textContent; });
+          var found = data.results.map(function (e) { return e.field + " · " + e.code; });
+          if (shown.join("\n") !== found.join("\n")) offer(data.results); // the same list stays put under a finger
+        })
+        .catch(function () { /* offline: the usual procedures stay offered */ });
+    }
+    search.addEventListener("input", function () {
+      var query = search.value.trim();
+      var words = fold(query).split(/\s+/).filter(Boolean);
+      offer(words.length && query.length >= 2 ? entries.filter(function (e) {
+        return words.every(function (w) { return e.key.indexOf(w) !== -1; });
+      }).slice(0, 8) : []);
+      clearTimeout(timer);
+      asked++; // an answer still on its way is for an older text
+      if (searchUrl && window.fetch && query.length >= 2) timer = setTimeout(function () { askServer(query); }, 250);
+    });
+    search.addEventListener("keydown", function (event) {
+      var first = box.querySelector("li");
+      if (event.key === "Enter" && first && !box.hidden) { event.preventDefault(); first.click(); }
+      else if (event.key === "ArrowDown" && first && !box.hidden) { event.preventDefault(); first.focus(); }
+      else if (event.key === "Escape") { box.hidden = true; search.setAttribute("aria-expanded", "false"); }
+    });
+    box.addEventListener("keydown", function (event) {
+      var options = Array.prototype.slice.call(box.querySelectorAll("li"));
+      var at = options.indexOf(document.activeElement);
+      if (event.key === "ArrowDown" && at < options.length - 1) { event.preventDefault(); options[at + 1].focus(); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); (at > 0 ? options[at - 1] : search).focus(); }
     });
   }
 
