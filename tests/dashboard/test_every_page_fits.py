@@ -35,6 +35,7 @@ LANGUAGES = ("vi", "en")
 NOT_PAGES = {
     "/static/<path:filename>": "stylesheets, scripts and images, not pages",
     "/healthz": "the monitoring probe's JSON",
+    "/procedures/search": "the procedure picker's JSON",
     "/api/kiosk/definition": "the kiosk API's JSON",
     "/api/openapi.yaml": "the API description (YAML)",
     "/kiosk/i18n.json": "the kiosk's strings (JSON)",
@@ -71,6 +72,7 @@ ARGUMENTS: dict[str, list[dict[str, Any]]] = {
     "/s/<counter_code>": [{"counter_code": WEAK_COUNTER}],
     "/posters/<counter_code>": [{"counter_code": WEAK_COUNTER}],
     "/manage/counters/<code>": [{"code": WEAK_COUNTER}],
+    "/manage/counters/<code>/procedures": [{"code": WEAK_COUNTER}],
     "/manage/procedures/<code>": [{"code": "1.001193"}],
     "/manage/units/<code>": [{"code": COMMUNE}],
     "/manage/import/<kind>": [{"kind": "units"}, {"kind": "counters"}, {"kind": "procedures"}],
