@@ -34,7 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from surveyapp.kiosk import client as kiosk_client
     from surveyapp.manage import routes as manage_pages
     from surveyapp.survey import routes as survey_pages
-    from surveyapp.web import compression, hardening
+    from surveyapp.web import compression, hardening, public_url
     from surveyapp.web import routes as site_pages
     from surveyapp.web.errors import register_error_handlers
     from surveyapp.web.filters import register_filters
@@ -67,5 +67,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     hardening.init_app(app)  # security headers, /healthz, rate limits, JSON request log
     compression.init_app(app)  # br/gzip/zstd for GET replies
+    public_url.init_app(app)  # warns when PUBLIC_BASE_URL points at this machine
     register_commands(app)
     return app
