@@ -6,7 +6,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import refresh
 
+from analysis.sipas import FULL_FORM_ID
 from surveyapp.db import discard_changes, get_session
+from surveyapp.definitions.duration import duration_minutes
+from surveyapp.definitions.model import Definition
 from surveyapp.extensions import csrf
 from surveyapp.i18n import current_lang
 from surveyapp.services.integration.contacts import opt_out
@@ -20,6 +23,7 @@ from surveyapp.services.survey.collect import (
     dossier_target,
     token_target,
 )
+from surveyapp.services.survey.definitions import current_definition
 from surveyapp.services.survey.qr import qr_png, qr_svg
 from surveyapp.survey.forms import SurveyForm
 from surveyapp.survey.messages import error_message
@@ -92,7 +96,15 @@ def poster(counter_code: str) -> ResponseReturnValue:
     if counter is None:
         return render_template("survey/unknown_link.html"), 404
     url = f"{current_app.config['PUBLIC_BASE_URL']}/s/{counter.code}"
-    return render_template("survey/poster.html", counter=counter, url=url, qr=qr_svg(url))
+    found = current_definition(get_session(), FULL_FORM_ID)
+    minutes = duration_minutes(found[1]) if found else None
+    return render_template("survey/poster.html", counter=counter, url=url, qr=qr_svg(url), minutes=minutes)
+
+
+@bp.app_template_global("questionnaire_minutes")
+def questionnaire_minutes(definition: Definition) -> int:
+    """The minutes the form's introduction promises (surveyapp/definitions/duration.py)."""
+    return duration_minutes(definition)
 
 
 def _survey_page(target: SurveyTarget) -> ResponseReturnValue:
