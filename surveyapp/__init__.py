@@ -33,6 +33,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from surveyapp.kiosk import api as kiosk_api
     from surveyapp.kiosk import client as kiosk_client
     from surveyapp.manage import routes as manage_pages
+    from surveyapp.manage import slips as _slip_pages  # noqa: F401  (its view attaches to the manage blueprint)
     from surveyapp.survey import routes as survey_pages
     from surveyapp.web import compression, hardening, public_url
     from surveyapp.web import routes as site_pages
@@ -56,7 +57,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # /admin/users, /admin/audit (auth/admin.py, imported above for them)
     app.register_blueprint(sign_in_pages.bp)
     app.register_blueprint(dashboard_pages.bp)  # reports: /reports/...
-    app.register_blueprint(manage_pages.bp)  # units, counters, procedures, CSV imports: /manage/...
+    app.register_blueprint(manage_pages.bp)  # units, counters, procedures, CSV imports, slips: /manage/...
     app.register_blueprint(kiosk_api.bp)  # counter tablets' JSON API: /api/...
     csrf.exempt(kiosk_api.bp)  # bearer-authenticated JSON, never cookies: CSRF tokens do not apply
     app.register_blueprint(kiosk_client.bp)  # the tablet client: /kiosk/

@@ -11,8 +11,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms import IntegerField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from surveyapp.services.organisation.codes import (
     BAD_CODE,
@@ -24,6 +24,7 @@ from surveyapp.services.organisation.codes import (
     REQUIRED,
     too_long,
 )
+from surveyapp.services.survey.slips import MAX_SLIPS
 from surveyapp.web.forms import strip
 
 UPLOAD_EXTENSIONS = ("csv", "xlsx")
@@ -81,4 +82,23 @@ class ImportForm(FlaskForm):
             FileRequired(message=_l("Choose a file to import.")),
             FileAllowed(UPLOAD_EXTENSIONS, message=_l("Only .csv and .xlsx files can be imported.")),
         ],
+    )
+
+
+class SlipBatchForm(FlaskForm):
+    """A batch of appointment slips: `counter` (a code from the list), `procedure` (a catalogue
+    code, optional), `count`."""
+
+    counter = StringField(_l("Counter"), filters=[strip], validators=[DataRequired(message=REQUIRED)])
+    procedure = StringField(
+        _l("Procedure (optional)"), filters=[strip], render_kw={"placeholder": "1.001612", "list": "slip-procedures"},
+        validators=[Optional(), Regexp(PROCEDURE_CODE_PATTERN, message=BAD_PROCEDURE_CODE)],
+        description=_l("Its code in the national catalogue, a digit, a dot and six digits (1.001612): the survey "
+                       "then already knows the procedure. Leave empty for any procedure."),
+    )
+    count = IntegerField(
+        _l("Number of slips"), default=16, render_kw={"min": 1, "max": MAX_SLIPS},
+        validators=[InputRequired(message=REQUIRED),
+                    NumberRange(1, MAX_SLIPS, message=_l("Between 1 and %(limit)d slips at a time.", limit=MAX_SLIPS))],
+        description=_l("Eight slips fit on an A4 sheet; each can be used once."),
     )

@@ -15,7 +15,7 @@ ACTIONS: tuple[str, ...] = (
     "login", "login_failed", "login_throttled", "logout",
     "export", "user_created", "user_updated", "password_changed",
     "unit_saved", "counter_saved", "procedure_saved", "import",
-    "api_client_created", "api_client_rotated", "api_client_revoked", "api_call",
+    "api_client_created", "api_client_rotated", "api_client_revoked", "api_call", "tokens_made",
 )
 
 
