@@ -17,8 +17,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from surveyapp.services.organisation.codes import (
     BAD_CODE,
     BAD_PROCEDURE_CODE,
+    CODE_HELP,
     CODE_PATTERN,
     NAME_LIMIT,
+    PROCEDURE_CODE_HELP,
     PROCEDURE_CODE_PATTERN,
     PROCEDURE_NAME_LIMIT,
     REQUIRED,
@@ -33,7 +35,7 @@ CODE_INPUT = {"maxlength": 64, "pattern": r"[A-Za-z0-9][A-Za-z0-9._\-]*"}
 
 
 def _code_field() -> StringField:
-    return StringField(_l("Code"), filters=[strip], render_kw=CODE_INPUT,
+    return StringField(_l("Code"), filters=[strip], render_kw=CODE_INPUT, description=CODE_HELP,
                        validators=[DataRequired(message=REQUIRED), Regexp(CODE_PATTERN, message=BAD_CODE)])
 
 
@@ -67,7 +69,7 @@ class ProcedureForm(RecordForm):
     code = StringField(
         _l("Code"),
         filters=[strip],
-        render_kw={"pattern": r"\d\.\d{6}", "placeholder": "1.001612"},
+        render_kw={"pattern": r"\d\.\d{6}", "placeholder": "1.001612"}, description=PROCEDURE_CODE_HELP,
         validators=[DataRequired(message=REQUIRED), Regexp(PROCEDURE_CODE_PATTERN, message=BAD_PROCEDURE_CODE)],
     )
     name = _name_field(_l("Name"), PROCEDURE_NAME_LIMIT)
@@ -93,8 +95,8 @@ class SlipBatchForm(FlaskForm):
     procedure = StringField(
         _l("Procedure (optional)"), filters=[strip], render_kw={"placeholder": "1.001612", "list": "slip-procedures"},
         validators=[Optional(), Regexp(PROCEDURE_CODE_PATTERN, message=BAD_PROCEDURE_CODE)],
-        description=_l("Its code in the national catalogue, a digit, a dot and six digits (1.001612): the survey "
-                       "then already knows the procedure. Leave empty for any procedure."),
+        description=_l("%(rule)s The survey then already knows the procedure; leave it empty for any procedure.",
+                       rule=PROCEDURE_CODE_HELP),
     )
     count = IntegerField(
         _l("Number of slips"), default=16, render_kw={"min": 1, "max": MAX_SLIPS},
