@@ -32,6 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from surveyapp.kiosk import admin as kiosk_admin_pages
     from surveyapp.kiosk import api as kiosk_api
     from surveyapp.kiosk import client as kiosk_client
+    from surveyapp.manage import activation as _activation  # noqa: F401  (its view attaches to the manage blueprint)
     from surveyapp.manage import routes as manage_pages
     from surveyapp.manage import slips as _slip_pages  # noqa: F401  (its view attaches to the manage blueprint)
     from surveyapp.survey import routes as survey_pages

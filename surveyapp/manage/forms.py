@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import IntegerField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from surveyapp.services.organisation.codes import (
     BAD_CODE,
@@ -104,3 +104,9 @@ class SlipBatchForm(FlaskForm):
                     NumberRange(1, MAX_SLIPS, message=_l("Between 1 and %(limit)d slips at a time.", limit=MAX_SLIPS))],
         description=_l("Eight slips fit on an A4 sheet; each can be used once."),
     )
+
+
+class ActiveForm(FlaskForm):
+    """Deactivate (`active` = 0) or reactivate (1) a unit, counter or procedure."""
+
+    active = StringField(validators=[AnyOf(("0", "1"))])

@@ -21,7 +21,7 @@ from surveyapp.services.organisation import manage
 from surveyapp.services.organisation.lookups import all_procedures, counter_by_code
 from surveyapp.services.survey.definitions import current_definition
 from surveyapp.services.survey.qr import qr_svg
-from surveyapp.services.survey.slips import SLIPS_PER_SHEET, is_active, make_slips
+from surveyapp.services.survey.slips import SLIPS_PER_SHEET, make_slips
 from surveyapp.web.forms import show_refusal, status_of
 
 
@@ -32,7 +32,7 @@ def slips() -> ResponseReturnValue:
     me = signed_in_user()
     assert me is not None  # guarded by require_role
     form = SlipBatchForm()
-    counters = [c for c in manage.counters_in_scope(session, me) if is_active(c)]
+    counters = [c for c in manage.counters_in_scope(session, me) if c.takes_surveys]
     if form.validate_on_submit():
         counter = counter_by_code(session, form.counter.data)
         if counter is None:
@@ -56,4 +56,4 @@ def slips() -> ResponseReturnValue:
                     minutes=duration_minutes(found[1]) if found else None,
                 )
     return render_template("manage/slips.html", form=form, counters=counters,
-                           procedures=[p for p in all_procedures(session) if is_active(p)]), status_of(form)
+                           procedures=[p for p in all_procedures(session) if p.active]), status_of(form)

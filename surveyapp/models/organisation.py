@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, Boolean, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveyapp.models.base import Base
@@ -26,6 +26,8 @@ class Unit(Base):
     # Overrides of the default report targets ({"overall": 0.9, ...}); None inherits the
     # nearest ancestor's (surveyapp.services.reporting.targets, docs/REPORT.md).
     targets: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # Deactivated: kept for history (its responses, its reports), hidden from new surveys and pickers.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.code")
@@ -45,8 +47,19 @@ class Counter(Base):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(255))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     unit: Mapped[Unit] = relationship(back_populates="counters")
+
+    @property
+    def takes_surveys(self) -> bool:
+        """Active, and so is its unit and every unit above it."""
+        unit: Unit | None = self.unit
+        while unit is not None:
+            if not unit.active:
+                return False
+            unit = unit.parent
+        return self.active
 
 
 class Procedure(Base):
@@ -58,3 +71,4 @@ class Procedure(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(500))
     field: Mapped[str] = mapped_column(String(255), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())

@@ -125,6 +125,8 @@ def _survey_reply(target: SurveyTarget) -> tuple[ResponseReturnValue, bool]:
         return (render_template("survey/already_answered.html"), 409), False
     if target.state is LinkState.EXPIRED:
         return (render_template("survey/expired_link.html"), 410), False
+    if target.state is LinkState.CLOSED:
+        return (render_template("survey/closed_counter.html", counter=target.counter), 410), False
     if target.state is LinkState.NOT_READY:
         return (render_template("error.html", title=_("The survey is not available yet"), code=503), 503), False
 
@@ -159,7 +161,7 @@ def _survey_reply(target: SurveyTarget) -> tuple[ResponseReturnValue, bool]:
                 return (render_template("survey/already_answered.html"), 409), False
             errors = {item_id: error_message(error) for item_id, error in result.errors.items()}
             status = 400
-    procedures = all_procedures(get_session()) if target.procedure is None else []
+    procedures = [p for p in all_procedures(get_session()) if p.active] if target.procedure is None else []
     page = render_template(
         "survey/form.html",
         form=form,

@@ -16,6 +16,8 @@ ACTIONS: tuple[str, ...] = (
     "export", "user_created", "user_updated", "password_changed",
     "unit_saved", "counter_saved", "procedure_saved", "import",
     "api_client_created", "api_client_rotated", "api_client_revoked", "api_call", "tokens_made",
+    "unit_deactivated", "unit_reactivated", "counter_deactivated", "counter_reactivated",
+    "procedure_deactivated", "procedure_reactivated",
 )
 
 

@@ -28,6 +28,7 @@ class LinkState(enum.Enum):
     USED = "used"
     EXPIRED = "expired"  # a dossier's link past its `expires_on`
     NOT_READY = "not_ready"  # no questionnaire loaded yet
+    CLOSED = "closed"  # the counter (or a unit above it) is deactivated
 
 
 @dataclass
@@ -59,6 +60,8 @@ def counter_target(session: Session, counter_code: str, procedure_code: str | No
     counter = counter_by_code(session, counter_code)
     if counter is None:
         return SurveyTarget(LinkState.UNKNOWN)
+    if not counter.takes_surveys:
+        return SurveyTarget(LinkState.CLOSED, counter=counter)
     procedure = procedure_by_code(session, procedure_code) if procedure_code else None
     target = SurveyTarget(LinkState.OPEN, counter=counter, units=unit_chain(counter.unit), procedure=procedure)
     return _with_definition(session, target)
@@ -70,6 +73,8 @@ def token_target(session: Session, token_text: str) -> SurveyTarget:
         return SurveyTarget(LinkState.UNKNOWN)
     if token.used_on is not None:
         return SurveyTarget(LinkState.USED, counter=token.counter)
+    if not token.counter.takes_surveys:
+        return SurveyTarget(LinkState.CLOSED, counter=token.counter)
     target = SurveyTarget(
         LinkState.OPEN,
         counter=token.counter,

@@ -52,7 +52,7 @@ def make_slips(
     """Mint `count` tokens for a counter the official may manage; ManageError names the field."""
     if not can_manage_unit(user, counter.unit):
         raise ManageError(_l("You may not make slips for this counter."), "counter")
-    if not is_active(counter):
+    if not counter.takes_surveys:
         raise ManageError(_l("This counter is deactivated."), "counter")
     if not 1 <= count <= MAX_SLIPS:
         raise ManageError(_l("Between 1 and %(limit)d slips at a time.", limit=MAX_SLIPS), "count")
@@ -61,12 +61,7 @@ def make_slips(
         procedure = procedure_by_code(session, procedure_code)
         if procedure is None:
             raise ManageError(_l("unknown procedure %(code)s", code=procedure_code), "procedure")
-        if not is_active(procedure):
+        if not procedure.active:
             raise ManageError(_l("This procedure is deactivated."), "procedure")
     tokens = mint_tokens(session, counter, count, procedure)
     return SlipBatch(counter, procedure, tuple(Slip(t, f"{base_url}/t/{t}") for t in tokens))
-
-
-def is_active(record: Counter | Procedure) -> bool:
-    """Records without the `active` flag (before its migration) count as active."""
-    return bool(getattr(record, "active", True))
