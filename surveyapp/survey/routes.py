@@ -95,6 +95,8 @@ def poster(counter_code: str) -> ResponseReturnValue:
     counter = counter_by_code(get_session(), counter_code)
     if counter is None:
         return render_template("survey/unknown_link.html"), 404
+    if not counter.takes_surveys:  # a poster of a deactivated counter would lead nowhere
+        return render_template("survey/closed_counter.html", counter=counter), 410
     url = f"{current_app.config['PUBLIC_BASE_URL']}/s/{counter.code}"
     found = current_definition(get_session(), FULL_FORM_ID)
     minutes = duration_minutes(found[1]) if found else None

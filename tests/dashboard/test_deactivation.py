@@ -21,6 +21,7 @@ def test_a_manager_deactivates_a_counter_its_link_is_polite_and_it_leaves_the_pi
     closed = client.get(f"/s/{WEAK_COUNTER}")
     assert closed.status_code == 410 and "không còn tham gia khảo sát" in closed.get_data(as_text=True)
     assert client.post(f"/s/{WEAK_COUNTER}", data={"overall": "5"}).status_code == 410
+    assert client.get(f"/posters/{WEAK_COUNTER}").status_code == 410
     assert f'<option value="{WEAK_COUNTER}"' not in client.get("/manage/slips").get_data(as_text=True)
     assert "ngừng sử dụng</span>" in client.get("/manage/counters").get_data(as_text=True)
     # History stays: its responses and the unit's report.

@@ -62,6 +62,9 @@ def test_officials_pages_carry_the_warning_in_their_language(local_url_app: Flas
     assert WARNING in page
     english = client.get("/admin/users?lang=en", base_url="http://192.168.1.20").get_data(as_text=True)
     assert "an address of this computer only" in english
+    sheet = client.post("/manage/slips?lang=vi", data={"counter": "TT-Q01", "procedure": "", "count": "1"},
+                        base_url="http://192.168.1.20").get_data(as_text=True)
+    assert 'class="slip"' in sheet and WARNING in sheet
 
 
 def test_a_real_public_address_gives_no_warning(database_url: str) -> None:
