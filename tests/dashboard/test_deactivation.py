@@ -61,3 +61,11 @@ def test_a_deactivated_procedure_leaves_the_survey_list_and_only_administrators_
     viewer = client.application.test_client()
     assert sign_in(viewer, "tanlap").status_code == 302
     assert viewer.post(f"/manage/counters/{WEAK_COUNTER}/active", data={"active": "0"}).status_code == 403
+
+
+def test_a_deactivated_unit_leaves_the_unit_pickers_but_stays_on_its_own_records(as_admin: FlaskClient) -> None:
+    assert as_admin.post(f"/manage/units/{COMMUNE}/active", data={"active": "0"}).status_code == 302
+    assert f'<option value="{COMMUNE}"' not in as_admin.get("/manage/counters/new").get_data(as_text=True)
+    assert f'<option value="{COMMUNE}"' not in as_admin.get("/manage/units/new").get_data(as_text=True)
+    own = as_admin.get(f"/manage/counters/{WEAK_COUNTER}").get_data(as_text=True)
+    assert f'<option value="{COMMUNE}" selected' in own  # its counter still shows where it belongs
