@@ -218,7 +218,16 @@ function attract(keepLanguage) {
   S.answers = {};
   S.idx = 0;
   S.surveyId = null;
-  const faces = el('div', { class: 'attract-faces', 'aria-hidden': 'true' }, [1, 2, 3, 4, 5].map(face));
+  // The faces answer `overall` at once: a citizen who taps one goes straight on to the next
+  // question, never asked the same thing twice. "Tap to start" still opens `overall` itself.
+  const overall = S.items.find((item) => item.id === 'overall');
+  const faces = overall
+    ? el('div', { class: 'attract-faces', role: 'group', 'aria-label': label(overall.label) },
+      overall.options.map((option) => el('button', {
+        type: 'button', class: 'attract-face r' + option.code, 'data-code': option.code,
+        'aria-label': label(option), title: label(option), on: { click: (e) => begin(e, option.code) },
+      }, face(Number(option.code)))))
+    : el('div', { class: 'attract-faces', 'aria-hidden': 'true' }, [1, 2, 3, 4, 5].map(face));
   const start = el('button', { id: 'start', type: 'button', class: 'btn btn-start', text: t('start'), on: { click: begin } });
   show('attract', el('div', { class: 'attract' },
     el('h1', { class: 'attract-title', text: t('attract_title') }),
@@ -232,7 +241,8 @@ function attract(keepLanguage) {
 let pressedAt = 0;
 const stale = (event) => event.detail > 0 && pressedAt < S.screenAt;
 
-function begin(event) {
+function begin(event, overallCode) {
+  // A double tap on a face lands here twice: the first wins, the second finds the screen busy.
   if (S.mode !== 'attract' || S.busy || stale(event)) return;
   S.busy = true;
   S.surveyId = newId(); // the idempotency key of this citizen's response
@@ -240,10 +250,15 @@ function begin(event) {
   S.idx = 0;
   S.lastActivity = Date.now();
   event.currentTarget.classList.add('chosen');
+  document.querySelectorAll('#screen .attract-face, #start').forEach((b) => { b.disabled = true; });
+  if (overallCode !== undefined) {
+    S.answers.overall = Number(overallCode);
+    S.idx = S.items.findIndex((item) => item.id === 'overall') + 1;
+  }
   if (!document.fullscreenElement && document.documentElement.requestFullscreen) {
     document.documentElement.requestFullscreen().catch(() => {});
   }
-  setTimeout(renderQuestion, STEP_MS);
+  setTimeout(() => (S.idx < S.items.length ? renderQuestion() : finish(true)), STEP_MS);
 }
 
 function renderQuestion() {

@@ -34,11 +34,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from surveyapp.kiosk import admin as kiosk_admin_pages
     from surveyapp.kiosk import api as kiosk_api
     from surveyapp.kiosk import client as kiosk_client
+    from surveyapp.manage import activation as _activation  # noqa: F401  (its view attaches to the manage blueprint)
     from surveyapp.manage import routes as manage_pages
+    from surveyapp.manage import slips as _slip_pages  # noqa: F401  (its view attaches to the manage blueprint)
     from surveyapp.manage import xlsform as _xlsform_page  # noqa: F401  (its view attaches to the manage blueprint)
     from surveyapp.public import routes as public_pages
     from surveyapp.survey import routes as survey_pages
-    from surveyapp.web import compression, hardening
+    from surveyapp.web import compression, hardening, public_url
     from surveyapp.web import routes as site_pages
     from surveyapp.web.errors import register_error_handlers
     from surveyapp.web.filters import register_filters
@@ -60,7 +62,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # /admin/users, /admin/audit (auth/admin.py, imported above for them)
     app.register_blueprint(sign_in_pages.bp)
     app.register_blueprint(dashboard_pages.bp)  # reports: /reports/...
-    app.register_blueprint(manage_pages.bp)  # units, counters, procedures, CSV imports, /manage/xlsform
+    app.register_blueprint(manage_pages.bp)  # units, counters, procedures, CSV imports, slips, /manage/xlsform
     app.register_blueprint(kiosk_api.bp)  # counter tablets' JSON API: /api/...
     csrf.exempt(kiosk_api.bp)  # bearer-authenticated JSON, never cookies: CSRF tokens do not apply
     app.register_blueprint(kiosk_client.bp)  # the tablet client: /kiosk/
@@ -74,5 +76,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     hardening.init_app(app)  # security headers, /healthz, rate limits, JSON request log
     compression.init_app(app)  # br/gzip/zstd for GET replies
+    public_url.init_app(app)  # warns when PUBLIC_BASE_URL points at this machine
     register_commands(app)
     return app

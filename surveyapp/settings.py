@@ -273,6 +273,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MIN_RESPONSES", POSITIVE, 30,
             "fewest answers behind a published rate: below it a measure's value, interval, count, mean and "
             "distribution are all hidden (`insufficient`)"),
+    Setting("REPORT_PLACE_NAME", OPTIONAL_TEXT, "",
+            "the place in the printed report's date line (`An Phú, ngày 27 tháng 11 năm 2026`); empty: the date alone",
+            shown_default="empty"),
     Setting("SURVEYAPP_LANG", choice(*LANGUAGES), "vi", "language of command-line messages"),
     Setting("RATE_LIMIT_SUBMISSIONS", RATE, Rate(60, 600),
             "questionnaire posts allowed per client address and link, per window in seconds"),

@@ -5,8 +5,9 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from surveyapp.audit_labels import action_choices
 from surveyapp.auth import address_hash, require_role, signed_in_user, start_session
-from surveyapp.auth.forms import AccountForm, AuditFilterForm, NewAccountForm
+from surveyapp.auth.forms import AUDIT_FILTER_ACTIONS, AccountForm, AuditFilterForm, NewAccountForm
 from surveyapp.auth.routes import bp
 from surveyapp.db import get_session
 from surveyapp.models import ROLES, Unit, User
@@ -94,6 +95,8 @@ def edit_user(user_id: int) -> ResponseReturnValue:
 @bp.get("/admin/audit")
 @require_role("admin")
 def audit_log() -> ResponseReturnValue:
-    action = AuditFilterForm().chosen_action()
-    events = audit.recent_events(get_session(), action=action, limit=300)
-    return render_template("auth/audit.html", events=events, actions=audit.ACTIONS, action=action)
+    form = AuditFilterForm()
+    session = get_session()
+    events = audit.recent_events(session, chosen=form.chosen(), limit=300)
+    return render_template("auth/audit.html", events=events, form=form, usernames=audit.audit_usernames(session),
+                           actions=action_choices(AUDIT_FILTER_ACTIONS))

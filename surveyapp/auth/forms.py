@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
+from surveyapp.audit_labels import ACTION_LABELS
 from surveyapp.models import ROLES
 from surveyapp.services.accounts import audit
 from surveyapp.services.accounts.accounts import (
@@ -84,8 +85,25 @@ class AccountForm(FlaskForm):
     )
 
 
+AUDIT_DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]  # as Vietnamese write a date, or ISO from a link
+#: Actions the filter offers: those recorded today, and older ones the log may still hold.
+AUDIT_FILTER_ACTIONS = (*audit.ACTIONS, *(a for a in ACTION_LABELS if a not in audit.ACTIONS))
+
+
 class AuditFilterForm(QueryForm):
-    action = SelectField(choices=["", *audit.ACTIONS], default="")
+    """`action`, `account` (a user name as the log shows it, `cli` for the command line) and the
+    days `since` and `until` (Vietnam time, both included). A malformed value filters nothing."""
+
+    action = SelectField(choices=["", *AUDIT_FILTER_ACTIONS], default="")
+    account = StringField(default="", filters=[strip, at_most(USERNAME_LIMIT)])
+    since = DateField(format=AUDIT_DATE_FORMATS, validators=[Optional()], default=None)
+    until = DateField(format=AUDIT_DATE_FORMATS, validators=[Optional()], default=None)
 
     def chosen_action(self) -> str | None:
         return self.value("action") or None
+
+    def chosen(self) -> audit.AuditFilter:
+        return audit.AuditFilter(
+            action=self.value("action") or None, username=self.value("account") or None,
+            since=self.value("since"), until=self.value("until"),
+        )

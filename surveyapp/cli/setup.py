@@ -17,8 +17,11 @@ def init_db() -> None:
     """Create or upgrade the database at DATABASE_URL and load the survey definitions."""
     from surveyapp import migrate  # Alembic (and Mako) load for this command only, not for every start
 
-    migrate.upgrade(get_engine())
-    click.echo(_("Database is at the latest revision."))
+    engine = get_engine()
+    before = migrate.current_revision(engine)
+    migrate.upgrade(engine)
+    after = migrate.current_revision(engine)
+    click.echo(_what_init_db_did(before, after))
     try:
         result = sync_definitions(get_session(), Path(current_app.config["DEFINITIONS_DIR"]))
     except DefinitionError as exc:
@@ -30,6 +33,14 @@ def init_db() -> None:
         click.echo(_("Loaded definition %(id)s version %(version)s.", id=definition_id, version=version))
     for definition_id, version in result.unchanged:
         click.echo(_("Definition %(id)s version %(version)s is already loaded.", id=definition_id, version=version))
+
+
+def _what_init_db_did(before: str | None, after: str | None) -> str:
+    if before is None:
+        return _("Created the database (revision %(after)s).", after=after)
+    if before != after:
+        return _("Upgraded the database from revision %(before)s to %(after)s.", before=before, after=after)
+    return _("The database is already at the latest revision (%(after)s); nothing to do.", after=after)
 
 
 @click.command("load-demo")

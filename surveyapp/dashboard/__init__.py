@@ -10,7 +10,7 @@ from flask import Flask
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import BaseConverter
 
-from surveyapp import labels
+from surveyapp import audit_labels, labels
 from surveyapp.periods import MONTH_REGEX, PERIOD_SHAPE_REGEX, Period, PeriodError, month_label
 
 
@@ -70,4 +70,6 @@ def init_app(app: Flask) -> None:
         form_label=labels.form_label,
         note_label=labels.note_label,
         tier_label=labels.tier_label,
+        audit_action_label=audit_labels.action_label,
+        audit_detail_lines=audit_labels.detail_lines,
     )

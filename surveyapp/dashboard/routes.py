@@ -85,6 +85,7 @@ def _page_context(unit: Unit, month: str, tab: str) -> dict[str, Any]:
         "prev_month": str(period.previous()),
         "next_month": str(following) if following.first <= now and period.kind != "ytd" else None,
         "period_choices": v.period_choices(now),
+        "month_choices": v.month_choices(now, period.first, period.last),
         "months": data.months_with_responses(get_reports_session(), unit),
         "children": [c for c in unit.children if can_see_unit(me, c)],
     }
@@ -177,7 +178,7 @@ def render_print_view(unit: Unit, month: str) -> str:
         criteria=v.ranked_criteria(result.criteria, labels), priorities=v.priorities(result, labels),
         charts=v.overview_charts(result, points, labels), chain=unit_chain(unit), unit=unit, month=month,
         period=Period.parse(month),
-        issued=datetime.now(VIETNAM).date(),
+        issued=datetime.now(VIETNAM).date(), place=current_app.config["REPORT_PLACE_NAME"],
     )
 
 

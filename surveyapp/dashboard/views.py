@@ -36,6 +36,15 @@ def period_choices(now: Month) -> list[tuple[str, str]]:
     return choices
 
 
+def month_choices(now: Month, *shown: Month) -> list[tuple[str, str]]:
+    """The months the month and range pickers offer, newest first, as (URL text, label): the
+    picker's years, and any month the page shows that is older. A select of labels we write
+    ourselves, not `<input type=month>`, whose month names follow the browser's locale instead
+    of the page's language."""
+    months = set(now.last_months(PICKER_YEARS * 12)) | {m for m in shown if m <= now}
+    return [(str(m), period_label(str(m))) for m in sorted(months, reverse=True)]
+
+
 STATUS_ORDER = {
     "below": 0, "above": 0, "incidents": 0, "possibly_below": 1, "possibly_above": 1, "meets": 2, "within": 2, None: 3,
 }

@@ -12,6 +12,7 @@ from typing import Any
 import jsonschema
 
 from analysis import sipas
+from surveyapp.definitions.duration import estimated_minutes
 from surveyapp.definitions.model import Definition
 
 SCHEMA_FILE = "schema.json"
@@ -64,7 +65,14 @@ def load_definition_file(path: Path, schema_dir: Path | None = None) -> Definiti
     problems = list(_semantic_problems(name, path.stem, data))
     if problems:
         raise DefinitionError(problems)
-    return Definition.from_dict(data)
+    definition = Definition.from_dict(data)
+    stated = data.get("duration_minutes")
+    if stated is not None and stated * 2 < estimated_minutes(definition):
+        raise DefinitionError([Problem(
+            name, None, f"duration_minutes = {stated} promises less than half the time its "
+            f"{len(definition.items)} items take (about {estimated_minutes(definition)} minutes): "
+            "state an honest duration or leave it out to use the estimate")])
+    return definition
 
 
 def load_definitions_dir(directory: Path) -> list[Definition]:

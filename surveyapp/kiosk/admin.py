@@ -29,7 +29,7 @@ def _page(
         render_template(
             "kiosk/devices.html",
             devices=list_devices(session),
-            counters=all_counters(session),
+            counters=[c for c in all_counters(session) if c.takes_surveys],
             form=form,
             new_code=code,
             code_counter=counter,

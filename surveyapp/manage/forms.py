@@ -11,19 +11,22 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Length, Regexp
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from surveyapp.services.organisation.codes import (
     BAD_CODE,
     BAD_PROCEDURE_CODE,
+    CODE_HELP,
     CODE_PATTERN,
     NAME_LIMIT,
+    PROCEDURE_CODE_HELP,
     PROCEDURE_CODE_PATTERN,
     PROCEDURE_NAME_LIMIT,
     REQUIRED,
     too_long,
 )
+from surveyapp.services.survey.slips import MAX_SLIPS
 from surveyapp.web.forms import strip
 
 UPLOAD_EXTENSIONS = ("csv", "xlsx")
@@ -32,7 +35,7 @@ CODE_INPUT = {"maxlength": 64, "pattern": r"[A-Za-z0-9][A-Za-z0-9._\-]*"}
 
 
 def _code_field() -> StringField:
-    return StringField(_l("Code"), filters=[strip], render_kw=CODE_INPUT,
+    return StringField(_l("Code"), filters=[strip], render_kw=CODE_INPUT, description=CODE_HELP,
                        validators=[DataRequired(message=REQUIRED), Regexp(CODE_PATTERN, message=BAD_CODE)])
 
 
@@ -66,7 +69,7 @@ class ProcedureForm(RecordForm):
     code = StringField(
         _l("Code"),
         filters=[strip],
-        render_kw={"pattern": r"\d\.\d{6}", "placeholder": "1.001612"},
+        render_kw={"pattern": r"\d\.\d{6}", "placeholder": "1.001612"}, description=PROCEDURE_CODE_HELP,
         validators=[DataRequired(message=REQUIRED), Regexp(PROCEDURE_CODE_PATTERN, message=BAD_PROCEDURE_CODE)],
     )
     name = _name_field(_l("Name"), PROCEDURE_NAME_LIMIT)
@@ -115,3 +118,28 @@ class UsualProceduresForm(FlaskForm):
                        "Empty: the form lists the procedures most answered at this counter lately."),
         render_kw={"rows": 8, "spellcheck": "false"},
     )
+
+
+class SlipBatchForm(FlaskForm):
+    """A batch of appointment slips: `counter` (a code from the list), `procedure` (a catalogue
+    code, optional), `count`."""
+
+    counter = StringField(_l("Counter"), filters=[strip], validators=[DataRequired(message=REQUIRED)])
+    procedure = StringField(
+        _l("Procedure (optional)"), filters=[strip], render_kw={"placeholder": "1.001612", "list": "slip-procedures"},
+        validators=[Optional(), Regexp(PROCEDURE_CODE_PATTERN, message=BAD_PROCEDURE_CODE)],
+        description=_l("%(rule)s The survey then already knows the procedure; leave it empty for any procedure.",
+                       rule=PROCEDURE_CODE_HELP),
+    )
+    count = IntegerField(
+        _l("Number of slips"), default=16, render_kw={"min": 1, "max": MAX_SLIPS},
+        validators=[InputRequired(message=REQUIRED),
+                    NumberRange(1, MAX_SLIPS, message=_l("Between 1 and %(limit)d slips at a time.", limit=MAX_SLIPS))],
+        description=_l("Eight slips fit on an A4 sheet; each can be used once."),
+    )
+
+
+class ActiveForm(FlaskForm):
+    """Deactivate (`active` = 0) or reactivate (1) a unit, counter or procedure."""
+
+    active = StringField(validators=[AnyOf(("0", "1"))])

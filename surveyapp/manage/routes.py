@@ -82,8 +82,8 @@ def index() -> ResponseReturnValue:
 @login_required
 def units() -> ResponseReturnValue:
     session = get_session()
-    return render_template("manage/units.html", units=scope_units(session, _me()),
-                           responses=manage.response_counts_by_unit(session))
+    shown = scope_units(session, _me())
+    return render_template("manage/units.html", units=shown, responses=manage.unit_response_counts(session, shown))
 
 
 @bp.route("/units/new", methods=["GET", "POST"])

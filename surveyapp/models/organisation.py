@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, event
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, event, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveyapp.models.base import Base
@@ -27,6 +27,8 @@ class Unit(Base):
     # Overrides of the default report targets ({"overall": 0.9, ...}); None inherits the
     # nearest ancestor's (surveyapp.services.reporting.targets, docs/REPORT.md).
     targets: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # Deactivated: kept for history (its responses, its reports), hidden from new surveys and pickers.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.code")
@@ -46,8 +48,19 @@ class Counter(Base):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(255))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     unit: Mapped[Unit] = relationship(back_populates="counters")
+
+    @property
+    def takes_surveys(self) -> bool:
+        """Active, and so is its unit and every unit above it."""
+        unit: Unit | None = self.unit
+        while unit is not None:
+            if not unit.active:
+                return False
+            unit = unit.parent
+        return self.active
 
 
 class Procedure(Base):
@@ -59,6 +72,7 @@ class Procedure(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(500))
     field: Mapped[str] = mapped_column(String(255), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # "code | name | field" folded (surveyapp/textfold.py): the picker's search reads this
     # instead of folding 2,000 names per keystroke. Kept by the ORM events below.
     search_key: Mapped[str] = mapped_column(String(1200), default="", server_default="")

@@ -6,7 +6,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import refresh
 
+from analysis.sipas import FULL_FORM_ID
 from surveyapp.db import discard_changes, get_session
+from surveyapp.definitions.duration import duration_minutes
+from surveyapp.definitions.model import Definition
 from surveyapp.extensions import csrf
 from surveyapp.i18n import current_lang
 from surveyapp.services.campaigns.answers import sample_for_link
@@ -25,6 +28,7 @@ from surveyapp.services.survey.collect import (
     dossier_target,
     token_target,
 )
+from surveyapp.services.survey.definitions import current_definition
 from surveyapp.services.survey.qr import qr_png, qr_svg
 from surveyapp.survey.forms import SurveyForm, posted_csrf_token_is_valid
 from surveyapp.survey.messages import error_message
@@ -128,8 +132,18 @@ def poster(counter_code: str) -> ResponseReturnValue:
     counter = counter_by_code(get_session(), counter_code)
     if counter is None:
         return render_template("survey/unknown_link.html"), 404
+    if not counter.takes_surveys:  # a poster of a deactivated counter would lead nowhere
+        return render_template("survey/closed_counter.html", counter=counter), 410
     url = f"{current_app.config['PUBLIC_BASE_URL']}/s/{counter.code}"
-    return render_template("survey/poster.html", counter=counter, url=url, qr=qr_svg(url))
+    found = current_definition(get_session(), FULL_FORM_ID)
+    minutes = duration_minutes(found[1]) if found else None
+    return render_template("survey/poster.html", counter=counter, url=url, qr=qr_svg(url), minutes=minutes)
+
+
+@bp.app_template_global("questionnaire_minutes")
+def questionnaire_minutes(definition: Definition) -> int:
+    """The minutes the form's introduction promises (surveyapp/definitions/duration.py)."""
+    return duration_minutes(definition)
 
 
 def _survey_page(target: SurveyTarget) -> ResponseReturnValue:
@@ -150,6 +164,8 @@ def _survey_reply(target: SurveyTarget) -> tuple[ResponseReturnValue, bool]:
         return (render_template("survey/already_answered.html"), 409), False
     if target.state is LinkState.EXPIRED:
         return (render_template("survey/expired_link.html"), 410), False
+    if target.state is LinkState.CLOSED:
+        return (render_template("survey/closed_counter.html", counter=target.counter), 410), False
     if target.state is LinkState.NOT_READY:
         return (render_template("error.html", title=_("The survey is not available yet"), code=503), 503), False
 
@@ -186,8 +202,11 @@ def _survey_reply(target: SurveyTarget) -> tuple[ResponseReturnValue, bool]:
                 return (render_template("survey/already_answered.html"), 409), False
             errors = {item_id: error_message(error) for item_id, error in result.errors.items()}
             status = 400
-    procedures = [] if target.procedure is not None or target.counter is None else form_procedures(
-        get_session(), target.counter, current_app.config["USUAL_PROCEDURES_DAYS"])
+    # The counter's usual procedures (at most 50), never a deactivated one.
+    procedures = [] if target.procedure is not None or target.counter is None else [
+        p for p in form_procedures(get_session(), target.counter, current_app.config["USUAL_PROCEDURES_DAYS"])
+        if p.active
+    ]
     page = render_template(
         "survey/form.html",
         form=SurveyForm(),  # only for the page: it renders the CSRF token

@@ -90,7 +90,7 @@ def test_provincial_administrator_sees_the_province_and_its_children_funnel(live
     assert "Xã Tân Lập" in desk.locator("#table-children").inner_text()
     # the administrator's menu has the accounts and the audit log
     desk.get_by_role("link", name="Nhật ký hệ thống").click()
-    assert "login" in desk.locator("table.data").inner_text()
+    assert "Đăng nhập" in desk.locator("table.data").inner_text()  # the sign-in, in words since issue 18
     assert desk.js_errors == []
 
 

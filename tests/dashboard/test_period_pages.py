@@ -84,7 +84,11 @@ def test_the_period_picker_offers_quarters_half_years_years_and_ranges(as_commun
     assert '<option value="2026-Q3" selected>Quý 3/2026</option>' in html
     for value in ("2026-YTD", "2026-H1", "2025", "2025-Q4"):
         assert f'<option value="{value}"' in html
-    assert 'name="start" value="2026-07"' in html and 'name="end" value="2026-09"' in html
+    # The range is prefilled with the period's months (selects since issue 18: month names follow the page).
+    start = html[html.index('<select id="range-start" name="start"'):]
+    end = html[html.index('<select id="range-end" name="end"'):]
+    assert '<option value="2026-07" selected>' in start[:start.index("</select>")]
+    assert '<option value="2026-09" selected>' in end[:end.index("</select>")]
     # The arrows move by the period's length.
     assert f'href="/reports/{COMMUNE}/2026-Q2/criteria" rel="prev"' in html
     assert f'href="/reports/{COMMUNE}/2026-Q4/criteria" rel="next"' in html

@@ -5,7 +5,7 @@ import shutil
 
 from sqlalchemy import func, inspect, select
 
-from surveyapp import create_app
+from surveyapp import create_app, migrate
 from surveyapp.db import get_engine, get_session
 from surveyapp.models import SurveyDefinitionRecord
 from surveyapp.settings import PROJECT_ROOT
@@ -62,4 +62,29 @@ def test_the_demo_province_has_two_levels_a_dozen_counters_thirty_procedures_and
         assert len(months) == 6
         channels = set(session.scalars(select(Response.channel).distinct()))
         assert {"qr", "kiosk", "paper"} <= channels
+        get_engine().dispose()
+
+
+def test_init_db_says_whether_it_created_upgraded_or_did_nothing(tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'said.sqlite'}", "TESTING": True})
+    runner = app.test_cli_runner()
+    with app.app_context():
+        head = migrate.head_revision(get_engine())
+    created = runner.invoke(args=["init-db"])
+    assert created.exit_code == 0, created.output
+    assert f"Đã tạo cơ sở dữ liệu (phiên bản {head})." in created.output
+    assert "đã ở phiên bản mới nhất" not in created.output
+
+    with app.app_context():
+        migrate.downgrade(get_engine(), "-1")
+        older = migrate.current_revision(get_engine())
+        get_engine().dispose()
+    assert older is not None and older != head
+    upgraded = runner.invoke(args=["init-db"], env={"SURVEYAPP_LANG": "en"})
+    assert upgraded.exit_code == 0, upgraded.output
+    assert f"Upgraded the database from revision {older} to {head}." in upgraded.output
+
+    unchanged = runner.invoke(args=["init-db"])
+    assert f"Cơ sở dữ liệu đã ở phiên bản mới nhất ({head}); không có gì phải làm." in unchanged.output
+    with app.app_context():
         get_engine().dispose()

@@ -7,14 +7,16 @@ reason beside the field), but these functions are the rule for every caller.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from surveyapp.models import Counter, Procedure, Response, Unit, User
+from surveyapp.models import Counter, Procedure, Unit, User
 from surveyapp.services.accounts.accounts import EDITOR_ROLES, scope_path
 from surveyapp.services.operations.tabular import RowError, read_table
 from surveyapp.services.organisation.codes import (
@@ -29,6 +31,7 @@ from surveyapp.services.organisation.codes import (
 )
 from surveyapp.services.organisation.imports import rebuild_unit_paths
 from surveyapp.services.organisation.lookups import counter_by_code, procedure_by_code, unit_by_code
+from surveyapp.services.reporting.rollups import subtree_response_counts
 
 
 class ManageError(ValueError):
@@ -74,9 +77,27 @@ def counters_in_scope(session: Session, user: User) -> list[Counter]:
     return list(session.scalars(query))
 
 
-def response_counts_by_unit(session: Session) -> dict[int, int]:
-    """Responses stored per unit (shown next to each unit; not a statistic, a record count)."""
-    return dict(session.execute(select(Response.unit_id, func.count()).group_by(Response.unit_id)).all())
+@dataclass(frozen=True)
+class UnitResponses:
+    """What the units list shows: the responses of the unit's whole subtree, and of those, the
+    ones given at the unit's own counters."""
+
+    subtree: int
+    own: int
+
+
+def unit_response_counts(session: Session, units: Sequence[Unit]) -> dict[int, UnitResponses]:
+    """Read from the per-unit rollups (one row per unit and month), not by counting responses:
+    a unit's own count is its subtree's less its direct children's subtrees."""
+    wanted = {u.id for u in units} | {c.id for u in units for c in u.children}
+    subtree = subtree_response_counts(session, sorted(wanted))
+    return {
+        u.id: UnitResponses(
+            subtree=subtree.get(u.id, 0),
+            own=subtree.get(u.id, 0) - sum(subtree.get(c.id, 0) for c in u.children),
+        )
+        for u in units
+    }
 
 
 def save_unit(session: Session, user: User, *, code: str, name: str, parent_code: str, existing: Unit | None) -> Unit:

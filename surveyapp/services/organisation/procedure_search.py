@@ -44,7 +44,8 @@ def search_procedures(session: Session, query: str, limit: int = DEFAULT_LIMIT) 
     # Folded words hold only [a-z0-9.]: nothing to escape in a LIKE pattern (a bound parameter).
     holding_every_word = [Procedure.search_key.like(f"%{word}%") for word in words]
     candidates = session.execute(
-        select(Procedure.code, Procedure.name, Procedure.field, Procedure.search_key).where(*holding_every_word)
+        select(Procedure.code, Procedure.name, Procedure.field, Procedure.search_key)
+        .where(Procedure.active.is_(True), *holding_every_word)  # a deactivated procedure is never offered
     ).all()
     phrase = " ".join(words)
     best = heapq.nsmallest(limit, candidates, key=lambda row: _rank(row.search_key, words, phrase))

@@ -25,7 +25,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from surveyapp.models import Unit
-from surveyapp.models.operations import ROLLUP_KEY, SLOT_COLUMNS, unit_rollup
+from surveyapp.models.operations import ROLLUP_KEY, SLOT_COLUMNS, slot_column, unit_rollup
 from surveyapp.services.reporting.slot_upserts import pg_bulk_upsert, row_upsert, upsert_rows
 
 if TYPE_CHECKING:
@@ -112,6 +112,19 @@ def read_rollups(session: Session, unit_ids: Sequence[int], months: Sequence[str
         .group_by(unit_rollup.c.month, unit_rollup.c.unit_id)
     )
     return _vectors(session, query)
+
+
+def subtree_response_counts(session: Session, unit_ids: Sequence[int]) -> dict[int, int]:
+    """Responses of each unit's whole subtree, all months: the `n` slot of its rollup rows."""
+    if not unit_ids:
+        return {}
+    responses = unit_rollup.c[slot_column("n")]
+    query = (
+        select(unit_rollup.c.unit_id, func.sum(responses))
+        .where(unit_rollup.c.unit_id.in_(list(unit_ids)))
+        .group_by(unit_rollup.c.unit_id)
+    )
+    return {int(unit_id): int(total or 0) for unit_id, total in session.execute(query)}
 
 
 def stored_rollups(session: Session, month: str) -> dict[RollupKey, np.ndarray]:

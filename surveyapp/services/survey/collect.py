@@ -30,6 +30,7 @@ class LinkState(enum.Enum):
     USED = "used"
     EXPIRED = "expired"  # a dossier's link past its `expires_on`
     NOT_READY = "not_ready"  # no questionnaire loaded yet
+    CLOSED = "closed"  # the counter (or a unit above it) is deactivated
 
 
 @dataclass
@@ -66,6 +67,10 @@ def counter_target(session: Session, counter_code: str, procedure_code: str | No
     if found is None:
         return SurveyTarget(LinkState.UNKNOWN)
     counter, units = found
+    # A deactivated counter, or one under a deactivated unit, takes no new surveys (the cached
+    # copies carry the `active` flags; a change renews them, lookup_cache.py).
+    if not (counter.active and all(unit.active for unit in units)):
+        return SurveyTarget(LinkState.CLOSED, counter=counter)
     procedure = lookup_cache.procedure(session, procedure_code) if procedure_code else None
     target = SurveyTarget(LinkState.OPEN, counter=counter, units=list(units), procedure=procedure)
     return _with_definition(session, target)
@@ -77,6 +82,8 @@ def token_target(session: Session, token_text: str) -> SurveyTarget:
         return SurveyTarget(LinkState.UNKNOWN)
     if token.used_on is not None:
         return SurveyTarget(LinkState.USED, counter=token.counter)
+    if not token.counter.takes_surveys:
+        return SurveyTarget(LinkState.CLOSED, counter=token.counter)
     target = SurveyTarget(
         LinkState.OPEN,
         counter=token.counter,
