@@ -1,7 +1,7 @@
 """alerts: subscriptions, webhooks, alert rules, alerts and their deliveries, an account's email (issue 14)
 
 Revision ID: 0010_alerts
-Revises: 0010_lookup_generation
+Revises: 0010_feedback
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_alerts"
-down_revision = "0010_lookup_generation"
+down_revision = "0010_feedback"
 branch_labels = None
 depends_on = None
 

@@ -2,12 +2,17 @@
 questionnaires change, so every worker's cached copies of them are renewed at once
 
 Revision ID: 0010_lookup_generation
-Revises: 0010_feedback
+Revises: 0010_active
 
 Triggers, not application code, raise it: every writer (the pages, the CSV imports, the CLI,
 a hand-written UPDATE in psql) bumps it in its own transaction, so a worker can never see the
 new rows without the new generation. PostgreSQL: one statement-level trigger per table (a CSV
 import of 2,000 procedures bumps it once per statement); SQLite has row-level triggers only.
+
+Last of the migrations that change these tables: on SQLite, `batch_alter_table` rebuilds a
+table and its triggers go with it, so a later migration that rebuilds unit, counter, procedure
+or survey_definition must create their triggers again (tests/survey/test_lookup_cache.py checks
+each table bumps the generation at the head revision).
 """
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_lookup_generation"
-down_revision = "0010_feedback"
+down_revision = "0010_active"
 branch_labels = None
 depends_on = None
 
