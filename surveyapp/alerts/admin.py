@@ -15,7 +15,7 @@ from surveyapp.db import get_session
 from surveyapp.labels import alert_event_label, delivery_status_label
 from surveyapp.models import AlertDelivery, Unit
 from surveyapp.services.accounts import audit
-from surveyapp.services.alerts import deliveries, rules, subscriptions, webhooks
+from surveyapp.services.alerts import deliveries, rules, scheduled_reports, subscriptions, webhooks
 from surveyapp.services.alerts.subscriptions import AlertError
 from surveyapp.web.forms import show_refusal, status_of
 
@@ -158,7 +158,9 @@ def remove_rule(unit_code: str) -> ResponseReturnValue:
 @bp.get("/admin/alerts/deliveries")
 @require_role("admin")
 def delivery_log() -> ResponseReturnValue:
-    return render_template("alerts/deliveries.html", deliveries=deliveries.recent_deliveries(get_session()),
+    session = get_session()
+    return render_template("alerts/deliveries.html", deliveries=deliveries.recent_deliveries(session),
+                           reports=scheduled_reports.recent(session),
                            summary_of=_summary, delivery_status_label=delivery_status_label)
 
 

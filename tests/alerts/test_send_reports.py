@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from surveyapp.db import get_session
 from surveyapp.models import ReportDelivery
+from surveyapp.services.accounts import accounts
 from tests.dossiers.servers import free_port
 
 # Vietnam time of the runs: early December 2026, so the last month is November and the last
@@ -72,7 +73,7 @@ def test_a_quarterly_subscriber_waits_for_the_quarter(runner, smtp):
     assert "Quý 3/2026" in smtp.messages[0]["Subject"]
 
 
-def test_a_mail_server_that_is_down_is_retried_after_its_back_off(app, runner, smtp):
+def test_a_mail_server_that_is_down_is_retried_after_its_back_off(app, client, runner, smtp):
     subscribe(runner, "chu.tich@tanlap.gov.vn", formats="xlsx")
     app.config["SMTP_PORT"] = free_port()  # nobody listens there
 
@@ -86,12 +87,22 @@ def test_a_mail_server_that_is_down_is_retried_after_its_back_off(app, runner, s
     app.config["SMTP_PORT"] = smtp.port
     send_reports(runner, at="2026-12-02T08:00")  # still inside the back-off: not tried
     assert smtp.messages == []
+    with app.app_context():  # the administrator sees it waiting on the deliveries page
+        session = get_session()
+        accounts.create_user(session, "admin-1", "long-enough-passphrase", "admin", None)
+        session.commit()
+    assert client.post("/login", data={"username": "admin-1", "password": "long-enough-passphrase"}).status_code == 302
+    page = client.get("/admin/alerts/deliveries").get_data(as_text=True)
+    assert 'data-testid="report-deliveries"' in page and "2026-11" in page and 'data-state="retrying"' in page
+
     send_reports(runner, at="2026-12-02T09:00")
     send_reports(runner, at="2026-12-02T10:00")
     assert len(smtp.messages) == 1
     with app.app_context():
         delivery = get_session().scalars(select(ReportDelivery)).one()
         assert (delivery.status, delivery.attempts, delivery.last_error) == ("sent", 2, None)
+    page = client.get("/admin/alerts/deliveries").get_data(as_text=True)
+    assert 'data-state="sent"' in page
 
 
 @pytest.mark.parametrize("period", ["last-week", "2026-H1", "2026-13", "2026-Q5", "2026-01..2026-03"])
