@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import smtplib
 from datetime import datetime
 
 import click
@@ -33,8 +32,9 @@ from surveyapp.services.campaigns.invitations import (
     record_campaign_attempt,
 )
 from surveyapp.services.exports.cells import safe_row
-from surveyapp.services.integration.sms import SmsError, SmsGateway, send_sms
-from surveyapp.services.mail import SmtpSettings, send_email
+from surveyapp.services.integration.delivery import send_invitation
+from surveyapp.services.integration.sms import SmsGateway
+from surveyapp.services.mail import SmtpSettings
 from surveyapp.timeutil import to_utc_naive
 
 
@@ -200,16 +200,11 @@ def send_campaign_invitations(session: Session, smtp: SmtpSettings, gateway: Sms
         for message in messages:
             url = f"{base}/c/{message.link_token}"
             subject, body = campaign_message_text(message, url, f"{url}/opt-out")
-            try:
-                if message.channel == "email":
-                    send_email(smtp, message.to, subject, body)
-                else:
-                    send_sms(gateway, message.to, body)
-                delivered = True
-            except (SmsError, smtplib.SMTPException, OSError) as error:
+            failure = send_invitation(smtp, gateway, message.channel, message.to, subject, body)
+            if failure is not None:
                 click.echo(_("Campaign sample %(id)s: %(channel)s not delivered (%(reason)s).", id=message.sample.id,
-                             channel=message.channel, reason=type(error).__name__), err=True)
-                delivered = False
+                             channel=message.channel, reason=failure), err=True)
+            delivered = failure is None
             record_campaign_attempt(session, message, delivered, to_utc_naive(now_local))
             session.commit()
             sent, failed = sent + delivered, failed + (not delivered)

@@ -1,7 +1,6 @@
 """API clients of integrating systems from the command line (docs/INTEGRATION.md)."""
 from __future__ import annotations
 
-import smtplib
 from datetime import datetime
 
 import click
@@ -21,9 +20,10 @@ from surveyapp.services.integration.clients import (
     revoke_client,
     rotate_secret,
 )
+from surveyapp.services.integration.delivery import send_invitation
 from surveyapp.services.integration.invitations import Schedule, due_messages, message_text, record_attempt, tidy
-from surveyapp.services.integration.sms import SmsError, SmsGateway, send_sms
-from surveyapp.services.mail import SmtpSettings, send_email
+from surveyapp.services.integration.sms import SmsGateway
+from surveyapp.services.mail import SmtpSettings
 from surveyapp.timeutil import VIETNAM, to_utc_naive
 
 
@@ -125,17 +125,12 @@ def send_invitations(at_text: str | None) -> None:
         for message in messages:
             url = f"{base}/d/{message.link_token}"
             subject, body = message_text(message, url, f"{url}/opt-out")
-            try:
-                if message.channel == "email":
-                    send_email(smtp, message.to, subject, body)
-                else:
-                    send_sms(gateway, message.to, body)
-                delivered = True
-            except (SmsError, smtplib.SMTPException, OSError) as error:
+            failure = send_invitation(smtp, gateway, message.channel, message.to, subject, body)
+            if failure is not None:
                 # The reason only: a contact never reaches a log line or the terminal.
                 click.echo(_("Dossier %(id)s: %(channel)s not delivered (%(reason)s).", id=message.dossier.id,
-                             channel=message.channel, reason=type(error).__name__), err=True)
-                delivered = False
+                             channel=message.channel, reason=failure), err=True)
+            delivered = failure is None
             record_attempt(session, message, delivered, to_utc_naive(now_local))
             session.commit()
             sent, failed = sent + delivered, failed + (not delivered)
