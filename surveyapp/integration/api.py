@@ -18,6 +18,7 @@ from surveyapp.kiosk.errors import api_error, http_error
 from surveyapp.services.integration.dossiers import MAX_DOSSIERS, LinkSettings, post_dossiers
 from surveyapp.services.integration.feedback import MAX_FEEDBACK, post_feedback
 from surveyapp.services.integration.volumes import post_volumes
+from surveyapp.textinput import clean_json
 
 bp = Blueprint("integration_api", __name__, url_prefix="/api/v1")
 bp.register_error_handler(HTTPException, http_error)
@@ -28,7 +29,9 @@ MAX_VOLUMES = 500
 def _items(limit: int) -> tuple[list[Any], Response | None]:
     """The posted object or list as a list, or the error reply for the whole request."""
     try:
-        body = json.loads(request.get_data(cache=True))
+        # Control characters removed from every string, as for every other input
+        # (surveyapp/textinput.py): PostgreSQL cannot even compare a text with a NUL byte in it.
+        body = clean_json(json.loads(request.get_data(cache=True)))
     except (ValueError, UnicodeDecodeError):
         return [], api_error(400, "malformed_json")
     items = body if isinstance(body, list) else [body]

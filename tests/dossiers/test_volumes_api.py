@@ -53,3 +53,17 @@ def test_the_report_reads_the_posted_volume_as_its_response_rate_denominator(app
     post(client, secret, {"unit": "DEMO", "month": "2026-10", "dossiers_returned": 1000})
     unit_id = db.scalar(select(Unit.id).where(Unit.code == "DEMO"))
     assert volumes_in(db, [unit_id], "2026-10") == {unit_id: 1000}
+
+
+def test_control_characters_in_a_posted_body_are_removed_never_a_500(app, client, db):
+    # PostgreSQL refuses a NUL byte even in a comparison: every string of the body is cleaned
+    # (surveyapp/textinput.py) before the services look anything up.
+    secret = api_client(app)
+    [cleaned] = post(client, secret, {"unit": "DEMO-\u0000TTHCC", "month": "2026-10", "dossiers_returned": 12})
+    assert cleaned["status"] == 201 and cleaned["unit"] == "DEMO-TTHCC"
+    [unknown] = post(client, secret, {"unit": "\u0000\u0007", "month": "2026-1\u00001", "dossiers_returned": 3})
+    assert unknown["status"] == 422 and unknown["errors"]
+    dossiers = client.post("/api/v1/dossiers", json={"dossier_code": "HS-\u0000001", "procedure": "1.0\u00000"},
+                           headers=bearer(secret))
+    assert dossiers.status_code == 200
+    assert dossiers.get_json()["results"][0]["status"] == 422
