@@ -138,6 +138,17 @@ def discard_changes() -> None:
     g.db_outcome = ROLLBACK
 
 
+def before_commit(check: Callable[[Session], None]) -> None:
+    """Run `check` on the request's session right before its commit, after the view wrote
+    everything, and only when the request is about to commit (never before a rollback).
+
+    For a write on a row that many requests share (a rate-limit bucket: every citizen behind one
+    address): its lock is then held for the last statements and the commit, not for the whole
+    request. `check` may raise an HTTPException (a 429): the request's transaction is rolled
+    back and that error is the reply."""
+    g.setdefault("before_commit", []).append(check)
+
+
 def commit_on_its_own(work: Callable[[Session], None]) -> None:
     """Run `work` in a session of its own and commit it at once, apart from the request's
     transaction: for the health check, which must see its write committed (or fail) before it
@@ -191,6 +202,15 @@ def _commit_request(response: Response) -> Response:
     if outcome != COMMIT:
         session.rollback()
         return response
+    try:
+        for check in g.pop("before_commit", ()):
+            check(session)
+    except HTTPException as refused:
+        session.rollback()
+        return current_app.make_response(current_app.handle_http_exception(refused))
+    except BaseException:
+        session.rollback()
+        raise
     try:
         session.commit()
     except BaseException:

@@ -6,12 +6,14 @@ import time
 
 from flask import Flask, Response, abort, current_app, g, jsonify, request
 from sqlalchemy import text
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from surveyapp import logs
-from surveyapp.db import commit_on_its_own, get_engine, get_session
+from surveyapp.db import before_commit, commit_on_its_own, get_engine, get_session
 from surveyapp.services.operations.health import record_health_write
-from surveyapp.services.survey.ratelimit import bucket_for, hit
+from surveyapp.services.survey.ratelimit import already_spent, bucket_for, hit
 from surveyapp.textinput import has_control_characters
 from surveyapp.timeutil import utc_now_naive
 from surveyapp.web.request import CleanedRequest
@@ -95,19 +97,31 @@ def _refuse_control_characters_in_the_path() -> None:
 
 
 def _rate_limit() -> None:
-    """Count a POST to a public submission endpoint in the request's own transaction: the view
-    keeps the hit only when it stores the submission (surveyapp/survey/routes.py), and a 429
-    (an aborted request) rolls its own hit back, so refused requests never spend the budget."""
+    """Count a POST to a public submission endpoint in the request's own transaction, as its
+    last write before the commit (`db.before_commit`): the bucket's row is shared by everyone
+    behind one address, so it is locked only for that moment, not while the view validates and
+    stores; a request whose budget is already spent is refused at once (a read, no lock). A
+    request that does not commit (the view keeps nothing: an invalid or refused
+    submission, surveyapp/survey/routes.py) spends none of the budget; one over the limit is
+    rolled back whole and answered 429."""
     if request.method != "POST" or request.endpoint not in LIMITED_ENDPOINTS:
         return
     arg = LIMITED_ENDPOINTS[request.endpoint]
     target = f"{request.endpoint}:{(request.view_args or {}).get(arg, '') if arg else ''}"
     limit = current_app.config["RATE_LIMIT_SUBMISSIONS"]
     bucket = bucket_for(current_app.config["SECRET_KEY"], request.remote_addr, target)
-    verdict = hit(get_session(), bucket, limit)
-    if not verdict.allowed:
-        g.retry_after = verdict.retry_after
+    spent = already_spent(get_session(), bucket, limit)
+    if not spent.allowed:  # refused before any work, answers checked or not
+        g.retry_after = spent.retry_after
         abort(429)
+
+    def spend(session: Session) -> None:
+        verdict = hit(session, bucket, limit)
+        if not verdict.allowed:
+            g.retry_after = verdict.retry_after
+            raise TooManyRequests()
+
+    before_commit(spend)
 
 
 def _log_exception(exc_info: logs.ExcInfo) -> None:

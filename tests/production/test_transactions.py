@@ -262,7 +262,7 @@ def test_a_submission_that_fails_while_stored_takes_its_hit_back(app, client, mo
     def storage_fails(*_args: Any) -> None:
         raise OperationalError("INSERT", {}, OSError("database or disk is full"))
 
-    monkeypatch.setattr(submission, "record_tallies", storage_fails)
+    monkeypatch.setattr(submission, "add_pending", storage_fails)
     for _ in range(3):
         assert client.post("/s/TT-Q01", data=full_answers()).status_code == 500
     assert (hits_stored(app), rows(app, Response)) == (0, 0)

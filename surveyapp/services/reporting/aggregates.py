@@ -106,10 +106,17 @@ def tallies_of(session: Session, responses: Sequence[Any]) -> dict[GroupKey, np.
 _ROW_UPSERT = row_upsert("response_tally", ROW_KEY)
 
 
-def add_tallies(session: Session, tallies: Mapping[GroupKey, np.ndarray | Sequence[int]], *, lock: bool = True) -> None:
+def add_tallies(
+    session: Session,
+    tallies: Mapping[GroupKey, np.ndarray | Sequence[int]],
+    *,
+    lock: bool = True,
+    paths: Mapping[int, str] | None = None,
+) -> None:
     """Add tally vectors to their groups (no commit). Groups are written in key order, so two
     transactions touching the same groups lock them in the same order and cannot deadlock.
-    On PostgreSQL the months are first locked in shared mode against a concurrent rebuild."""
+    On PostgreSQL the months are first locked in shared mode against a concurrent rebuild.
+    `paths` (unit id -> path) spares the rollups' look-up of the units' paths."""
     if not tallies:
         return
     if lock:
@@ -132,13 +139,50 @@ def add_tallies(session: Session, tallies: Mapping[GroupKey, np.ndarray | Sequen
     else:
         session.execute(_ROW_UPSERT, rows)
     # The unit's and its ancestors' rollups, in the same transaction and the same shard.
-    rollups.add_rollups(session, tallies, shard)
+    rollups.add_rollups(session, tallies, shard, paths=paths)
 
 
 _TEXT_KEYS = ("month", "channel", "definition_id")
 _PG_BULK_UPSERT = pg_bulk_upsert(
     "response_tally", ROW_KEY, {c: "varchar" if c in _TEXT_KEYS else "integer" for c in ROW_KEY}
 )
+
+
+@dataclass(frozen=True)
+class PendingTally:
+    """What one response adds to the aggregates, worked out before anything is written."""
+
+    tallies: dict[GroupKey, list[int]]
+    # PostgreSQL: the month is locked (shared) and the unit's path read under that lock.
+    # SQLite: None, the path is read after the first write, under the one write lock.
+    paths: dict[int, str] | None
+
+
+def tally_of_one(session: Session, response: Any) -> PendingTally:
+    """The tally of one response about to be inserted: reads and counting only.
+
+    A submission computes this first and writes afterwards (`add_pending`), so the statements
+    that lock shared rows (SQLite's one write lock; PostgreSQL's rows of a group, a unit's
+    rollup and the rate-limit bucket) come together at the end of the request, and no lock is
+    held while Python counts (docs/BENCHMARKS.md, the submission path).
+
+    The unit's path must be read where a concurrent move of units cannot change it before the
+    rollups are written: on PostgreSQL after the month's shared lock (a move rebuilds the
+    rollups under the exclusive lock), on SQLite inside the write transaction."""
+    pk = int(_get(response, "definition_pk"))
+    asked = offers_expect(session, [pk])
+    answers = {**(_get(response, "answers") or {}), "expect_asked": asked[pk]}
+    key = group_key(response)
+    paths = None
+    if session.get_bind().dialect.name == "postgresql":
+        _lock_months(session, [key[0]], exclusive=False)
+        paths = rollups.unit_paths(session, [key[1]])
+    return PendingTally({key: tally_one(answers)}, paths)
+
+
+def add_pending(session: Session, pending: PendingTally) -> None:
+    """Write what `tally_of_one` worked out (no commit)."""
+    add_tallies(session, pending.tallies, lock=pending.paths is None, paths=pending.paths)
 
 
 def record_tallies(session: Session, responses: Sequence[Any]) -> None:
@@ -148,10 +192,7 @@ def record_tallies(session: Session, responses: Sequence[Any]) -> None:
     before the commit that stores the responses. One response (the citizen's form) is counted
     in plain Python (`analysis.slots.tally_one`, equal to numpy's tally of that record)."""
     if len(responses) == 1:
-        response = responses[0]
-        asked = offers_expect(session, [int(_get(response, "definition_pk"))])
-        answers = {**(_get(response, "answers") or {}), "expect_asked": asked[int(_get(response, "definition_pk"))]}
-        add_tallies(session, {group_key(response): tally_one(answers)})
+        add_pending(session, tally_of_one(session, responses[0]))
         return
     add_tallies(session, tallies_of(session, list(responses)))
 

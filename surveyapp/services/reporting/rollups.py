@@ -26,12 +26,14 @@ from sqlalchemy.orm import Session
 
 from surveyapp.models import Unit
 from surveyapp.models.operations import ROLLUP_KEY, SLOT_COLUMNS, slot_column, unit_rollup
+from surveyapp.services import driver_sql
 from surveyapp.services.reporting.slot_upserts import pg_bulk_upsert, row_upsert, upsert_rows
 
 if TYPE_CHECKING:
     import numpy as np
 
 RollupKey = tuple[str, int]  # month, unit id (the unit's whole subtree)
+_ONE_PATH = f"SELECT id, path FROM {Unit.__tablename__} WHERE id = ?"
 
 
 def ancestors_of(path: str) -> list[int]:
@@ -43,6 +45,8 @@ def unit_paths(session: Session, unit_ids: Iterable[int]) -> dict[int, str]:
     wanted = sorted(set(unit_ids))
     if not wanted:
         return {}
+    if len(wanted) == 1:  # one submission's unit: a primary-key read, straight through the driver
+        return {pk: path for pk, path in driver_sql.rows(session, _ONE_PATH, wanted)}
     return {pk: path for pk, path in session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(wanted)))}
 
 
@@ -71,12 +75,20 @@ _PG_BULK_UPSERT = pg_bulk_upsert(
 )
 
 
-def add_rollups(session: Session, tallies: Mapping[tuple[Any, ...], np.ndarray | Sequence[int]], shard: int) -> None:
+def add_rollups(
+    session: Session,
+    tallies: Mapping[tuple[Any, ...], np.ndarray | Sequence[int]],
+    shard: int,
+    *,
+    paths: Mapping[int, str] | None = None,
+) -> None:
     """Add tally vectors (keyed by a `response_tally` group: month, unit id, ...) to the rollup
-    rows of their unit and its ancestors, in this process's shard (no commit)."""
+    rows of their unit and its ancestors, in this process's shard (no commit). `paths`: the
+    units' paths when the caller read them already (before its first write)."""
     if not tallies:
         return
-    paths = unit_paths(session, (int(key[1]) for key in tallies))
+    if paths is None:
+        paths = unit_paths(session, (int(key[1]) for key in tallies))
     if len(tallies) == 1:  # one response (the citizen's form): its vector is every ancestor's sum
         [(key, vector)] = tallies.items()
         sums: Mapping[RollupKey, np.ndarray | Sequence[int]] = {

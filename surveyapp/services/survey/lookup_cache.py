@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from surveyapp.definitions import Definition
 from surveyapp.models import Counter, LookupGeneration, Procedure, SurveyDefinitionRecord, Unit
+from surveyapp.services import driver_sql
 from surveyapp.services.organisation.lookups import counter_by_code, procedure_by_code, unit_chain
 from surveyapp.services.survey.definitions import current_definition
 
@@ -47,8 +48,11 @@ _by_engine: WeakKeyDictionary[Engine, _Copies] = WeakKeyDictionary()
 _lock = threading.Lock()  # threaded servers (the test live server): one replacement at a time
 
 
+_GENERATION = f"SELECT value FROM {LookupGeneration.__tablename__} WHERE id = 1"
+
+
 def current_generation(session: Session) -> int:
-    return int(session.scalar(select(LookupGeneration.value).where(LookupGeneration.id == 1)) or 0)
+    return int(driver_sql.scalar(session, _GENERATION) or 0)
 
 
 def _copies(session: Session) -> _Copies:

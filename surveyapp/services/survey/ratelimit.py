@@ -13,18 +13,22 @@ import hmac
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, text, tuple_
+from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from surveyapp.models import RateLimitWindow
+from surveyapp.services import driver_sql
 from surveyapp.settings import Rate as Limit  # RATE_LIMIT_SUBMISSIONS, parsed at start-up
 
 # Written once as plain SQL (valid on SQLite >= 3.35 and PostgreSQL): building the ORM upsert on
 # every submission cost more than running it.
-_HIT = text(
-    f"INSERT INTO {RateLimitWindow.__tablename__} (bucket, window_start, hits) VALUES (:bucket, :window_start, 1) "
+_HIT = (
+    f"INSERT INTO {RateLimitWindow.__tablename__} (bucket, window_start, hits) VALUES (?, ?, 1) "
     f"ON CONFLICT (bucket, window_start) DO UPDATE SET hits = {RateLimitWindow.__tablename__}.hits + 1 RETURNING hits"
 )
+
+
+_HITS = f"SELECT hits FROM {RateLimitWindow.__tablename__} WHERE bucket = ? AND window_start = ?"
 
 
 @dataclass(frozen=True)
@@ -47,10 +51,20 @@ def hit(session: Session, bucket: str, limit: Limit, now: float | None = None) -
     the write lock), so concurrent requests of one bucket are counted one after the other."""
     moment = time.time() if now is None else now
     window = int(moment // limit.seconds) * limit.seconds
-    hits = int(session.execute(_HIT, {"bucket": bucket, "window_start": window}).scalar_one())
+    hits = int(driver_sql.scalar(session, _HIT, (bucket, window)))
     if hits == 1:  # first request of a new window: forget windows that ended long ago
         _forget_windows_before(session, window - 3600)
     return Verdict(allowed=hits <= limit.hits, retry_after=max(1, int(window + limit.seconds - moment)))
+
+
+def already_spent(session: Session, bucket: str, limit: Limit, now: float | None = None) -> Verdict:
+    """Whether the bucket's budget for the current window is already used up, read without
+    counting or locking anything: lets a request be refused before any work, while the
+    counting itself (`hit`) waits until the request is about to commit."""
+    moment = time.time() if now is None else now
+    window = int(moment // limit.seconds) * limit.seconds
+    hits = driver_sql.scalar(session, _HITS, (bucket, window)) or 0
+    return Verdict(allowed=int(hits) < limit.hits, retry_after=max(1, int(window + limit.seconds - moment)))
 
 
 def _forget_windows_before(session: Session, start: int) -> None:

@@ -8,17 +8,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, update
+from sqlalchemy import CursorResult, Table, insert, update
 from sqlalchemy.orm import Session
 
 from surveyapp.definitions.answers import ValidatedAnswers
 from surveyapp.models import Counter, Dossier, Procedure, Response, SurveyDefinitionRecord, SurveyToken
 from surveyapp.periods import month_of
-from surveyapp.services.reporting.aggregates import record_tallies
+from surveyapp.services.reporting.aggregates import add_pending, tally_of_one
 from surveyapp.timeutil import VIETNAM, utc_now_naive
 
 #: The `overall` scores that rate a dossier "dissatisfied" (QĐ 766/QĐ-TTg; docs/ANALYSIS.md).
 DISSATISFIED_SCORES = ("1", "2")
+
+
+_INSERT_RESPONSE = insert(cast(Table, Response.__table__))  # Core: no ORM unit of work
 
 
 class Outcome(enum.Enum):
@@ -54,21 +57,7 @@ def submit_response(
     assert validated.ok, "only validated answers are stored"
     moment = submitted_at or utc_now_naive()
     used_on = moment.replace(tzinfo=None).date() if moment.tzinfo is None else moment.astimezone(VIETNAM).date()
-    for link in (token, dossier):
-        if link is None:
-            continue
-        model = type(link)
-        values: dict[str, Any] = {"used_on": used_on}
-        if isinstance(link, Dossier):
-            # QĐ 766 counts dossiers rated dissatisfied: a flag, never which response it was.
-            values["rated_dissatisfied"] = str(validated.answers.get("overall")) in DISSATISFIED_SCORES
-        # The conditional UPDATE is the lock: of two racing submissions only one matches.
-        spent = cast(CursorResult[Any], session.execute(
-            update(model).where(model.id == link.id, model.used_on.is_(None)).values(**values)
-        ))
-        if spent.rowcount != 1:
-            return SubmitResult(Outcome.TOKEN_ALREADY_USED)  # nothing was written
-    response = Response(
+    response: dict[str, Any] = dict(
         uid=uid or uuid.uuid4().hex,
         definition_pk=record.id,
         definition_id=record.definition_id,
@@ -84,7 +73,27 @@ def submit_response(
         comment=validated.comment,
         fact_sources=fact_sources,
     )
-    session.add(response)
-    session.flush()  # a refused row (a duplicate uid) fails here, where the caller can tell
-    record_tallies(session, [response])  # the monthly aggregates, in the same transaction
-    return SubmitResult(Outcome.STORED, response.uid)
+    # Everything is read and counted before the first write: from then on the transaction
+    # holds locks other submissions wait for (SQLite's write lock; on PostgreSQL the rows of
+    # the aggregates), so only the statements themselves come between it and the commit.
+    pending = tally_of_one(session, response)
+    for link in (token, dossier):
+        if link is None:
+            continue
+        model = type(link)
+        values: dict[str, Any] = {"used_on": used_on}
+        if isinstance(link, Dossier):
+            # QĐ 766 counts dossiers rated dissatisfied: a flag, never which response it was.
+            values["rated_dissatisfied"] = str(validated.answers.get("overall")) in DISSATISFIED_SCORES
+        # The conditional UPDATE is the lock: of two racing submissions only one matches.
+        spent = cast(CursorResult[Any], session.execute(
+            update(model).where(model.id == link.id, model.used_on.is_(None)).values(**values)
+        ))
+        if spent.rowcount != 1:
+            return SubmitResult(Outcome.TOKEN_ALREADY_USED)  # nothing was written
+    # A Core INSERT built once: the ORM's unit of work cost more than the insert itself, and
+    # nothing reads the row back in this transaction. A refused row (a duplicate uid) fails
+    # here, where the caller can tell.
+    session.execute(_INSERT_RESPONSE, response)
+    add_pending(session, pending)  # the monthly aggregates, in the same transaction
+    return SubmitResult(Outcome.STORED, response["uid"])
