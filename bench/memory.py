@@ -110,3 +110,39 @@ def main() -> dict[str, Any]:
 
 if __name__ == "__main__":
     main()
+
+
+TARGET_PSS_RATIO = 5.0  # "5 workers well under 5 x one worker's memory"
+
+
+def render(result: dict[str, Any] | None) -> tuple[list[str], list[tuple[str, str, bool | None]]]:
+    """The section of docs/BENCHMARKS.md (bench/run_all.py) and its verdicts."""
+    lines = ["## Worker memory (issue 17, item 2)", ""]
+    if not result or not result.get("runs"):
+        lines += ["_No result: the memory benchmark did not run or failed._", ""]
+        return lines, [("Worker memory", "not measured", None)]
+    lines += [
+        "```sh",
+        ".venv/bin/python -m bench.memory   # BENCH_MEMORY_WARMUP (s of wrk POSTs per run)",
+        "```",
+        "",
+        "* gunicorn with `gunicorn.conf.py` (the master imports the shared third-party libraries and freezes them "
+        "out of the garbage collector before forking), a demo SQLite database; each worker warmed up with GETs of the "
+        f"form and {result['warmup_s']} s of wrk POSTs. `/proc/<pid>/smaps_rollup` of every process: RSS counts shared "
+        "pages in full in each process, PSS divides them among the sharers (so PSS adds up).",
+        "",
+        "| workers | app | each worker RSS / PSS / private MB | workers' PSS together MB | with the master MB | numpy in a worker | load |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for run in result["runs"]:
+        for app in ("product", "baseline"):
+            r = run[app]
+            w = r["workers"][0]
+            lines.append(
+                f"| {run['workers']} | {app} | {w['rss_mb']} / {w['pss_mb']} / {w['private_mb']} | {r['sum_worker_pss_mb']} "
+                f"| {r['total_pss_mb']} | {'yes' if any(x['numpy_loaded'] for x in r['workers']) else 'no'} | {run['loadavg']} |"
+            )
+    ratio = result["five_workers_over_one"]["pss_ratio"]
+    lines += ["", f"Five workers' PSS together ÷ one worker's PSS: **{ratio} ×** "
+              f"(RSS: {result['five_workers_over_one']['rss_ratio']} ×).", ""]
+    return lines, [("Worker memory: 5 workers' PSS well under 5 × one worker's", f"{ratio} ×", ratio < TARGET_PSS_RATIO)]

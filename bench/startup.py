@@ -65,3 +65,33 @@ def main() -> dict[str, Any]:
 
 if __name__ == "__main__":
     main()
+
+
+TARGET_WALL_S = 1.5
+
+
+def render(result: dict[str, Any] | None) -> tuple[list[str], list[tuple[str, str, bool | None]]]:
+    """The section of docs/BENCHMARKS.md (bench/run_all.py) and its verdicts."""
+    lines = ["## Start-up of a command (issue 17, item 3)", ""]
+    if not result or not result.get("commands"):
+        lines += ["_No result: the start-up benchmark did not run or failed._", ""]
+        return lines, [("CLI start-up", "not measured", None)]
+    lines += [
+        "```sh",
+        ".venv/bin/python -m bench.startup   # BENCH_STARTUP_REPEAT (default 3)",
+        "```",
+        "",
+        f"Each command in a fresh interpreter, median of {result['repeat']}; CPU = user + system time of the process "
+        "(what does not depend on the neighbours), wall = what a user waits.",
+        "",
+        "| command | wall s | CPU s | load before |",
+        "|---|---|---|---|",
+    ]
+    verdicts: list[tuple[str, str, bool | None]] = []
+    for command, r in result["commands"].items():
+        lines.append(f"| `{command}` | {r['median_wall_s']} | {r['median_cpu_s']} | {r.get('loadavg_before', '')} |")
+        if not command.startswith("floor"):
+            verdicts.append((f"Start-up of `{command}` < {TARGET_WALL_S} s", f"{r['median_wall_s']} s wall",
+                             r["median_wall_s"] < TARGET_WALL_S))
+    lines.append("")
+    return lines, verdicts

@@ -187,3 +187,65 @@ def main() -> dict[str, Any]:
 
 if __name__ == "__main__":
     main()
+
+
+TARGET_RATIO = 0.4  # product / baseline req/s at 8 and 32 clients
+TARGET_P99_MS = 150.0  # at 32 clients
+TARGET_INPROC_RATIO = 4.0  # one POST in process, product / baseline
+
+
+def render(result: dict[str, Any] | None) -> tuple[list[str], list[tuple[str, str, bool | None]]]:
+    """The section of docs/BENCHMARKS.md (bench/run_all.py) and its verdicts."""
+    lines = ["## The citizen's POST beside the baseline, interleaved (issue 17, item 1)", ""]
+    if not result or not result.get("runs"):
+        lines += ["_No result: the submission-path benchmark did not run or failed._", ""]
+        return lines, [("Submission path (issue 17)", "not measured", None)]
+    first = result["runs"][0]
+    lines += [
+        "```sh",
+        ".venv/bin/python -m bench.submission_path   # BENCH_ROUNDS (3), BENCH_DURATION (5 s), BENCH_INPROC_POSTS (300)",
+        "```",
+        "",
+        f"* Rounds: {first['rounds']}; in each, the product then the baseline (`bench/baseline_app.py`): "
+        f"{first.get('in_process', {}).get('posts_per_run', '?')} POSTs of the full questionnaire through Flask's test "
+        "client (product: CSRF on, a real token), then over HTTP both served at once by `gunicorn.conf.py` "
+        f"({result['workers']} sync workers) with wrk POSTing for {first['duration_s']} s per client count. "
+        "Ratios are taken within a round, then the median over rounds; the load average is recorded beside each pair.",
+        f"* Rate limit raised out of reach (`{result['rate_limit_setting']}`): every wrk request comes from 127.0.0.1, "
+        "and the limiter's read and upsert still run on every POST.",
+        "* After the load, `flask rebuild-aggregates --check` recounts every tally slot and rollup from the stored "
+        "responses (exit 0: exact).",
+        "",
+        "| database | in process: product / baseline per POST | ratio | clients | product req/s | baseline req/s "
+        "| ratio | p99 product / baseline ms | errors | load before | aggregates exact |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    verdicts: list[tuple[str, str, bool | None]] = []
+    for run in result["runs"]:
+        db = run["database"]
+        inproc = run.get("in_process")
+        exact = run.get("rebuild_aggregates_check", {}).get("exit_code") == 0
+        series = run.get("http", {}).get("series", {})
+        for index, (clients, s) in enumerate(sorted(series.items(), key=lambda item: int(item[0]))):
+            loads = ", ".join(r["loadavg_before"].split()[0] for r in s["runs"])
+            head = (f"| {db} | {inproc['median_product_ms']} / {inproc['median_baseline_ms']} ms | {inproc['median_ratio']} ×"
+                    if inproc and index == 0 else "| | | ")
+            lines.append(
+                f"{head} | {clients} | {s['median_product_rps']:,.0f} | {s['median_baseline_rps']:,.0f} | {s['median_ratio']:.2f} "
+                f"| {s['median_product_p99_ms']:,.0f} / {s['median_baseline_p99_ms']:,.0f} | {s['errors']} | {loads} "
+                f"| {'yes' if exact else 'NO'} |"
+            )
+            verdicts.append((
+                f"Form POST on {db} at {clients} clients: ≥ {TARGET_RATIO} × baseline req/s, no errors",
+                f"{s['median_ratio']:.2f} ×, {s['errors']} errors", s["median_ratio"] >= TARGET_RATIO and s["errors"] == 0,
+            ))
+            if int(clients) == 32:
+                verdicts.append((f"Form POST on {db}: p99 < {TARGET_P99_MS:.0f} ms at 32 clients",
+                                 f"{s['median_product_p99_ms']:,.0f} ms", s["median_product_p99_ms"] < TARGET_P99_MS))
+        if inproc:
+            verdicts.append((f"One POST in process on {db}: ≤ {TARGET_INPROC_RATIO:.0f} × the baseline",
+                             f"{inproc['median_ratio']} ×", inproc["median_ratio"] <= TARGET_INPROC_RATIO))
+        verdicts.append((f"Aggregates exact after the load on {db} (`rebuild-aggregates --check`)",
+                         "exit 0" if exact else "mismatch", exact))
+    lines.append("")
+    return lines, verdicts
