@@ -254,6 +254,27 @@ def test_only_stored_submissions_spend_the_rate_limit_budget(app, client):
     assert rows(app, Response) == 2
 
 
+def test_a_submission_counted_over_the_limit_at_its_commit_is_refused_whole(app, client, monkeypatch):
+    """Two POSTs of one address pass the early read at the same moment; the second one's hit,
+    counted just before its commit, is over the limit: 429, and neither its response nor its
+    hit is kept (web/hardening.py, db.before_commit)."""
+    from surveyapp.services.survey import ratelimit
+    from surveyapp.web import hardening
+
+    assert client.post("/s/TT-Q01", data=full_answers()).status_code == 303
+    assert client.post("/s/TT-Q01", data=full_answers()).status_code == 303
+    assert (hits_stored(app), rows(app, Response)) == (2, 2)
+
+    def not_spent_yet(*_args: Any) -> ratelimit.Verdict:  # the read raced with the other POSTs
+        return ratelimit.Verdict(allowed=True, retry_after=1)
+
+    monkeypatch.setattr(hardening, "already_spent", not_spent_yet)
+    refused = client.post("/s/TT-Q01", data=full_answers())
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) >= 1
+    assert (hits_stored(app), rows(app, Response)) == (2, 2)
+
+
 def test_a_submission_that_fails_while_stored_takes_its_hit_back(app, client, monkeypatch):
     from surveyapp.services.survey import submission
 
