@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
 from analysis.model import Report, TrendPoint
 from analysis.sipas import MEASURES
 from surveyapp.auth import address_hash, can_see_unit, login_required, signed_in_user
 from surveyapp.dashboard import views as v
+from surveyapp.dashboard.cached import cached
 from surveyapp.dashboard.forms import (
     BREAKDOWNS,
     CommentFilterForm,
@@ -140,30 +142,47 @@ def _min_n() -> int:
     return int(current_app.config["MIN_RESPONSES"])
 
 
-def _month_picture(unit: Unit, month: str) -> tuple[Report, list[TrendPoint], dict[str, str]]:
+def _month_picture(
+    unit: Unit, month: str, center: str | None = None
+) -> tuple[Report, list[TrendPoint], dict[str, str]]:
     """The period's report (funnel centred as the query's `funnel_center` asks), its trend (a
     month: the 12 months ending there; another period: its months) and the question labels: what
-    the overview and its printable version both show."""
+    the overview, its printable version and the report's CSV and XLSX (centred on the parent) show.
+    Kept in the report cache while the rows it reads are unchanged (surveyapp/dashboard/cached.py)."""
+    center = center or FunnelCenterForm().value("funnel_center")
+    return cached(unit, month, ("picture", center), lambda: _computed_picture(unit, month, center))
+
+
+def _computed_picture(unit: Unit, month: str, center: str) -> tuple[Report, list[TrendPoint], dict[str, str]]:
     from surveyapp.services.reporting import reports
 
     session = get_reports_session()
-    result = reports.period_report(
-        session, unit, month, FunnelCenterForm().value("funnel_center"), min_responses=_min_n()
-    )
+    result = reports.period_report(session, unit, month, center, min_responses=_min_n())
     points = reports.period_trend(session, unit, month, min_responses=_min_n())
     return result, points, question_labels(session)
+
+
+def _overview_body(unit: Unit, month: str) -> Markup:
+    """The overview's content under its heading, rendered once per freshness key."""
+    center = FunnelCenterForm().value("funnel_center")
+
+    def render() -> Markup:
+        result, points, labels = _month_picture(unit, month)
+        return Markup(render_template(
+            "dashboard/_overview_body.html", report=result, trend=points, labels=labels,
+            priorities=v.priorities(result, labels), charts=v.overview_charts(result, points, labels),
+            unit=unit, month=month, period=Period.parse(month),
+        ))
+
+    return cached(unit, month, ("overview", center), render)
 
 
 @bp.get("/reports/<code>/<period:month>")
 @login_required
 def report(code: str, month: str) -> str:
     unit = _visible_unit(code)
-    result, points, labels = _month_picture(unit, month)
-    return render_template(
-        "dashboard/overview.html", report=result, trend=points, labels=labels,
-        priorities=v.priorities(result, labels), charts=v.overview_charts(result, points, labels),
-        **_page_context(unit, month, "report"),
-    )
+    return render_template("dashboard/overview.html", body=_overview_body(unit, month),
+                           **_page_context(unit, month, "report"))
 
 
 def render_print_view(unit: Unit, month: str) -> str:
@@ -217,11 +236,8 @@ def report_pdf_export(code: str, month: str) -> ResponseReturnValue:
 @bp.get("/reports/<code>/<period:month>.csv")
 @login_required
 def report_csv_export(code: str, month: str) -> Response:
-    from surveyapp.services.reporting import reports
-
     unit = _visible_unit(code)
-    session = get_reports_session()
-    body = report_csv(session, reports.period_report(session, unit, month, min_responses=_min_n()))
+    body = report_csv(get_reports_session(), _month_picture(unit, month, "parent")[0])
     _audit_export(unit, month, "csv")
     return _download(body, f"bao-cao-{unit.code}-{month}.csv", "text/csv; charset=utf-8")
 
@@ -229,14 +245,11 @@ def report_csv_export(code: str, month: str) -> Response:
 @bp.get("/reports/<code>/<period:month>.xlsx")
 @login_required
 def report_xlsx_export(code: str, month: str) -> Response:
-    from surveyapp.services.reporting import reports
-
     unit = _visible_unit(code)
-    session = get_reports_session()
-    result = reports.period_report(session, unit, month, min_responses=_min_n())
+    result = _month_picture(unit, month, "parent")[0]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "report.xlsx"
-        write_report_xlsx(session, result, path)
+        write_report_xlsx(get_reports_session(), result, path)
         body = path.read_bytes()
     _audit_export(unit, month, "xlsx")
     return _download(body, f"bao-cao-{unit.code}-{month}.xlsx", XLSX)
