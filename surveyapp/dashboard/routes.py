@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -23,7 +23,7 @@ from analysis.model import Report, TrendPoint
 from analysis.sipas import MEASURES
 from surveyapp.auth import address_hash, can_see_unit, login_required, signed_in_user
 from surveyapp.dashboard import views as v
-from surveyapp.dashboard.cached import cached
+from surveyapp.dashboard.cached import cached, page_etag, page_key
 from surveyapp.dashboard.forms import (
     BREAKDOWNS,
     CommentFilterForm,
@@ -162,9 +162,8 @@ def _computed_picture(unit: Unit, month: str, center: str) -> tuple[Report, list
     return result, points, question_labels(session)
 
 
-def _overview_body(unit: Unit, month: str) -> Markup:
-    """The overview's content under its heading, rendered once per freshness key."""
-    center = FunnelCenterForm().value("funnel_center")
+def _overview_body(unit: Unit, month: str, key: tuple[Any, ...]) -> Markup:
+    """The overview's content under its heading, rendered once per freshness key (`key`)."""
 
     def render() -> Markup:
         result, points, labels = _month_picture(unit, month)
@@ -174,15 +173,33 @@ def _overview_body(unit: Unit, month: str) -> Markup:
             unit=unit, month=month, period=Period.parse(month),
         ))
 
-    return cached(unit, month, ("overview", center), render)
+    return cached(unit, month, _overview_view(), render, key=key)
+
+
+def _overview_view() -> tuple[str, str]:
+    return ("overview", FunnelCenterForm().value("funnel_center"))
 
 
 @bp.get("/reports/<code>/<period:month>")
 @login_required
-def report(code: str, month: str) -> str:
+def report(code: str, month: str) -> ResponseReturnValue:
+    """The overview. Its ETag follows the report cache's freshness key and what the heading shows,
+    so a browser's revalidation of an unchanged page is a 304 (`Cache-Control: private, no-cache`)."""
     unit = _visible_unit(code)
-    return render_template("dashboard/overview.html", body=_overview_body(unit, month),
-                           **_page_context(unit, month, "report"))
+    context = _page_context(unit, month, "report")
+    key = page_key(unit, month, _overview_view())
+    etag = page_etag(key, _me(), context["months"])
+    if etag is not None and request.if_none_match.contains(etag):
+        not_modified = Response(status=304)
+        not_modified.set_etag(etag)
+        not_modified.headers["Cache-Control"] = "private, no-cache"
+        return not_modified
+    response = make_response(render_template(
+        "dashboard/overview.html", body=_overview_body(unit, month, key), **context))
+    if etag is not None:
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def render_print_view(unit: Unit, month: str) -> str:
