@@ -166,7 +166,9 @@ def _overview_body(unit: Unit, month: str, key: tuple[Any, ...]) -> Markup:
     """The overview's content under its heading, rendered once per freshness key (`key`)."""
 
     def render() -> Markup:
-        result, points, labels = _month_picture(unit, month)
+        # Computed here, not taken from or put in the cache as a report: the kept HTML (about
+        # 0.1 MB for a province) is what a next view needs, not the ~3 MB of typed objects.
+        result, points, labels = _computed_picture(unit, month, _overview_view()[1])
         return Markup(render_template(
             "dashboard/_overview_body.html", report=result, trend=points, labels=labels,
             priorities=v.priorities(result, labels), charts=v.overview_charts(result, points, labels),
