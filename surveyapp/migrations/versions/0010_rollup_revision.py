@@ -8,6 +8,8 @@ A plain ADD COLUMN with a server default on both databases, never `batch_alter_t
 SQLite a batch rebuild of a table drops its triggers, and this migration must leave the
 lookup_generation triggers of unit, counter, procedure and survey_definition in place (it
 touches no other table; tests/survey/test_lookup_cache.py checks them at the head revision).
+Both databases add a column with a constant default without rewriting the table, so the
+upgrade is instant however many rollup rows are stored.
 """
 from __future__ import annotations
 
