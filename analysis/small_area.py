@@ -24,7 +24,6 @@ interval), so it is shown where the raw rate is suppressed.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
@@ -140,10 +139,25 @@ def shrink(
         return [SmallArea(value=mu, ci_low=mu, ci_high=mu) for _ in k]
     low = special.betaincinv(found.a, found.b, tail)
     high = special.betaincinv(found.a, found.b, 1.0 - tail)
-    return [
-        SmallArea(value=json_float(v), ci_low=json_float(lo), ci_high=json_float(hi))
-        for v, lo, hi in zip(found.value.tolist(), low.tolist(), high.tolist(), strict=True)
-    ]
+    # NaN and infinities become None (json_float), for the three arrays at once.
+    values, lows, highs = (_finite_or_none(arr) for arr in (found.value, low, high))
+    return [_small_area(v, lo, hi) for v, lo, hi in zip(values, lows, highs, strict=True)]
+
+
+def _finite_or_none(values: np.ndarray) -> list[float | None]:
+    values = np.asarray(values, dtype=float)
+    finite = np.isfinite(values)
+    if finite.all():
+        return values.tolist()
+    return [json_float(x) for x in values.tolist()]
+
+
+def _small_area(value: float | None, ci_low: float | None, ci_high: float | None) -> SmallArea:
+    # SmallArea(...) without its frozen __init__ (three object.__setattr__ calls each): a
+    # province's page makes ~3,000 of them. The same object, field for field.
+    out = object.__new__(SmallArea)
+    object.__setattr__(out, "__dict__", {"value": value, "ci_low": ci_low, "ci_high": ci_high})
+    return out
 
 
 def estimates_of(tallies: Sequence[np.ndarray], parent: np.ndarray) -> list[dict[str, SmallArea]]:
@@ -163,9 +177,9 @@ def estimates_of(tallies: Sequence[np.ndarray], parent: np.ndarray) -> list[dict
 
 def _with(rate: Any, estimate: SmallArea) -> Any:
     # A shallow copy with one field set: what dataclasses.replace gives, without re-running
-    # __init__ for each of a province's ~3,000 rates.
-    out = copy.copy(rate)
-    object.__setattr__(out, "small_area", estimate)
+    # __init__ (nor copy.copy's generic protocol) for each of a province's ~3,000 rates.
+    out = object.__new__(type(rate))
+    object.__setattr__(out, "__dict__", {**rate.__dict__, "small_area": estimate})
     return out
 
 

@@ -204,24 +204,36 @@ def render(status: dict[str, Any] | None, total_s: float | None) -> str:
             "client (report, trend, month picker, the rendered 100-child page), interleaved run by run with its two floors: "
             "the plain SQL sums (DB-API cursor, fetched) over the **rollup rows** it reads (this and last month for the "
             "province and its children, the province's 12 months), and the same sums over the **fine monthly aggregates** "
-            "(`response_tally`: what the page would add up without rollups).")
+            "(`response_tally`: what the page would add up without rollups). **Cold**: the first view after a change (a "
+            "rollup row's revision raised before each run, as a response does: the report is computed and rendered); "
+            "**warm**: the next view of the unchanged period (the report cache's freshness key read, the kept report and "
+            "rendered content reused, the heading rendered).")
         add("")
-        add("| responses | database | page ms | rollup-row SQL ms (rows) | page / rollup SQL | fine-row SQL ms (rows) | page / fine SQL | load avg |")
-        add("|---|---|---|---|---|---|---|---|")
+        add("| responses | database | page cold ms | page warm ms | rollup-row SQL ms (rows) | cold / rollup SQL "
+            "| warm / rollup SQL | fine-row SQL ms (rows) | cold / fine SQL | load avg |")
+        add("|---|---|---|---|---|---|---|---|---|---|")
         for size in reports["sizes"]:
             for db, t in size["databases"].items():
                 if "page" not in t:
                     continue
                 pg, roll, fine = t["page"], t["page_sql_sum"], t["page_sql_sum_fine"]
-                add(f"| {size['responses']:,} | {db} | {_ms(pg['median_s'])} | {_ms(roll['median_s'])} ({roll['rows']}) | {pg['ratio_to_sql_sum']} "
+                warm = t.get("page_warm")
+                add(f"| {size['responses']:,} | {db} | {_ms(pg['median_s'])} | {_ms(warm['median_s']) if warm else '–'} "
+                    f"| {_ms(roll['median_s'])} ({roll['rows']}) | {pg['ratio_to_sql_sum']} | {warm['ratio_to_sql_sum'] if warm else '–'} "
                     f"| {_ms(fine['median_s'])} ({fine['rows']}) | {pg['ratio_to_sql_sum_fine']} | {pg.get('loadavg', '?')} |")
                 if size["responses"] == 1_000_000:
-                    verdicts.append((f"Province overview page at 1 million responses on {db}: < 300 ms",
+                    page = f"Province overview page at 1 million responses on {db}"
+                    verdicts.append((f"{page}, first view after a change: < 300 ms",
                                      f"{_ms(pg['median_s'])} ms", pg["median_s"] < 0.3))
-                    verdicts.append((f"Province overview page at 1 million responses on {db}: ≤ 2 × the SQL sum over the rollup rows it reads",
+                    verdicts.append((f"{page}, first view after a change: ≤ 2 × the SQL sum over the rollup rows it reads",
                                      f"{pg['ratio_to_sql_sum']} ×", pg["ratio_to_sql_sum"] <= 2))
-                    verdicts.append((f"Province overview page at 1 million responses on {db}: ≤ 2 × the SQL sum over the fine aggregate rows",
+                    verdicts.append((f"{page}, first view after a change: ≤ 2 × the SQL sum over the fine aggregate rows",
                                      f"{pg['ratio_to_sql_sum_fine']} ×", pg["ratio_to_sql_sum_fine"] <= 2))
+                    if warm:
+                        verdicts.append((f"{page}, unchanged period (report cache): < 300 ms",
+                                         f"{_ms(warm['median_s'])} ms", warm["median_s"] < 0.3))
+                        verdicts.append((f"{page}, unchanged period (report cache): ≤ 2 × the SQL sum over the rollup rows it reads",
+                                         f"{warm['ratio_to_sql_sum']} ×", warm["ratio_to_sql_sum"] <= 2))
         add("")
         add("Generating and loading the data (not part of any timing):")
         add("")

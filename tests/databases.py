@@ -111,7 +111,10 @@ def wait_for_replay(primary_url: str, standby_url: str, timeout: float = 30.0) -
     import psycopg
 
     with psycopg.connect(_libpq(primary_url), autocommit=True) as primary:
-        target = primary.execute("SELECT pg_current_wal_lsn()").fetchone()[0]  # type: ignore[index]
+        # The insert position, not pg_current_wal_lsn() (the write position): the test server runs
+        # with synchronous_commit=off, so a commit just made may still sit in the WAL buffers,
+        # before the write position, and the standby would be "caught up" without it.
+        target = primary.execute("SELECT pg_current_wal_insert_lsn()").fetchone()[0]  # type: ignore[index]
     deadline = time.monotonic() + timeout
     with psycopg.connect(_libpq(standby_url), autocommit=True) as replica:
         while True:

@@ -13,15 +13,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
 from analysis.model import Report, TrendPoint
 from analysis.sipas import MEASURES
 from surveyapp.auth import address_hash, can_see_unit, login_required, signed_in_user
 from surveyapp.dashboard import views as v
+from surveyapp.dashboard.cached import cached, page_etag, page_key
 from surveyapp.dashboard.forms import (
     BREAKDOWNS,
     CommentFilterForm,
@@ -140,30 +142,66 @@ def _min_n() -> int:
     return int(current_app.config["MIN_RESPONSES"])
 
 
-def _month_picture(unit: Unit, month: str) -> tuple[Report, list[TrendPoint], dict[str, str]]:
+def _month_picture(
+    unit: Unit, month: str, center: str | None = None
+) -> tuple[Report, list[TrendPoint], dict[str, str]]:
     """The period's report (funnel centred as the query's `funnel_center` asks), its trend (a
     month: the 12 months ending there; another period: its months) and the question labels: what
-    the overview and its printable version both show."""
+    the overview, its printable version and the report's CSV and XLSX (centred on the parent) show.
+    Kept in the report cache while the rows it reads are unchanged (surveyapp/dashboard/cached.py)."""
+    center = center or FunnelCenterForm().value("funnel_center")
+    return cached(unit, month, ("picture", center), lambda: _computed_picture(unit, month, center))
+
+
+def _computed_picture(unit: Unit, month: str, center: str) -> tuple[Report, list[TrendPoint], dict[str, str]]:
     from surveyapp.services.reporting import reports
 
     session = get_reports_session()
-    result = reports.period_report(
-        session, unit, month, FunnelCenterForm().value("funnel_center"), min_responses=_min_n()
-    )
+    result = reports.period_report(session, unit, month, center, min_responses=_min_n())
     points = reports.period_trend(session, unit, month, min_responses=_min_n())
     return result, points, question_labels(session)
 
 
+def _overview_body(unit: Unit, month: str, key: tuple[Any, ...]) -> Markup:
+    """The overview's content under its heading, rendered once per freshness key (`key`)."""
+
+    def render() -> Markup:
+        # Computed here, not taken from or put in the cache as a report: the kept HTML (about
+        # 0.4 MB with its key for a province) is what a next view needs, not ~3 MB of typed objects.
+        result, points, labels = _computed_picture(unit, month, _overview_view()[1])
+        return Markup(render_template(
+            "dashboard/_overview_body.html", report=result, trend=points, labels=labels,
+            priorities=v.priorities(result, labels), charts=v.overview_charts(result, points, labels),
+            unit=unit, month=month, period=Period.parse(month),
+        ))
+
+    return cached(unit, month, _overview_view(), render, key=key)
+
+
+def _overview_view() -> tuple[str, str]:
+    return ("overview", FunnelCenterForm().value("funnel_center"))
+
+
 @bp.get("/reports/<code>/<period:month>")
 @login_required
-def report(code: str, month: str) -> str:
+def report(code: str, month: str) -> ResponseReturnValue:
+    """The overview. Its ETag follows the report cache's freshness key and what the heading shows,
+    so a browser's revalidation of an unchanged page is a 304 (`Cache-Control: private, no-cache`)."""
     unit = _visible_unit(code)
-    result, points, labels = _month_picture(unit, month)
-    return render_template(
-        "dashboard/overview.html", report=result, trend=points, labels=labels,
-        priorities=v.priorities(result, labels), charts=v.overview_charts(result, points, labels),
-        **_page_context(unit, month, "report"),
-    )
+    context = _page_context(unit, month, "report")
+    key = page_key(unit, month, _overview_view())
+    etag = page_etag(key, _me(), context["months"])
+    if etag is not None and request.if_none_match.contains(etag):
+        not_modified = Response(status=304)
+        not_modified.set_etag(etag)
+        not_modified.headers["Cache-Control"] = "private, no-cache"
+        return not_modified
+    response = make_response(render_template(
+        "dashboard/overview.html", body=_overview_body(unit, month, key), **context))
+    if etag is not None:
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def render_print_view(unit: Unit, month: str) -> str:
@@ -217,11 +255,8 @@ def report_pdf_export(code: str, month: str) -> ResponseReturnValue:
 @bp.get("/reports/<code>/<period:month>.csv")
 @login_required
 def report_csv_export(code: str, month: str) -> Response:
-    from surveyapp.services.reporting import reports
-
     unit = _visible_unit(code)
-    session = get_reports_session()
-    body = report_csv(session, reports.period_report(session, unit, month, min_responses=_min_n()))
+    body = report_csv(get_reports_session(), _month_picture(unit, month, "parent")[0])
     _audit_export(unit, month, "csv")
     return _download(body, f"bao-cao-{unit.code}-{month}.csv", "text/csv; charset=utf-8")
 
@@ -229,14 +264,11 @@ def report_csv_export(code: str, month: str) -> Response:
 @bp.get("/reports/<code>/<period:month>.xlsx")
 @login_required
 def report_xlsx_export(code: str, month: str) -> Response:
-    from surveyapp.services.reporting import reports
-
     unit = _visible_unit(code)
-    session = get_reports_session()
-    result = reports.period_report(session, unit, month, min_responses=_min_n())
+    result = _month_picture(unit, month, "parent")[0]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "report.xlsx"
-        write_report_xlsx(session, result, path)
+        write_report_xlsx(get_reports_session(), result, path)
         body = path.read_bytes()
     _audit_export(unit, month, "xlsx")
     return _download(body, f"bao-cao-{unit.code}-{month}.xlsx", XLSX)

@@ -51,6 +51,7 @@ response_tally = Table(
 # the row of its unit and of every ancestor (surveyapp/services/reporting/rollups.py), so a
 # report reads one row per (child, month) however fine the groups of `response_tally` are.
 ROLLUP_KEY: tuple[str, ...] = ("month", "unit_id", "shard")
+REVISION_COLUMN = "revision"
 
 unit_rollup = Table(
     "unit_rollup",
@@ -60,6 +61,9 @@ unit_rollup = Table(
     Column("unit_id", Integer, nullable=False),
     Column("shard", SmallInteger, nullable=False, server_default="0"),
     *[Column(name, BigInteger, nullable=False, server_default="0") for name in SLOT_COLUMNS],
+    # Raised by one on every upsert of the row (services/reporting/slot_upserts.py): what a
+    # report's freshness key sums (services/reporting/report_cache.py).
+    Column(REVISION_COLUMN, BigInteger, nullable=False, server_default="0"),
     UniqueConstraint(*ROLLUP_KEY, name="uq_unit_rollup_key"),
     Index("ix_unit_rollup_unit_month", "unit_id", "month"),  # one unit's months (the month picker)
 )

@@ -21,10 +21,10 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
-from surveyapp.models import Unit
+from surveyapp.models import LookupGeneration, Unit
 from surveyapp.models.operations import ROLLUP_KEY, SLOT_COLUMNS, slot_column, unit_rollup
 from surveyapp.services import driver_sql
 from surveyapp.services.reporting.slot_upserts import pg_bulk_upsert, row_upsert, upsert_rows
@@ -168,7 +168,11 @@ def expected_from_tallies(
 
 
 def delete_months(session: Session, months: Iterable[str]) -> None:
+    """Delete the months' rows, and raise `lookup_generation` in the same transaction: a row's
+    revision only grows while the row lives, so a deleted and re-added row could repeat an old
+    revision; the generation is part of every report's freshness key (report_cache.py)."""
     session.execute(delete(unit_rollup).where(unit_rollup.c.month.in_(sorted(set(months)))))
+    session.execute(update(LookupGeneration).where(LookupGeneration.id == 1).values(value=LookupGeneration.value + 1))
 
 
 def rebuild_from_tallies(session: Session, months: Iterable[str]) -> None:

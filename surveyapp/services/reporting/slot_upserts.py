@@ -4,6 +4,10 @@
 Written as plain SQL once per table: the same text is valid on SQLite (>= 3.24) and PostgreSQL,
 and a prebuilt statement skips SQLAlchemy's construction and cache-key work over 217 columns on
 every request (that was half of a submission's CPU time, docs/BENCHMARKS.md).
+
+A table with a `revision` column (`unit_rollup`) has it raised by one in the same statement
+whenever a row is added to, so a reader can tell that a row changed from its revision alone
+(the report cache's freshness key, services/reporting/report_cache.py); a new row starts at 0.
 """
 from __future__ import annotations
 
@@ -15,13 +19,22 @@ from typing import Any
 from sqlalchemy import TextClause, text
 from sqlalchemy.orm import Session
 
-from surveyapp.models.operations import SLOT_COLUMNS
+from surveyapp.models import Base
+from surveyapp.models.operations import REVISION_COLUMN, SLOT_COLUMNS
+
+
+def _updates(table: str) -> str:
+    """The ON CONFLICT assignments: every slot added, and the row's revision raised if it has one."""
+    updates = [f"{c} = {table}.{c} + excluded.{c}" for c in SLOT_COLUMNS]
+    if REVISION_COLUMN in Base.metadata.tables[table].c:
+        updates.append(f"{REVISION_COLUMN} = {table}.{REVISION_COLUMN} + 1")
+    return ", ".join(updates)
 
 
 def row_upsert(table: str, key: Sequence[str]) -> TextClause:
     """One row per parameter set: insert it, or add its slots to the row of the same key."""
     columns = [*key, *SLOT_COLUMNS]
-    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in SLOT_COLUMNS)
+    updates = _updates(table)
     return text(
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)}) "
         f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
@@ -33,7 +46,7 @@ def pg_bulk_upsert(table: str, key: Sequence[str], key_types: Mapping[str, str])
     217 bound parameters, about ten times faster for imports and rebuilds."""
     columns = [*key, *SLOT_COLUMNS]
     record = ", ".join(f"{c} {key_types.get(c, 'bigint')}" for c in columns)
-    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in SLOT_COLUMNS)
+    updates = _updates(table)
     return text(
         f"INSERT INTO {table} ({', '.join(columns)}) "
         f"SELECT {', '.join(columns)} FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS x({record}) "
@@ -44,7 +57,7 @@ def pg_bulk_upsert(table: str, key: Sequence[str], key_types: Mapping[str, str])
 @cache
 def _driver_upsert(table: str, key: tuple[str, ...], placeholder: str) -> str:
     columns = [*key, *SLOT_COLUMNS]
-    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in SLOT_COLUMNS)
+    updates = _updates(table)
     return (
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([placeholder] * len(columns))}) "
         f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
