@@ -53,7 +53,8 @@ wheel: $(STAMP)
 	$(PY) -m build --no-isolation --outdir dist .
 
 # Benchmarks (not tests): the pooled-index coverage grid (bench/coverage.py, docs/ANALYSIS.md §3), then
-# submission load, province reports, page weight, procedure catalogue, weak phone -> docs/BENCHMARKS.md (< 17 min).
+# submission load, province reports, page weight, procedure catalogue, weak phone, the citizen's POST beside
+# its baseline, worker memory, start-up -> docs/BENCHMARKS.md (about 30 min).
 bench: install system-deps
 	$(PY) -m bench.coverage
 	$(PY) -m bench.run_all
