@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 from flask import Flask, Response, after_this_request, current_app, g
 from flask.typing import ResponseReturnValue
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Dialect, Engine, create_engine, event
 from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException
@@ -57,7 +57,7 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "savepoint", _begin_before_sqlite_savepoint)
         return engine
     engine = create_engine(url, pool_size=5, max_overflow=10, hide_parameters=True)
-    event.listen(engine, "checkout", _ping_when_idle)
+    event.listen(engine, "checkout", functools.partial(_ping_when_idle, engine.dialect))
     event.listen(engine, "checkin", _stamp_last_use)
     return engine
 
@@ -68,14 +68,12 @@ def make_engine(url: str) -> Engine:
 PING_AFTER_IDLE_SECONDS = 5.0
 
 
-def _ping_when_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+def _ping_when_idle(dialect: Dialect, dbapi_connection: Any, record: Any, _proxy: Any) -> None:
     if time.monotonic() - record.info.get("last_use", 0.0) <= PING_AFTER_IDLE_SECONDS:
         return
     try:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("SELECT 1")
-        cursor.close()
-        dbapi_connection.rollback()
+        dialect.do_ping(dbapi_connection)  # the ping pool_pre_ping would send
+        dbapi_connection.rollback()  # psycopg began a transaction for it
     except Exception as gone:  # the pool replaces it with a fresh connection and tries again
         raise DisconnectionError() from gone
 

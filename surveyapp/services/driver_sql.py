@@ -10,7 +10,13 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
+
+
+def placeholder(connection: Connection) -> str:
+    """The driver's positional placeholder: `?` for sqlite3, `%s` for psycopg."""
+    return "?" if connection.dialect.paramstyle == "qmark" else "%s"
 
 
 @cache
@@ -22,8 +28,7 @@ def rows(session: Session, sql: str, params: Sequence[Any] = ()) -> list[tuple[A
     """The rows of `sql` (`?` placeholders, no other `?` in the text), in the session's
     transaction."""
     connection = session.connection()
-    placeholder = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    result = connection.exec_driver_sql(_in_style(sql, placeholder), tuple(params))
+    result = connection.exec_driver_sql(_in_style(sql, placeholder(connection)), tuple(params))
     return [tuple(row) for row in result] if result.returns_rows else []
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from surveyapp.models import Base
 from surveyapp.models.operations import REVISION_COLUMN, SLOT_COLUMNS
+from surveyapp.services import driver_sql
 
 
 def _updates(table: str) -> str:
@@ -86,8 +87,7 @@ def upsert_rows(session: Session, table: str, key: Sequence[str], rows: Sequence
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(_driver_bulk_upsert(table, tuple(key)), (json.dumps(list(rows)),))
         return
-    placeholder = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    sql = _driver_upsert(table, tuple(key), placeholder)
+    sql = _driver_upsert(table, tuple(key), driver_sql.placeholder(connection))
     columns = [*key, *SLOT_COLUMNS]
     values = [tuple(row[c] for c in columns) for row in rows]
     connection.exec_driver_sql(sql, values[0] if len(values) == 1 else values)
