@@ -37,7 +37,7 @@ from surveyapp.models.operations import (
     unit_rollup,
 )
 from surveyapp.services.reporting import rollups
-from surveyapp.services.reporting.slot_upserts import pg_bulk_upsert, row_upsert, upsert_rows
+from surveyapp.services.reporting.slot_upserts import pg_bulk_upsert, pg_upsert_with_rollups, row_upsert, upsert_rows
 
 if TYPE_CHECKING:
     import numpy as np
@@ -112,18 +112,33 @@ def add_tallies(
     *,
     lock: bool = True,
     paths: Mapping[int, str] | None = None,
+    first: tuple[str, Sequence[Any]] | None = None,
 ) -> None:
     """Add tally vectors to their groups (no commit). Groups are written in key order, so two
     transactions touching the same groups lock them in the same order and cannot deadlock.
     On PostgreSQL the months are first locked in shared mode against a concurrent rebuild.
-    `paths` (unit id -> path) spares the rollups' look-up of the units' paths."""
+    `paths` (unit id -> path) spares the rollups' look-up of the units' paths. `first` (an
+    INSERT with `%s` placeholders and its parameters, PostgreSQL only) is sent in the same
+    statement as one submission's group and rollups (`slot_upserts.pg_upsert_with_rollups`)."""
     if not tallies:
+        if first is not None:
+            session.connection().exec_driver_sql(first[0], tuple(first[1]))
         return
     if lock:
         _lock_months(session, (key[0] for key in tallies), exclusive=False)
     # Each process writes its own shard of a group: gunicorn's sync workers serve one request
     # at a time, so two workers never wait on each other's row of a hot group.
     shard = os.getpid() % TALLY_SHARDS
+    if len(tallies) == 1 and paths is not None and session.get_bind().dialect.name == "postgresql":
+        # One submission whose units are known: its group and rollup rows in one statement.
+        [(key, vector)] = tallies.items()
+        group: dict[str, Any] = dict(zip(TALLY_KEY, key, strict=True))
+        group["shard"] = shard
+        ancestors = rollups.ancestors_of(paths.get(int(key[1]), f"/{key[1]}/"))
+        pg_upsert_with_rollups(session, group, ROW_KEY, ancestors, [int(v) for v in vector], first)
+        return
+    if first is not None:
+        session.connection().exec_driver_sql(first[0], tuple(first[1]))
     rows = []
     for key in sorted(tallies):
         row: dict[str, Any] = dict(zip(TALLY_KEY, key, strict=True))
@@ -180,9 +195,9 @@ def tally_of_one(session: Session, response: Any) -> PendingTally:
     return PendingTally({key: tally_one(answers)}, paths)
 
 
-def add_pending(session: Session, pending: PendingTally) -> None:
-    """Write what `tally_of_one` worked out (no commit)."""
-    add_tallies(session, pending.tallies, lock=pending.paths is None, paths=pending.paths)
+def add_pending(session: Session, pending: PendingTally, first: tuple[str, Sequence[Any]] | None = None) -> None:
+    """Write what `tally_of_one` worked out (no commit), after `first` (`add_tallies`)."""
+    add_tallies(session, pending.tallies, lock=pending.paths is None, paths=pending.paths, first=first)
 
 
 def record_tallies(session: Session, responses: Sequence[Any]) -> None:

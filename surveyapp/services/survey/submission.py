@@ -3,12 +3,13 @@ transaction: the request or command commits)."""
 from __future__ import annotations
 
 import enum
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, insert, update
+from sqlalchemy import JSON, CursorResult, Table, insert, update
 from sqlalchemy.orm import Session
 
 from surveyapp.definitions.answers import ValidatedAnswers
@@ -22,6 +23,25 @@ DISSATISFIED_SCORES = ("1", "2")
 
 
 _INSERT_RESPONSE = insert(cast(Table, Response.__table__))  # Core: no ORM unit of work
+#: The JSON columns, and whether each stores None as SQL NULL (else as the JSON `null`).
+_JSON_COLUMNS = {
+    column.name: bool(column.type.none_as_null)
+    for column in cast(Table, Response.__table__).columns
+    if isinstance(column.type, JSON)
+}
+
+
+def _pg_insert_response(response: dict[str, Any]) -> tuple[str, list[Any]]:
+    """The response's INSERT in psycopg's style, its JSON values serialised as SQLAlchemy's JSON
+    type does (json.dumps, the columns' none_as_null kept)."""
+    columns = list(response)
+    values = [_json_value(c, response[c]) if c in _JSON_COLUMNS else response[c] for c in columns]
+    sql = f"INSERT INTO {Response.__tablename__} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    return sql, values
+
+
+def _json_value(column: str, value: Any) -> str | None:
+    return None if value is None and _JSON_COLUMNS[column] else json.dumps(value)
 
 
 class Outcome(enum.Enum):
@@ -94,6 +114,10 @@ def submit_response(
     # A Core INSERT built once: the ORM's unit of work cost more than the insert itself, and
     # nothing reads the row back in this transaction. A refused row (a duplicate uid) fails
     # here, where the caller can tell.
-    session.execute(_INSERT_RESPONSE, response)
-    add_pending(session, pending)  # the monthly aggregates, in the same transaction
+    if session.get_bind().dialect.name == "postgresql":
+        # The response, its group and its units' rollups in one statement: one round trip.
+        add_pending(session, pending, first=_pg_insert_response(response))
+    else:
+        session.execute(_INSERT_RESPONSE, response)
+        add_pending(session, pending)  # the monthly aggregates, in the same transaction
     return SubmitResult(Outcome.STORED, response["uid"])
