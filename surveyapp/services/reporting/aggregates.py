@@ -37,7 +37,7 @@ from surveyapp.models.operations import (
     unit_rollup,
 )
 from surveyapp.services.reporting import rollups
-from surveyapp.services.reporting.slot_upserts import pg_bulk_upsert, pg_upsert_with_rollups, row_upsert, upsert_rows
+from surveyapp.services.reporting.slot_upserts import pg_bulk_upsert, pg_upsert_with_rollups, row_upsert, upsert_values
 
 if TYPE_CHECKING:
     import numpy as np
@@ -129,13 +129,19 @@ def add_tallies(
     # Each process writes its own shard of a group: gunicorn's sync workers serve one request
     # at a time, so two workers never wait on each other's row of a hot group.
     shard = os.getpid() % TALLY_SHARDS
-    if len(tallies) == 1 and paths is not None and session.get_bind().dialect.name == "postgresql":
-        # One submission whose units are known: its group and rollup rows in one statement.
+    if len(tallies) == 1:  # one submission: its group, then its unit's and ancestors' rollups
         [(key, vector)] = tallies.items()
-        group: dict[str, Any] = dict(zip(TALLY_KEY, key, strict=True))
-        group["shard"] = shard
-        ancestors = rollups.ancestors_of(paths.get(int(key[1]), f"/{key[1]}/"))
-        pg_upsert_with_rollups(session, group, ROW_KEY, ancestors, [int(v) for v in vector], first)
+        slots = [int(v) for v in vector]
+        if paths is not None and session.get_bind().dialect.name == "postgresql":
+            group: dict[str, Any] = dict(zip(TALLY_KEY, key, strict=True))
+            group["shard"] = shard
+            ancestors = rollups.ancestors_of(paths.get(int(key[1]), f"/{key[1]}/"))
+            pg_upsert_with_rollups(session, group, ROW_KEY, ancestors, slots, first)  # one statement
+            return
+        if first is not None:
+            session.connection().exec_driver_sql(first[0], tuple(first[1]))
+        upsert_values(session, "response_tally", ROW_KEY, [(*key, shard, *slots)])
+        rollups.add_rollups_of_one(session, key, slots, shard, paths=paths)
         return
     if first is not None:
         session.connection().exec_driver_sql(first[0], tuple(first[1]))
@@ -145,12 +151,10 @@ def add_tallies(
         row["shard"] = shard
         row.update(zip(SLOT_COLUMNS, (int(v) for v in tallies[key]), strict=True))
         rows.append(row)
-    if len(rows) > 1 and session.get_bind().dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         # Bulk (imports, rebuilds): one statement with one JSON parameter instead of thousands
         # of rows x 217 bound parameters, about ten times faster.
         session.execute(_PG_BULK_UPSERT, {"rows": json.dumps(rows)})
-    elif len(rows) == 1:  # one submission's group
-        upsert_rows(session, "response_tally", ROW_KEY, rows)
     else:
         session.execute(_ROW_UPSERT, rows)
     # The unit's and its ancestors' rollups, in the same transaction and the same shard.

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from surveyapp.models import LookupGeneration, Unit
 from surveyapp.models.operations import ROLLUP_KEY, SLOT_COLUMNS, slot_column, unit_rollup
 from surveyapp.services import driver_sql
-from surveyapp.services.reporting.slot_upserts import pg_bulk_upsert, row_upsert, upsert_rows
+from surveyapp.services.reporting.slot_upserts import pg_bulk_upsert, row_upsert, upsert_values
 
 if TYPE_CHECKING:
     import numpy as np
@@ -89,24 +89,33 @@ def add_rollups(
         return
     if paths is None:
         paths = unit_paths(session, (int(key[1]) for key in tallies))
-    if len(tallies) == 1:  # one response (the citizen's form): its vector is every ancestor's sum
-        [(key, vector)] = tallies.items()
-        sums: Mapping[RollupKey, np.ndarray | Sequence[int]] = {
-            (str(key[0]), ancestor): vector for ancestor in ancestors_of(paths.get(int(key[1]), f"/{key[1]}/"))
-        }
-    else:
-        sums = rolled_up(tallies, paths)
+    sums = rolled_up(tallies, paths)
     rows = []
     for (month, unit_id) in sorted(sums):
         row: dict[str, Any] = {"month": month, "unit_id": unit_id, "shard": shard}
         row.update(zip(SLOT_COLUMNS, (int(v) for v in sums[(month, unit_id)]), strict=True))
         rows.append(row)
-    if len(rows) > 1 and session.get_bind().dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         session.execute(_PG_BULK_UPSERT, {"rows": json.dumps(rows)})
-    elif len(tallies) == 1:  # one submission: its unit and each ancestor
-        upsert_rows(session, "unit_rollup", ROLLUP_KEY, rows)
     else:
         session.execute(_ROW_UPSERT, rows)
+
+
+def add_rollups_of_one(
+    session: Session,
+    key: tuple[Any, ...],
+    slots: Sequence[int],
+    shard: int,
+    *,
+    paths: Mapping[int, str] | None = None,
+) -> None:
+    """One response's slots (its `response_tally` group `key`: month, unit id, ...) added to
+    the rollup rows of its unit and every ancestor, in unit order (no commit)."""
+    month, unit_id = str(key[0]), int(key[1])
+    if paths is None:
+        paths = unit_paths(session, [unit_id])
+    units = sorted(ancestors_of(paths.get(unit_id, f"/{unit_id}/")))
+    upsert_values(session, "unit_rollup", ROLLUP_KEY, [(month, unit, shard, *slots) for unit in units])
 
 
 #: The summed slot columns of a rollup read, built once (211 SQL expressions per read add up).

@@ -75,8 +75,11 @@ def _driver_bulk_upsert(table: str, key: tuple[str, ...]) -> str:
     return statement.text.replace(":rows", "%s")
 
 
-def upsert_rows(session: Session, table: str, key: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> None:
-    """The statement of `row_upsert`, sent through the driver with positional parameters.
+def upsert_values(
+    session: Session, table: str, key: Sequence[str], values: Sequence[Sequence[Any]]
+) -> None:
+    """The statement of `row_upsert`, sent through the driver with positional parameters: each
+    of `values` holds the key's values, then the slots in SLOT_COLUMNS order.
 
     For the few rows of one submission: SQLAlchemy's processing of 217 named parameters on every
     call cost more than the database's work; the statement and what it does are the same.
@@ -85,12 +88,12 @@ def upsert_rows(session: Session, table: str, key: Sequence[str], rows: Sequence
     cost a submission more than the upserts themselves."""
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(_driver_bulk_upsert(table, tuple(key)), (json.dumps(list(rows)),))
+        columns = [*key, *SLOT_COLUMNS]
+        rows = [dict(zip(columns, row, strict=True)) for row in values]
+        connection.exec_driver_sql(_driver_bulk_upsert(table, tuple(key)), (json.dumps(rows),))
         return
     sql = _driver_upsert(table, tuple(key), driver_sql.placeholder(connection))
-    columns = [*key, *SLOT_COLUMNS]
-    values = [tuple(row[c] for c in columns) for row in rows]
-    connection.exec_driver_sql(sql, values[0] if len(values) == 1 else values)
+    connection.exec_driver_sql(sql, tuple(values[0]) if len(values) == 1 else [tuple(row) for row in values])
 
 
 @cache
