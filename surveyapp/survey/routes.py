@@ -175,7 +175,7 @@ def _survey_reply(target: SurveyTarget) -> tuple[ResponseReturnValue, bool]:
     status = 200
     search = None
     if request.method == "POST":
-        values = {key: request.form.getlist(key) for key in request.form if key not in NOT_ITEM_FIELDS}
+        values = {key: found for key, found in request.form.lists() if key not in NOT_ITEM_FIELDS}
         if request.form.get("switch_lang") in current_app.config["LANGUAGES"]:
             g.forced_lang = request.form["switch_lang"]
             refresh()

@@ -3,18 +3,18 @@ transaction: the request or command commits)."""
 from __future__ import annotations
 
 import enum
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import JSON, CursorResult, Table, insert, update
+from sqlalchemy import CursorResult, Table, update
 from sqlalchemy.orm import Session
 
 from surveyapp.definitions.answers import ValidatedAnswers
 from surveyapp.models import Counter, Dossier, Procedure, Response, SurveyDefinitionRecord, SurveyToken
 from surveyapp.periods import month_of
+from surveyapp.services import driver_sql
 from surveyapp.services.reporting.aggregates import add_pending, tally_of_one
 from surveyapp.timeutil import VIETNAM, utc_now_naive
 
@@ -22,26 +22,7 @@ from surveyapp.timeutil import VIETNAM, utc_now_naive
 DISSATISFIED_SCORES = ("1", "2")
 
 
-_INSERT_RESPONSE = insert(cast(Table, Response.__table__))  # Core: no ORM unit of work
-#: The JSON columns, and whether each stores None as SQL NULL (else as the JSON `null`).
-_JSON_COLUMNS = {
-    column.name: bool(column.type.none_as_null)
-    for column in cast(Table, Response.__table__).columns
-    if isinstance(column.type, JSON)
-}
-
-
-def _pg_insert_response(response: dict[str, Any]) -> tuple[str, list[Any]]:
-    """The response's INSERT in psycopg's style, its JSON values serialised as SQLAlchemy's JSON
-    type does (json.dumps, the columns' none_as_null kept)."""
-    columns = list(response)
-    values = [_json_value(c, response[c]) if c in _JSON_COLUMNS else response[c] for c in columns]
-    sql = f"INSERT INTO {Response.__tablename__} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
-    return sql, values
-
-
-def _json_value(column: str, value: Any) -> str | None:
-    return None if value is None and _JSON_COLUMNS[column] else json.dumps(value)
+_RESPONSE = cast(Table, Response.__table__)
 
 
 class Outcome(enum.Enum):
@@ -111,13 +92,15 @@ def submit_response(
         ))
         if spent.rowcount != 1:
             return SubmitResult(Outcome.TOKEN_ALREADY_USED)  # nothing was written
-    # A Core INSERT built once: the ORM's unit of work cost more than the insert itself, and
-    # nothing reads the row back in this transaction. A refused row (a duplicate uid) fails
-    # here, where the caller can tell.
-    if session.get_bind().dialect.name == "postgresql":
+    # Straight through the driver, its values converted as SQLAlchemy's INSERT would: the ORM's
+    # unit of work and even a Core INSERT cost more than the insert itself, and nothing reads
+    # the row back in this transaction. A refused row (a duplicate uid) fails here, where the
+    # caller can tell.
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
         # The response, its group and its units' rollups in one statement: one round trip.
-        add_pending(session, pending, first=_pg_insert_response(response))
+        add_pending(session, pending, first=driver_sql.insert_statement(connection, _RESPONSE, response))
     else:
-        session.execute(_INSERT_RESPONSE, response)
+        driver_sql.insert(session, _RESPONSE, response)
         add_pending(session, pending)  # the monthly aggregates, in the same transaction
     return SubmitResult(Outcome.STORED, response["uid"])
