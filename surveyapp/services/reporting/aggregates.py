@@ -36,6 +36,7 @@ from surveyapp.models.operations import (
     slot_column,
     unit_rollup,
 )
+from surveyapp.services import driver_sql
 from surveyapp.services.reporting import rollups
 from surveyapp.services.reporting.slot_upserts import pg_bulk_upsert, pg_upsert_with_rollups, row_upsert, upsert_values
 
@@ -111,15 +112,14 @@ def add_tallies(
     tallies: Mapping[GroupKey, np.ndarray | Sequence[int]],
     *,
     lock: bool = True,
-    paths: Mapping[int, str] | None = None,
     first: tuple[str, Sequence[Any]] | None = None,
 ) -> None:
     """Add tally vectors to their groups (no commit). Groups are written in key order, so two
     transactions touching the same groups lock them in the same order and cannot deadlock.
-    On PostgreSQL the months are first locked in shared mode against a concurrent rebuild.
-    `paths` (unit id -> path) spares the rollups' look-up of the units' paths. `first` (an
-    INSERT with `%s` placeholders and its parameters, PostgreSQL only) is sent in the same
-    statement as one submission's group and rollups (`slot_upserts.pg_upsert_with_rollups`)."""
+    On PostgreSQL the months are first locked in shared mode against a concurrent rebuild
+    (`lock=False`: the caller has locked them). `first` (an INSERT with `%s` placeholders and
+    its parameters, PostgreSQL only) is sent in the same statement as one submission's group
+    and rollups (`slot_upserts.pg_upsert_with_rollups`)."""
     if not tallies:
         if first is not None:
             session.connection().exec_driver_sql(first[0], tuple(first[1]))
@@ -132,16 +132,15 @@ def add_tallies(
     if len(tallies) == 1:  # one submission: its group, then its unit's and ancestors' rollups
         [(key, vector)] = tallies.items()
         slots = [int(v) for v in vector]
-        if paths is not None and session.get_bind().dialect.name == "postgresql":
+        if session.get_bind().dialect.name == "postgresql":  # one statement, the path read in it
             group: dict[str, Any] = dict(zip(TALLY_KEY, key, strict=True))
             group["shard"] = shard
-            ancestors = rollups.ancestors_of(paths.get(int(key[1]), f"/{key[1]}/"))
-            pg_upsert_with_rollups(session, group, ROW_KEY, ancestors, slots, first)  # one statement
+            pg_upsert_with_rollups(session, group, ROW_KEY, slots, first)
             return
         if first is not None:
             session.connection().exec_driver_sql(first[0], tuple(first[1]))
         upsert_values(session, "response_tally", ROW_KEY, [(*key, shard, *slots)])
-        rollups.add_rollups_of_one(session, key, slots, shard, paths=paths)
+        rollups.add_rollups_of_one(session, key, slots, shard)
         return
     if first is not None:
         session.connection().exec_driver_sql(first[0], tuple(first[1]))
@@ -158,7 +157,7 @@ def add_tallies(
     else:
         session.execute(_ROW_UPSERT, rows)
     # The unit's and its ancestors' rollups, in the same transaction and the same shard.
-    rollups.add_rollups(session, tallies, shard, paths=paths)
+    rollups.add_rollups(session, tallies, shard)
 
 
 _TEXT_KEYS = ("month", "channel", "definition_id")
@@ -167,14 +166,18 @@ _PG_BULK_UPSERT = pg_bulk_upsert(
 )
 
 
+_LOCK_ONE_MONTH_SHARED = "SELECT pg_advisory_xact_lock_shared(?, hashtext(?))"
+
+
 @dataclass(frozen=True)
 class PendingTally:
     """What one response adds to the aggregates, worked out before anything is written."""
 
     tallies: dict[GroupKey, list[int]]
-    # PostgreSQL: the month is locked (shared) and the unit's path read under that lock.
-    # SQLite: None, the path is read after the first write, under the one write lock.
-    paths: dict[int, str] | None
+    # PostgreSQL: the month is locked (shared) already; the unit's path is read by the write
+    # statement, after that lock. SQLite locks nothing: the path is read after the first write,
+    # under the one write lock.
+    month_locked: bool
 
 
 def tally_of_one(session: Session, response: Any) -> PendingTally:
@@ -186,22 +189,21 @@ def tally_of_one(session: Session, response: Any) -> PendingTally:
     held while Python counts (docs/BENCHMARKS.md, the submission path).
 
     The unit's path must be read where a concurrent move of units cannot change it before the
-    rollups are written: on PostgreSQL after the month's shared lock (a move rebuilds the
-    rollups under the exclusive lock), on SQLite inside the write transaction."""
+    rollups are written: on PostgreSQL after the month's shared lock, taken here (a move
+    rebuilds the rollups under the exclusive lock), on SQLite inside the write transaction."""
     pk = int(_get(response, "definition_pk"))
     asked = offers_expect(session, [pk])
     answers = {**(_get(response, "answers") or {}), "expect_asked": asked[pk]}
     key = group_key(response)
-    paths = None
-    if session.get_bind().dialect.name == "postgresql":
-        _lock_months(session, [key[0]], exclusive=False)
-        paths = rollups.unit_paths(session, [key[1]])
-    return PendingTally({key: tally_one(answers)}, paths)
+    on_postgres = session.get_bind().dialect.name == "postgresql"
+    if on_postgres:  # `_lock_months` of one month, straight through the driver
+        driver_sql.rows(session, _LOCK_ONE_MONTH_SHARED, (ADVISORY_NAMESPACE, key[0]))
+    return PendingTally({key: tally_one(answers)}, month_locked=on_postgres)
 
 
 def add_pending(session: Session, pending: PendingTally, first: tuple[str, Sequence[Any]] | None = None) -> None:
     """Write what `tally_of_one` worked out (no commit), after `first` (`add_tallies`)."""
-    add_tallies(session, pending.tallies, lock=pending.paths is None, paths=pending.paths, first=first)
+    add_tallies(session, pending.tallies, lock=not pending.month_locked, first=first)
 
 
 def record_tallies(session: Session, responses: Sequence[Any]) -> None:

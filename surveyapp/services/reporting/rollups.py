@@ -79,17 +79,12 @@ def add_rollups(
     session: Session,
     tallies: Mapping[tuple[Any, ...], np.ndarray | Sequence[int]],
     shard: int,
-    *,
-    paths: Mapping[int, str] | None = None,
 ) -> None:
     """Add tally vectors (keyed by a `response_tally` group: month, unit id, ...) to the rollup
-    rows of their unit and its ancestors, in this process's shard (no commit). `paths`: the
-    units' paths when the caller read them already (before its first write)."""
+    rows of their unit and its ancestors, in this process's shard (no commit)."""
     if not tallies:
         return
-    if paths is None:
-        paths = unit_paths(session, (int(key[1]) for key in tallies))
-    sums = rolled_up(tallies, paths)
+    sums = rolled_up(tallies, unit_paths(session, (int(key[1]) for key in tallies)))
     rows = []
     for (month, unit_id) in sorted(sums):
         row: dict[str, Any] = {"month": month, "unit_id": unit_id, "shard": shard}
@@ -106,15 +101,13 @@ def add_rollups_of_one(
     key: tuple[Any, ...],
     slots: Sequence[int],
     shard: int,
-    *,
-    paths: Mapping[int, str] | None = None,
 ) -> None:
     """One response's slots (its `response_tally` group `key`: month, unit id, ...) added to
-    the rollup rows of its unit and every ancestor, in unit order (no commit)."""
+    the rollup rows of its unit and every ancestor, in unit order (no commit). On SQLite, call
+    it after the transaction's first write: the unit's path is then read under the write lock,
+    so no move of units can come in between."""
     month, unit_id = str(key[0]), int(key[1])
-    if paths is None:
-        paths = unit_paths(session, [unit_id])
-    units = sorted(ancestors_of(paths.get(unit_id, f"/{unit_id}/")))
+    units = sorted(ancestors_of(unit_paths(session, [unit_id]).get(unit_id, f"/{unit_id}/")))
     upsert_values(session, "unit_rollup", ROLLUP_KEY, [(month, unit, shard, *slots) for unit in units])
 
 

@@ -97,14 +97,17 @@ def upsert_values(
 
 
 @cache
-def _pg_one_with_rollups(tally_table: str, tally_key: tuple[str, ...], rollup_table: str, first: str | None) -> str:
+def _pg_one_with_rollups(
+    tally_table: str, tally_key: tuple[str, ...], rollup_table: str, unit_table: str, first: str | None
+) -> str:
     """One response's group row and its units' rollup rows in one PostgreSQL statement, after
     `first` (an INSERT of the response itself) when given.
 
-    The slots travel once, as one `bigint[]`; the rollup rows are one per unit id of the
-    `integer[]`. The rollup insert reads the group's RETURNING (and `first`'s), so those are
-    written first and the rollup rows after them in unit order, the order every other writer
-    locks them in (a data-modifying WITH that nothing reads would run after the main statement)."""
+    The slots travel once, as one `bigint[]`; the rollup rows are one per unit of the group's
+    unit's path (`/1/4/9/`: the unit and its ancestors), read by this statement. The rollup
+    insert reads the group's RETURNING (and `first`'s), so those are written first and the
+    rollup rows after them in unit order, the order every other writer locks them in (a
+    data-modifying WITH that nothing reads would run after the main statement)."""
     key_types = {c: "varchar" if c in _TEXT_KEY_COLUMNS else "integer" for c in tally_key}
     slots = ", ".join(f"v.s[{i}]" for i in range(1, len(SLOT_COLUMNS) + 1))
     columns = ", ".join(SLOT_COLUMNS)
@@ -116,7 +119,10 @@ def _pg_one_with_rollups(tally_table: str, tally_key: tuple[str, ...], rollup_ta
         f"ON CONFLICT ({', '.join(tally_key)}) DO UPDATE SET {_updates(tally_table)} RETURNING 1 AS done) "
         f"INSERT INTO {rollup_table} (month, unit_id, shard, {columns}) "
         f"SELECT CAST(%s AS varchar), u.unit_id, CAST(%s AS integer), {slots} "
-        f"FROM {'fst, ' if first else ''}grp, v, unnest(CAST(%s AS integer[])) AS u(unit_id) ORDER BY u.unit_id "
+        f"FROM {'fst, ' if first else ''}grp, v, "
+        f"(SELECT CAST(part AS integer) AS unit_id FROM {unit_table}, "
+        f"unnest(string_to_array(trim(both '/' from {unit_table}.path), '/')) AS part "
+        f"WHERE {unit_table}.id = CAST(%s AS integer)) AS u ORDER BY u.unit_id "
         f"ON CONFLICT (month, unit_id, shard) DO UPDATE SET {_updates(rollup_table)}"
     )
 
@@ -125,21 +131,24 @@ def pg_upsert_with_rollups(
     session: Session,
     group: Mapping[str, Any],
     group_key: Sequence[str],
-    unit_ids: Sequence[int],
     slots: Sequence[int],
     first: tuple[str, Sequence[Any]] | None = None,
 ) -> None:
     """PostgreSQL: add one response's slots to its `response_tally` group (`group`: the key's
-    values) and to the `unit_rollup` rows of `unit_ids` (its unit and ancestors) in the group's
-    month and shard, in one round trip instead of two; `first` (an INSERT with `%s` placeholders,
-    and its parameters) goes in the same statement, before them."""
-    sql = _pg_one_with_rollups("response_tally", tuple(group_key), "unit_rollup", first[0] if first else None)
+    values) and to the `unit_rollup` rows of its unit and every ancestor in the group's month and
+    shard, in one round trip; `first` (an INSERT with `%s` placeholders, and its parameters)
+    goes in the same statement, before them.
+
+    The unit's path is read by this statement: take the month's shared lock in an earlier one
+    (`aggregates.tally_of_one`), so its snapshot already sees any move of units committed
+    before the lock was granted (a move rewrites the rollups under the exclusive lock)."""
+    sql = _pg_one_with_rollups("response_tally", tuple(group_key), "unit_rollup", "unit", first[0] if first else None)
     params = (
         *(first[1] if first else ()),
         list(slots),
         *(group[c] for c in group_key),
         group["month"],
         group["shard"],
-        sorted(unit_ids),
+        group["unit_id"],
     )
     session.connection().exec_driver_sql(sql, params)
