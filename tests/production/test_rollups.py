@@ -7,18 +7,21 @@ the number of responses or with how finely they spread over counters, procedures
 from __future__ import annotations
 
 import re
+import threading
 import uuid
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import event, func, select
 
+from analysis import sipas
 from analysis.tally import slot
-from surveyapp.models import Response, Unit, response_tally, unit_rollup
+from surveyapp.db import get_session
+from surveyapp.models import Counter, Response, SurveyDefinitionRecord, Unit, response_tally, unit_rollup
 from surveyapp.services.operations.demo import load_demo
 from surveyapp.services.organisation.imports import rebuild_unit_paths
 from surveyapp.services.reporting import reports
-from surveyapp.services.reporting.aggregates import compare_with_raw, record_tallies
+from surveyapp.services.reporting.aggregates import add_pending, compare_with_raw, record_tallies, tally_of_one
 from surveyapp.services.reporting.rollups import read_rollups
 from tests.survey.helpers import full_answers
 
@@ -27,6 +30,10 @@ MONTH = "2026-05"
 
 def _province(db: Any) -> Unit:
     return db.scalar(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
+
+
+def _scores() -> dict[str, int]:
+    return {criterion: 4 for criterion in sipas.CRITERIA}
 
 
 def _same(a: dict, b: dict) -> bool:
@@ -164,3 +171,53 @@ def test_the_rows_a_province_report_reads_do_not_grow_with_the_responses(db):
     months_read = 2 + 12  # this and last month for the report, twelve for the trend
     assert large.rows() <= (len(province.children) + 1) * months_read + 20
     assert compare_with_raw(db) == []
+
+
+def test_a_unit_moved_while_a_citizen_submits_leaves_every_rollup_exact(app, db):
+    """A submission in flight when an official moves a unit, in a month with no aggregates yet
+    (so the move's rebuild finds no month to lock). The move waits for the submission (on
+    PostgreSQL through the unit tree's lock; SQLite has one writer at a time); its rebuild then
+    includes the response, and every rollup equals the raw answers summed up the new tree."""
+    counter = db.scalar(select(Counter).where(Counter.code == "TT-Q01"))
+    moved = db.get(Unit, counter.unit_id)
+    new_parent = db.scalar(select(Unit).where(Unit.code == "DEMO-P-ANPHU"))
+    record = db.scalar(select(SurveyDefinitionRecord).where(SurveyDefinitionRecord.definition_id == "sipas-full"))
+    response = {
+        "uid": uuid.uuid4().hex, "definition_pk": record.id, "definition_id": record.definition_id,
+        "definition_version": record.version, "unit_id": moved.id, "counter_id": counter.id, "procedure_id": None,
+        "channel": "qr", "month": MONTH, "answers": {**_scores(), "overall": 5},
+    }
+    pending = tally_of_one(db, response)  # the submission holds its locks from here...
+    db.execute(Response.__table__.insert().values(
+        **response, language="vi", submitted_at=datetime(2026, 5, 20, 9, 0), comment=None,
+    ))
+    add_pending(db, pending)  # ...and has written, not yet committed
+
+    finished = threading.Event()
+    errors: list[BaseException] = []
+
+    def move() -> None:
+        try:
+            with app.app_context():
+                session = get_session()
+                unit = session.get(Unit, moved.id)
+                unit.parent_id = new_parent.id
+                rebuild_unit_paths(session)
+                session.commit()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            finished.set()
+
+    mover = threading.Thread(target=move)
+    mover.start()
+    assert not finished.wait(1.0), "the move must wait for the submission in flight"
+    db.commit()
+    mover.join(30)
+    assert errors == []
+    db.expire_all()
+    assert compare_with_raw(db) == []
+    chain = [int(part) for part in db.get(Unit, moved.id).path.strip("/").split("/")]
+    assert new_parent.id in chain
+    rows = read_rollups(db, chain, [MONTH])
+    assert all(int(vector[slot("n")]) == 1 for vector in rows.values()) and len(rows) == len(chain)

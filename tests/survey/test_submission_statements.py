@@ -74,7 +74,8 @@ def test_one_post_is_one_transaction_of_a_few_statements(client, recorder):
         expected = [
             "SELECT hits FROM rate_limit_window ",  # budget already spent? (a read, no lock)
             "SELECT value FROM lookup_generation ",  # are this worker's copies still current?
-            "SELECT pg_advisory_xact_lock_shared(",  # the month, against a concurrent rebuild
+            # the unit tree, then the month: against a concurrent move or rebuild
+            "WITH tree AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared(",
             # The response, its group and its units' rollups: one statement, one round trip,
             # the rollups' units read from the unit's path by it, after that lock.
             "WITH fst AS (INSERT INTO response ",

@@ -166,7 +166,12 @@ _PG_BULK_UPSERT = pg_bulk_upsert(
 )
 
 
-_LOCK_ONE_MONTH_SHARED = "SELECT pg_advisory_xact_lock_shared(?, hashtext(?))"
+# The unit tree's lock, then the month's, in one statement and in that order (the CTE is read
+# before the outer projection runs): `_lock_months`, for one month, straight through the driver.
+_LOCK_ONE_MONTH_SHARED = (
+    "WITH tree AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared(?, ?) AS held) "
+    "SELECT pg_advisory_xact_lock_shared(?, hashtext(?)) FROM tree"
+)
 
 
 @dataclass(frozen=True)
@@ -196,8 +201,8 @@ def tally_of_one(session: Session, response: Any) -> PendingTally:
     answers = {**(_get(response, "answers") or {}), "expect_asked": asked[pk]}
     key = group_key(response)
     on_postgres = session.get_bind().dialect.name == "postgresql"
-    if on_postgres:  # `_lock_months` of one month, straight through the driver
-        driver_sql.rows(session, _LOCK_ONE_MONTH_SHARED, (ADVISORY_NAMESPACE, key[0]))
+    if on_postgres:
+        driver_sql.rows(session, _LOCK_ONE_MONTH_SHARED, (*TREE_LOCK, ADVISORY_NAMESPACE, key[0]))
     return PendingTally({key: tally_one(answers)}, month_locked=on_postgres)
 
 
@@ -331,22 +336,42 @@ def rebuild_month(session: Session, month: str) -> RebuildSummary:
 
 
 ADVISORY_NAMESPACE = 0x5A11  # first key of the (int, int) advisory locks on tally months
+# The unit tree's advisory lock, in a namespace of its own. Every writer of tallies takes it in
+# shared mode before its months' locks, and a rebuild of the rollups (units moved) in exclusive
+# mode: a month's lock alone could not make a move wait for a submission in a month that had no
+# aggregates yet when the move listed the months to rebuild.
+TREE_LOCK = (0x5A12, 0)
 
 
 def _lock_months(session: Session, months: Iterable[str], *, exclusive: bool) -> None:
-    """PostgreSQL transaction-level advisory locks on tally months (no-op on SQLite)."""
+    """PostgreSQL transaction-level advisory locks on tally months (no-op on SQLite); in shared
+    mode (a writer) the unit tree's shared lock first. Every transaction takes the tree's lock
+    before any month's, so the locks cannot deadlock."""
     if session.get_bind().dialect.name != "postgresql":
         return
     function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    if not exclusive:
+        _lock_tree(session, exclusive=False)
     for month in sorted(set(months)):
         statement = text(f"SELECT {function}(:namespace, hashtext(:month))")
         session.execute(statement, {"namespace": ADVISORY_NAMESPACE, "month": month})
 
 
+def _lock_tree(session: Session, *, exclusive: bool) -> None:
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    session.execute(text(f"SELECT {function}(:namespace, :key)"), {"namespace": TREE_LOCK[0], "key": TREE_LOCK[1]})
+
+
 def rebuild_rollups(session: Session) -> None:
     """Recompute every month's unit rollups from the stored tallies (no commit). Needed when
     units move in the tree (`organisation.imports.rebuild_unit_paths`): a rollup sums a subtree.
-    Every month is locked exclusively meanwhile, so no submission adds to a row being rebuilt."""
+
+    On PostgreSQL the unit tree is locked exclusively first: every submission or import in
+    flight is waited for (it read the units' old paths and is then counted by this rebuild) and
+    new ones wait until this transaction ends (then they read the new paths); the months are
+    listed after that, and locked exclusively against a rebuild of one month's tallies."""
+    if session.get_bind().dialect.name == "postgresql":
+        _lock_tree(session, exclusive=True)
     months = set(session.scalars(select(response_tally.c.month).distinct())) | set(rollups.rollup_months(session))
     _lock_months(session, months, exclusive=True)
     rollups.rebuild_from_tallies(session, months)
