@@ -1,0 +1,107 @@
+"""The overview's first view after a change computes only what it shows (issue 13, the cold page):
+its report leaves out the children's 22 criteria, which the page never shows, and the page is
+the same, byte for byte, as one rendered from the full report. The print view, the exports and
+the report of the JSON keep the full report."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from surveyapp.db import get_session
+from surveyapp.services.exports.report import report_csv
+from surveyapp.services.organisation.lookups import unit_by_code
+from surveyapp.services.reporting import reports
+from tests.dashboard.conftest import COMMUNE, MONTH, PROVINCE
+
+OVERVIEWS = (
+    f"/reports/{PROVINCE}/{MONTH}",
+    f"/reports/{PROVINCE}/{MONTH}?funnel_center=target",
+    f"/reports/{PROVINCE}/{MONTH}?lang=en",
+    f"/reports/{PROVINCE}/2026-Q4",
+    f"/reports/{PROVINCE}/2026-07..2026-11",
+    f"/reports/{COMMUNE}/{MONTH}",
+)
+
+
+def _page(client: FlaskClient, url: str) -> str:
+    reply = client.get(url)
+    assert reply.status_code == 200
+    # The sign-out form's CSRF token is signed with the time of each request.
+    return re.sub(r'name="csrf_token" value="[^"]+"', "", reply.get_data(as_text=True))
+
+
+@pytest.fixture
+def uncached(app: Flask) -> Flask:
+    """Every view computed and rendered (the report cache keeps nothing)."""
+    app.config["REPORT_CACHE_ENTRIES"] = 0
+    return app
+
+
+def test_the_overview_asks_for_no_childrens_criteria_and_shows_the_same_page(
+    uncached: Flask, as_admin: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = reports.period_report
+    asked: list[bool] = []
+    force_criteria = False
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        asked.append(kwargs.get("child_criteria", True))
+        return original(*args, **{**kwargs, "child_criteria": True} if force_criteria else kwargs)
+
+    monkeypatch.setattr(reports, "period_report", recording)
+    # Each page twice in a row (`?lang=en` switches the session's language for what follows).
+    for url in OVERVIEWS:
+        force_criteria = False
+        lean = _page(as_admin, url)
+        force_criteria = True
+        full = _page(as_admin, url)
+        assert "table-children" in lean or url.startswith(f"/reports/{COMMUNE}/")
+        assert lean == full, url
+    assert asked == [False] * (2 * len(OVERVIEWS))
+
+
+@pytest.mark.parametrize("period", [MONTH, "2026-Q4"])
+def test_without_childrens_criteria_the_report_differs_in_nothing_else(app: Flask, period: str) -> None:
+    with app.app_context():
+        session = get_session()
+        province = unit_by_code(session, PROVINCE)
+        assert province is not None
+        full = reports.period_report(session, province, period)
+        lean = reports.period_report(session, province, period, child_criteria=False)
+    assert full.children and all(child.criteria is not None and len(child.criteria) == 22 for child in full.children)
+    assert all(rate.small_area is not None for child in full.children for rate in (child.criteria or {}).values())
+    assert all(child.criteria is None for child in lean.children)
+    assert lean == replace(full, children=tuple(replace(child, criteria=None) for child in full.children))
+
+
+def test_the_exports_and_print_view_keep_the_full_report(
+    app: Flask, uncached: Flask, as_admin: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = reports.period_report
+    asked: list[bool] = []
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        asked.append(kwargs.get("child_criteria", True))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(reports, "period_report", recording)
+    exported = as_admin.get(f"/reports/{PROVINCE}/{MONTH}.csv")
+    assert exported.status_code == 200
+    assert as_admin.get(f"/reports/{PROVINCE}/{MONTH}.xlsx").status_code == 200
+    assert as_admin.get(f"/reports/{PROVINCE}/{MONTH}/print").status_code == 200
+    assert asked and all(asked)  # every one of them asked for the children's criteria
+    with app.app_context():
+        session = get_session()
+        province = unit_by_code(session, PROVINCE)
+        assert province is not None
+        expected = report_csv(session, original(session, province, MONTH))
+    assert exported.data == expected
+    rows = list(csv.reader(io.StringIO(expected.decode("utf-8-sig"))))
+    assert any(row and row[0] == "child" for row in rows)
