@@ -44,6 +44,39 @@ def difference_of(now: Counts, prev: Counts, *, min_responses: int = MIN_RESPONS
     )
 
 
+def differences_many(
+    now: tuple[np.ndarray, np.ndarray, np.ndarray],
+    prev: tuple[np.ndarray, np.ndarray, np.ndarray],
+    *,
+    min_responses: int = MIN_RESPONSES,
+) -> list[Change]:
+    """difference_of for every group at once: now and prev are (successes, trials, respondents)
+    arrays, one cell per group. One Newcombe interval and one z test for all the groups (a
+    province's hundred sub-units), not one numpy round per group; group for group the same
+    Change as difference_of (tests/analysis/test_cold_path.py)."""
+    (k1, n1, r1), (k2, n2, r2) = (tuple(np.asarray(a) for a in counts) for counts in (now, prev))
+    shown = (r1 >= min_responses) & (r2 >= min_responses)
+    out: list[Change] = [_NO_CHANGE] * int(shown.size)
+    if not shown.any():
+        return out
+    # Only the groups with enough respondents are computed, as difference_of computes them.
+    a, b, c, d = (np.asarray(x, dtype=float)[shown] for x in (k1, n1, k2, n2))
+    diffs, lows, highs = (np.atleast_1d(x).tolist() for x in newcombe_difference(a, b, c, d, CONFIDENCE))
+    pvalues = np.atleast_1d(two_proportion_pvalue(a, b, c, d)).tolist()
+    for index, diff, low, high, p in zip(np.flatnonzero(shown).tolist(), diffs, lows, highs, pvalues, strict=True):
+        out[index] = Change(
+            diff=json_float(diff),
+            ci_low=json_float(low),
+            ci_high=json_float(high),
+            p_value=json_float(p),
+            significant=bool(low > 0 or high < 0),
+        )
+    return out
+
+
+_NO_CHANGE = Change(diff=None, ci_low=None, ci_high=None, p_value=None, significant=None)
+
+
 def single_counts(k: int, n: int) -> Counts:
     return (float(k), float(n), int(n))
 

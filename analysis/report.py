@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import small_area
-from .changes import changes_of, difference_of, overall_counts
+from .changes import changes_of, differences_many, overall_counts
 from .comparison import CENTER_KINDS, child_funnels, widened_curve
 from .flags import channels_of, flags_many
 from .funnel import DEFAULT_LEVELS, curve_of, level_label
@@ -31,7 +31,6 @@ from .indices import (
     service_of,
 )
 from .model import (
-    Change,
     Changes,
     ChildChanges,
     ChildReport,
@@ -236,16 +235,20 @@ def _children(
     child_goals = [resolve_targets(c["targets"]) if c.get("targets") else goals for c in children]
     all_measures = measures_many(tallies, child_goals, interval, min_responses=min_responses)
     criteria = criteria_many(tallies, child_goals, interval, min_responses=min_responses) if with_criteria else None
-    measured: list[tuple[Mapping[str, Any], CoreMeasures, Change]] = []
-    overall_k: list[int] = []
-    overall_n: list[int] = []
-    for child, t, prev, measures in zip(children, tallies, previous, all_measures, strict=True):
-        t_prev = empty_tally() if prev is None else check_tally(prev)
-        k, n, _ = overall_counts(t)
-        overall_k.append(int(k))
-        overall_n.append(int(n))
-        overall_change = difference_of(overall_counts(t), overall_counts(t_prev), min_responses=min_responses)
-        measured.append((child, measures, overall_change))
+    # Overall satisfaction now and before, for every child at once (analysis.changes.overall_counts).
+    satisfied, answered = ("overall.4", "overall.5"), tuple(f"overall.{s}" for s in range(1, 6))
+    before = np.zeros((len(children), TALLY_WIDTH), np.int64)
+    for row, prev in enumerate(previous):
+        if prev is not None:
+            before[row] = check_tally(prev)
+    k_now, n_now = slot_sums(tallies, satisfied), slot_sums(tallies, answered)
+    k_before, n_before = slot_sums(before, satisfied), slot_sums(before, answered)
+    changes = differences_many(
+        (k_now.astype(float), n_now.astype(float), n_now), (k_before.astype(float), n_before.astype(float), n_before),
+        min_responses=min_responses,
+    )
+    measured = list(zip(children, all_measures, changes, strict=True))
+    overall_k, overall_n = k_now.tolist(), n_now.tolist()
 
     # One vectorised call for all children (scipy's per-call overhead would
     # dominate a province with hundreds of communes).

@@ -41,6 +41,8 @@ from .tally import POOL_STATS, TALLY_WIDTH
 MIN_UNITS: int = 3
 POOLS: dict[str, str] = {"service_index": "service", **{e: e for e in ELEMENTS}}
 NOT_ESTIMATED = SmallArea(value=None, ci_low=None, ci_high=None)
+#: The measures every group carries (service index, overall, elements); MEASURES adds the criteria.
+CORE_MEASURES: tuple[str, ...] = tuple(m for m in MEASURES if m not in CRITERIA)
 
 Counts = dict[str, tuple[float, float]]
 G = TypeVar("G", bound=CoreMeasures)
@@ -160,15 +162,18 @@ def _small_area(value: float | None, ci_low: float | None, ci_high: float | None
     return out
 
 
-def estimates_of(tallies: Sequence[np.ndarray], parent: np.ndarray) -> list[dict[str, SmallArea]]:
-    """For sibling groups (their tallies) of one parent: each group's estimate of every measure."""
+def estimates_of(
+    tallies: Sequence[np.ndarray], parent: np.ndarray, measures: Sequence[str] = MEASURES
+) -> list[dict[str, SmallArea]]:
+    """For sibling groups (their tallies) of one parent: each group's estimate of every measure
+    (or of the given `measures`: each measure's estimate depends on that measure's counts only)."""
     rows = np.zeros((len(tallies) + 1, TALLY_WIDTH), np.int64)
     rows[0] = check_tally(parent)
     for i, t in enumerate(tallies, start=1):
         rows[i] = check_tally(t)
     counts = effective_counts_many(rows)
     out: list[dict[str, SmallArea]] = [{} for _ in tallies]
-    for measure in MEASURES:
+    for measure in measures:
         k, n = counts[measure]
         for entry, estimate in zip(out, shrink(k[1:], n[1:], float(k[0]), float(n[0])), strict=True):
             entry[measure] = estimate
@@ -188,7 +193,10 @@ def attach(groups: Sequence[G], tallies: Sequence[np.ndarray], parent: np.ndarra
     elements and (when they carry them) criteria."""
     if not groups:
         return tuple(groups)
-    estimates = estimates_of(tallies, parent)
+    # The criteria's 22 estimates only for groups that carry criteria (a report's children
+    # without them, e.g. the overview's, would compute three quarters of the work for nothing).
+    with_criteria = any(getattr(group, "criteria", None) is not None for group in groups)
+    estimates = estimates_of(tallies, parent, MEASURES if with_criteria else CORE_MEASURES)
     out = []
     for group, estimate in zip(groups, estimates, strict=True):
         changes: dict[str, Any] = {

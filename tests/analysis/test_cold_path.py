@@ -1,0 +1,96 @@
+"""The report's cheaper paths give the numbers of the one-by-one paths they replace (issue 13, the
+overview's first view after a change): the sub-units' changes in one vectorised call, the
+small-area estimates of the measures a group carries only, the rates built without the frozen
+dataclass's __init__."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analysis.changes import changes_of, difference_of, differences_many, overall_counts
+from analysis.multiplicity import adjust_changes
+from analysis.report import compute_report
+from analysis.sipas import CRITERIA, MEASURES
+from analysis.small_area import CORE_MEASURES, estimates_of
+from analysis.tally import empty_tally, tally
+
+
+def test_differences_many_is_difference_of_group_by_group(rng: np.random.Generator) -> None:
+    n1 = rng.integers(0, 400, 300)
+    n2 = rng.integers(0, 400, 300)
+    k1 = np.minimum(rng.integers(0, 400, 300), n1)
+    k2 = np.minimum(rng.integers(0, 400, 300), n2)
+    # The edges: nothing answered, all or none satisfied on both sides, just at the minimum.
+    k1[:4], n1[:4], n2[:4] = 0, 0, 50
+    k2[:4] = np.minimum(k2[:4], 50)
+    k1[4:8], n1[4:8], k2[4:8], n2[4:8] = 40, 40, 60, 60
+    k1[8:12], n1[8:12], k2[8:12], n2[8:12] = 0, 45, 0, 33
+    n1[12:16], n2[12:16], k1[12:16], k2[12:16] = 30, 30, 29, 1
+    for minimum in (0, 1, 30, 100):
+        expected = [
+            difference_of((float(a), float(b), int(b)), (float(c), float(d), int(d)), min_responses=minimum)
+            for a, b, c, d in zip(k1, n1, k2, n2, strict=True)
+        ]
+        found = differences_many(
+            (k1.astype(float), n1.astype(float), n1), (k2.astype(float), n2.astype(float), n2), min_responses=minimum
+        )
+        assert found == expected
+    assert differences_many((np.zeros(0), np.zeros(0), np.zeros(0)), (np.zeros(0), np.zeros(0), np.zeros(0))) == []
+
+
+def _children(make_arrays, rng: np.random.Generator, sizes: list[int]) -> list[dict]:  # type: ignore[no-untyped-def]
+    now, before = make_arrays(rng, sum(sizes)), make_arrays(rng, sum(sizes))
+    group = np.repeat(np.arange(len(sizes)), sizes)
+    per_now, per_before = tally(now, group, len(sizes)), tally(before, group[::-1], len(sizes))
+    return [
+        {"code": f"X{i}", "name": f"Xã {i}", "tally": per_now[i], "tally_prev": per_before[i] if i % 5 else None}
+        for i in range(len(sizes))
+    ]
+
+
+SIZES = [500, 300, 120, 12, 0, 45, 31, 29, 200, 64, 90, 1]
+
+
+def test_the_childrens_changes_are_those_of_difference_of_adjusted_together(make_arrays, rng) -> None:
+    children = _children(make_arrays, rng, SIZES)
+    total_now = np.sum([c["tally"] for c in children], axis=0)
+    total_before = np.sum([c["tally_prev"] for c in children if c["tally_prev"] is not None], axis=0)
+    report = compute_report({"code": "P", "name": "P"}, "2026-10", total_now, total_before, children)
+    one_by_one = [
+        difference_of(
+            overall_counts(c["tally"]),
+            overall_counts(empty_tally() if c["tally_prev"] is None else c["tally_prev"]),
+        )
+        for c in children
+    ]
+    unit, adjusted = adjust_changes(changes_of(total_now, total_before), one_by_one)
+    assert [child.change.overall for child in report.children] == adjusted
+    assert report.change == unit
+
+
+@pytest.mark.parametrize("min_responses", [30, 5])
+def test_children_without_criteria_are_the_same_children_but_for_them(make_arrays, rng, min_responses: int) -> None:
+    children = _children(make_arrays, rng, SIZES)
+    total_now = np.sum([c["tally"] for c in children], axis=0)
+
+    def report(child_criteria: bool):  # type: ignore[no-untyped-def]
+        return compute_report(
+            {"code": "P", "name": "P"}, "2026-10", total_now, None, children,
+            min_responses=min_responses, child_criteria=child_criteria,
+        )
+
+    full, lean = report(True), report(False)
+    assert all(child.criteria is not None for child in full.children)
+    assert all(child.criteria is None for child in lean.children)
+    for with_them, without in zip(full.children, lean.children, strict=True):
+        assert with_them.__class__(**{**with_them.__dict__, "criteria": None}) == without
+
+
+def test_estimates_of_some_measures_are_those_of_all_measures(make_arrays, rng) -> None:
+    children = _children(make_arrays, rng, SIZES)
+    tallies = [c["tally"] for c in children]
+    parent = np.sum(tallies, axis=0)
+    every = estimates_of(tallies, parent)
+    core = estimates_of(tallies, parent, CORE_MEASURES)
+    assert set(CORE_MEASURES) == set(MEASURES) - set(CRITERIA)
+    assert core == [{m: estimate[m] for m in CORE_MEASURES} for estimate in every]
