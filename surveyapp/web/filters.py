@@ -2,19 +2,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import lru_cache
 
-from babel.numbers import NumberPattern, parse_pattern
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 
-
-@lru_cache(maxsize=32)
-def _pattern(number_format: str) -> NumberPattern:
-    """Babel's parsed pattern, kept: a province page formats hundreds of numbers with the same
-    few patterns, and Babel would parse the pattern again for each (what format_percent and
-    format_decimal do before NumberPattern.apply)."""
-    return parse_pattern(number_format)
+from surveyapp.web.number_format import fixed_format
 
 
 def percent(value: float | None, digits: int = 2) -> str:
@@ -23,7 +15,7 @@ def percent(value: float | None, digits: int = 2) -> str:
     locale = get_locale()
     if not digits or locale is None:
         return format_percent(value, format="#,##0." + "0" * digits + "%" if digits else None)
-    return _pattern("#,##0." + "0" * digits + "%").apply(value, locale)
+    return fixed_format("#,##0." + "0" * digits + "%", locale)(value)
 
 
 def decimal(value: float | int | None, digits: int = 2) -> str:
@@ -33,7 +25,7 @@ def decimal(value: float | int | None, digits: int = 2) -> str:
     locale = get_locale()
     if locale is None:
         return format_decimal(value, format=number_format)
-    return _pattern(number_format).apply(value, locale)
+    return fixed_format(number_format, locale)(value)
 
 
 def short_date(value: date | datetime | None) -> str:

@@ -105,3 +105,66 @@ def test_the_exports_and_print_view_keep_the_full_report(
     assert exported.data == expected
     rows = list(csv.reader(io.StringIO(expected.decode("utf-8-sig"))))
     assert any(row and row[0] == "child" for row in rows)
+
+
+#: The children's rows as the macros rendered them before the overview wrote them out.
+MACRO_ROWS = """{% import "dashboard/_macros.html" as m %}{% for c in report.children %}
+      <tr><th scope="row"><a href="{{ url_for('dashboard.report', code=c.code, month=month) }}">{{ c.name }}</a></th>
+        {{ m.rate_cells(c.overall) }}{{ m.small_area_cell(c.overall) }}<td class="num">{{ m.value(c.service_index) }}</td>
+        <td>{{ m.position_badge(c.funnel.position) }}</td><td>{{ m.change(c.change.overall) }}</td></tr>
+    {% endfor %}"""
+ROW = re.compile(r"<tr><th scope=\"row\"><a href=.*?</tr>", re.S)
+
+
+def _children_of_every_kind(children: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The demo's children and variants of the first: suppressed, without an estimate, each
+    status, each funnel position, changes up, down, not significant and unknown."""
+    first = children[0]
+    rate, change = first.overall, first.change.overall
+    suppressed = replace(rate, value=None, ci_low=None, ci_high=None, count=None, insufficient=True, status=None)
+    variants = [
+        replace(first, overall=suppressed),
+        replace(first, overall=replace(suppressed, small_area=None)),
+        replace(first, overall=replace(rate, small_area=None)),
+        replace(first, service_index=replace(first.service_index, value=None)),
+        *(replace(first, overall=replace(rate, status=status)) for status in ("below", "possibly_below", "meets", None)),
+        *(
+            replace(first, funnel=replace(first.funnel, position=position))
+            for position in ("above_998", "above_95", "inside", "below_95", "below_998", "insufficient", None)
+        ),
+        *(
+            replace(first, change=replace(first.change, overall=replace(change, diff=diff, ci_low=low, ci_high=high,
+                                                                       significant=significant)))
+            for diff, low, high, significant in (
+                (0.0512, 0.0101, 0.0923, True), (-0.0734, -0.1201, -0.0267, True), (0.0123, -0.02, 0.0446, False),
+                (None, None, None, None), (-0.0004, -0.031, 0.0302, False),
+            )
+        ),
+    ]
+    return (*children, *variants)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_childrens_rows_are_what_the_macros_render(app: Flask, language: str) -> None:
+    from flask import render_template
+
+    from surveyapp.dashboard import views
+    from surveyapp.labels import question_labels
+    from surveyapp.periods import Period
+
+    with app.test_request_context(f"/reports/{PROVINCE}/{MONTH}?lang={language}"):
+        session = get_session()
+        province = unit_by_code(session, PROVINCE)
+        assert province is not None
+        report = reports.period_report(session, province, MONTH, child_criteria=False)
+        report = replace(report, children=_children_of_every_kind(report.children))
+        points, labels = reports.period_trend(session, province, MONTH), question_labels(session)
+        page = render_template(
+            "dashboard/_overview_body.html", report=report, trend=points, labels=labels,
+            priorities=views.priorities(report, labels), charts=views.overview_charts(report, points, labels),
+            unit=province, month=MONTH, period=Period.parse(MONTH),
+        )
+        by_macros = app.jinja_env.from_string(MACRO_ROWS).render(report=report, month=MONTH)
+    rows = ROW.findall(page.split('id="table-children"', 1)[1].split("</tbody>", 1)[0])
+    assert len(rows) == len(report.children) > 20
+    assert rows == ROW.findall(by_macros)
