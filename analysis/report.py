@@ -138,6 +138,7 @@ def compute_report(
     funnel_center: str = "parent",
     min_responses: int = MIN_RESPONSES,
     child_criteria: bool = False,
+    child_estimates: Sequence[str] | None = None,
 ) -> Report:
     """Monthly report of `unit` ({"code", "name"}) for `month` ("YYYY-MM").
 
@@ -153,6 +154,8 @@ def compute_report(
     distribution are suppressed alike (the app passes its MIN_RESPONSES setting).
     child_criteria: give every child its 22 criteria too (the app's report, so that a drill-down
     never needs a second report), with their small-area estimates.
+    child_estimates: the measures whose small-area estimate the children carry (None: every one
+    they carry; a page showing only the overall estimate asks for ("overall",)).
     """
     n_min = min_responses
     if not _MONTH.match(month):
@@ -175,7 +178,9 @@ def compute_report(
         n_min,
         child_criteria,
     )
-    child_reports = small_area.attach(child_reports, [check_tally(c["tally"]) for c in children], t_now)
+    child_reports = small_area.attach(
+        child_reports, [check_tally(c["tally"]) for c in children], t_now, measures=child_estimates
+    )
     return Report(
         **measures_of(t_now, goals, interval, min_responses=n_min).core_fields(),
         unit=UnitRef(code=unit.get("code"), name=unit.get("name")),

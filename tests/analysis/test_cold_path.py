@@ -11,7 +11,7 @@ from analysis.changes import changes_of, difference_of, differences_many, overal
 from analysis.multiplicity import adjust_changes
 from analysis.report import compute_report
 from analysis.sipas import CRITERIA, MEASURES
-from analysis.small_area import CORE_MEASURES, estimates_of
+from analysis.small_area import CORE_MEASURES, attach, effective_counts_many, estimates_of
 from analysis.tally import empty_tally, tally
 
 
@@ -94,3 +94,31 @@ def test_estimates_of_some_measures_are_those_of_all_measures(make_arrays, rng) 
     core = estimates_of(tallies, parent, CORE_MEASURES)
     assert set(CORE_MEASURES) == set(MEASURES) - set(CRITERIA)
     assert core == [{m: estimate[m] for m in CORE_MEASURES} for estimate in every]
+
+
+def test_effective_counts_of_some_measures_are_those_of_all(make_arrays, rng) -> None:
+    tallies = np.array([c["tally"] for c in _children(make_arrays, rng, SIZES)])
+    every = effective_counts_many(tallies)
+    for wanted in (("overall",), ("E3", "TC07"), CORE_MEASURES, MEASURES):
+        some = effective_counts_many(tallies, wanted)
+        assert set(some) >= set(wanted)
+        for measure in wanted:
+            assert np.array_equal(some[measure][0], every[measure][0])
+            assert np.array_equal(some[measure][1], every[measure][1])
+
+
+def test_attach_to_some_measures_sets_those_estimates_and_leaves_the_rest(make_arrays, rng) -> None:
+    children = _children(make_arrays, rng, SIZES)
+    total_now = np.sum([c["tally"] for c in children], axis=0)
+    bare = compute_report({"code": "P", "name": "P"}, "2026-10", total_now, None, children, child_estimates=())
+    full = compute_report({"code": "P", "name": "P"}, "2026-10", total_now, None, children)
+    assert all(
+        rate.small_area is None for child in bare.children for rate in (child.overall, child.service_index,
+                                                                        *child.elements.values())
+    )
+    tallies = [c["tally"] for c in children]
+    only_overall = attach(bare.children, tallies, total_now, measures=("overall",))
+    for child, with_all, with_overall in zip(bare.children, full.children, only_overall, strict=True):
+        assert with_overall.overall == with_all.overall
+        assert with_overall.service_index == child.service_index and with_overall.elements == child.elements
+    assert attach(bare.children, tallies, total_now) == full.children

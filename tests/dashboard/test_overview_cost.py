@@ -1,6 +1,7 @@
 """The overview's first view after a change computes only what it shows (issue 13, the cold page):
-its report leaves out the children's 22 criteria, which the page never shows, and the page is
-the same, byte for byte, as one rendered from the full report. The print view, the exports and
+its report leaves out the children's 22 criteria and their small-area estimates but the overall
+one, which the page never shows, and the page is the same, byte for byte, as one rendered from
+the full report. The print view, the exports and
 the report of the JSON keep the full report."""
 from __future__ import annotations
 
@@ -52,8 +53,9 @@ def test_the_overview_asks_for_no_childrens_criteria_and_shows_the_same_page(
     force_criteria = False
 
     def recording(*args: Any, **kwargs: Any) -> Any:
-        asked.append(kwargs.get("child_criteria", True))
-        return original(*args, **{**kwargs, "child_criteria": True} if force_criteria else kwargs)
+        asked.append(kwargs.get("child_criteria", True) or kwargs.get("child_estimates") != ("overall",))
+        full = {**kwargs, "child_criteria": True, "child_estimates": None}
+        return original(*args, **full if force_criteria else kwargs)
 
     monkeypatch.setattr(reports, "period_report", recording)
     # Each page twice in a row (`?lang=en` switches the session's language for what follows).
@@ -67,6 +69,10 @@ def test_the_overview_asks_for_no_childrens_criteria_and_shows_the_same_page(
     assert asked == [False] * (2 * len(OVERVIEWS))
 
 
+def _without_estimate(rate: Any) -> Any:
+    return replace(rate, small_area=None)
+
+
 @pytest.mark.parametrize("period", [MONTH, "2026-Q4"])
 def test_without_childrens_criteria_the_report_differs_in_nothing_else(app: Flask, period: str) -> None:
     with app.app_context():
@@ -75,10 +81,17 @@ def test_without_childrens_criteria_the_report_differs_in_nothing_else(app: Flas
         assert province is not None
         full = reports.period_report(session, province, period)
         lean = reports.period_report(session, province, period, child_criteria=False)
+        overview = reports.period_report(session, province, period, child_criteria=False, child_estimates=("overall",))
     assert full.children and all(child.criteria is not None and len(child.criteria) == 22 for child in full.children)
     assert all(rate.small_area is not None for child in full.children for rate in (child.criteria or {}).values())
     assert all(child.criteria is None for child in lean.children)
     assert lean == replace(full, children=tuple(replace(child, criteria=None) for child in full.children))
+    assert all(child.overall.small_area is not None for child in overview.children)
+    assert overview == replace(lean, children=tuple(
+        replace(child, service_index=_without_estimate(child.service_index),
+                elements={e: _without_estimate(r) for e, r in child.elements.items()})
+        for child in lean.children
+    ))
 
 
 def test_the_exports_and_print_view_keep_the_full_report(
@@ -156,7 +169,7 @@ def test_the_childrens_rows_are_what_the_macros_render(app: Flask, language: str
         session = get_session()
         province = unit_by_code(session, PROVINCE)
         assert province is not None
-        report = reports.period_report(session, province, MONTH, child_criteria=False)
+        report = reports.period_report(session, province, MONTH, child_criteria=False, child_estimates=("overall",))
         report = replace(report, children=_children_of_every_kind(report.children))
         points, labels = reports.period_trend(session, province, MONTH), question_labels(session)
         page = render_template(

@@ -237,14 +237,17 @@ def period_report(
     *,
     min_responses: int = MIN_RESPONSES,
     child_criteria: bool = True,
+    child_estimates: Sequence[str] | None = None,
 ) -> Report:
     """The report of a unit's subtree for a period (any text of surveyapp.periods), with its
     children, the change from the previous period of the same length, the change from the same
     period a year earlier (`year_on_year`) and response rates.
 
     child_criteria: each child carries its 22 criteria with their small-area estimates (the
-    report of the JSON, CSV, XLSX, print and drill-down views). The overview page shows none of
-    them and asks for the report without (about 2,200 of a province's 3,500 rates)."""
+    report of the JSON, CSV, XLSX, print and drill-down views). child_estimates: the measures
+    whose small-area estimate each child carries (None: all of them). The overview page shows
+    no child's criteria and only the overall estimate: it asks for the report without the
+    criteria and with ("overall",) (about 2,900 of a province's 3,500 rates and estimates)."""
     chosen = check_period(period)
     before, year_before = chosen.previous(), chosen.year_earlier()
     now, prev, then = chosen.month_texts(), before.month_texts(), year_before.month_texts()
@@ -273,6 +276,7 @@ def period_report(
         # Children carry their criteria (with small-area estimates), so a drill-down never needs
         # a second report.
         child_criteria=child_criteria,
+        child_estimates=child_estimates,
     )
     rates = _response_rates(session, unit, now, [unit, *children])
     goals = resolve_targets(effective_overrides(unit))
