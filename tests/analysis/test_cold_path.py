@@ -122,3 +122,29 @@ def test_attach_to_some_measures_sets_those_estimates_and_leaves_the_rest(make_a
         assert with_overall.overall == with_all.overall
         assert with_overall.service_index == child.service_index and with_overall.elements == child.elements
     assert attach(bare.children, tallies, total_now) == full.children
+
+
+def test_rates_built_without_init_are_the_dataclasses_own() -> None:
+    import dataclasses
+
+    from analysis.model import OverallRate, PooledRate, Rate, SmallArea
+    from analysis.rates import built, extend, rate
+
+    fields = {"value": 0.8, "ci_low": 0.7, "ci_high": 0.9, "n": 50, "count": 40, "insufficient": False,
+              "status": "meets", "target": 0.75, "small_area": SmallArea(value=0.79, ci_low=0.7, ci_high=0.85)}
+    made = built(Rate, dict(fields))
+    assert made == Rate(**fields) and hash(made) == hash(Rate(**fields)) and repr(made) == repr(Rate(**fields))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.value = 0.5  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        built(Rate, {"value": 0.8})  # not every field: the dataclass's own __init__ refuses it
+    assert rate(40, 50, target=0.75) == Rate(value=0.8, ci_low=rate(40, 50).ci_low, ci_high=rate(40, 50).ci_high,
+                                            n=50, count=40, insufficient=False, status="meets", target=0.75)
+    assert rate(10, 12) == Rate(value=None, ci_low=None, ci_high=None, n=12, count=None, insufficient=True,
+                                status=None, target=None)
+    pooled = extend(made, PooledRate, items=120, n_eff=88.5)
+    assert pooled == PooledRate(**fields, items=120, n_eff=88.5) and type(pooled) is PooledRate
+    overall = extend(made, OverallRate, mean=4.1, distribution={"5": 20})
+    assert overall == OverallRate(**fields, mean=4.1, distribution={"5": 20})
+    with pytest.raises(TypeError):
+        extend(made, PooledRate, items=120)
