@@ -12,7 +12,7 @@ from analysis.multiplicity import adjust_changes
 from analysis.report import compute_report
 from analysis.sipas import CRITERIA, MEASURES
 from analysis.small_area import CORE_MEASURES, attach, effective_counts_many, estimates_of
-from analysis.tally import empty_tally, tally
+from analysis.tally import empty_tally, slot, tally
 
 
 def test_differences_many_is_difference_of_group_by_group(rng: np.random.Generator) -> None:
@@ -203,3 +203,24 @@ def test_year_on_year_is_one_period_change_each(make_arrays, rng) -> None:
                        for f in flags_now},
             )
             assert year_on_year_of(now, then, "2025-10") == one_by_one
+
+
+@pytest.mark.parametrize("targets", [None, {"overall": 0.9, "service_index": 0.85}])
+def test_trend_points_are_one_overall_and_service_index_per_month(make_arrays, rng, targets) -> None:
+    from analysis.indices import overall_of, service_of
+    from analysis.model import TrendPoint
+    from analysis.report import trend_points
+    from analysis.targets import resolve_targets
+
+    months = [f"2026-{m:02d}" for m in range(1, 8)]
+    by_month = dict(zip(months, _tallies_of_every_kind(make_arrays, rng), strict=True))
+    goals = resolve_targets(targets)
+    for minimum in (30, 5):
+        one_by_one = [
+            TrendPoint(month=month, n_responses=int(t[slot("n")]),
+                       overall=overall_of(t, goals, min_responses=minimum),
+                       service_index=service_of(t, goals, min_responses=minimum))
+            for month, t in sorted(by_month.items())
+        ]
+        assert trend_points(by_month, targets, min_responses=minimum) == one_by_one
+    assert trend_points({}, targets) == []
