@@ -98,24 +98,27 @@ def measures_many(
     interval: str = "wilson",
     *,
     min_responses: int = MIN_RESPONSES,
+    summary: bool = False,
 ) -> list[CoreMeasures]:
     """measures_of for every row of a (groups × slots) array: each kind of interval computed once
-    for all the groups (a province's hundred communes: a handful of numpy calls, not thousands)."""
+    for all the groups (a province's hundred communes: a handful of numpy calls, not thousands).
+    summary: n, the service index and overall satisfaction only (elements and flags empty)."""
     t = check_tallies(t)
     goals = [resolve(g) for g in targets]
-    pools = ("service", *ELEMENTS)
+    elements = () if summary else ELEMENTS
     pooled = pooled_many(
-        t, pools, [[g.get("service_index"), *(g.get(e) for e in ELEMENTS)] for g in goals], min_responses=min_responses
+        t, ("service", *elements), [[g.get("service_index"), *(g.get(e) for e in elements)] for g in goals],
+        min_responses=min_responses,
     )
     overall = overall_many(t, goals, interval, min_responses=min_responses)
-    flags = flags_many(t, goals, interval, min_responses=min_responses)
+    flags = [{} for _ in goals] if summary else flags_many(t, goals, interval, min_responses=min_responses)
     n = slot_sums(t, ("n",))
     return [
         CoreMeasures(
             n_responses=int(n[g]),
             service_index=pooled[g][0],
             overall=overall[g],
-            elements=dict(zip(ELEMENTS, pooled[g][1:], strict=True)),
+            elements=dict(zip(elements, pooled[g][1:], strict=True)),
             flags=flags[g],
         )
         for g in range(t.shape[0])
@@ -136,7 +139,7 @@ def compute_report(
     funnel_center: str = "parent",
     min_responses: int = MIN_RESPONSES,
     child_criteria: bool = False,
-    child_estimates: Sequence[str] | None = None,
+    child_summary: bool = False,
 ) -> Report:
     """Monthly report of `unit` ({"code", "name"}) for `month` ("YYYY-MM").
 
@@ -152,10 +155,14 @@ def compute_report(
     distribution are suppressed alike (the app passes its MIN_RESPONSES setting).
     child_criteria: give every child its 22 criteria too (the app's report, so that a drill-down
     never needs a second report), with their small-area estimates.
-    child_estimates: the measures whose small-area estimate the children carry (None: every one
-    they carry; a page showing only the overall estimate asks for ("overall",)).
+    child_summary: the children as the rows of a table of sub-units, all that the app's overview
+    shows of them: n, overall satisfaction with its small-area estimate, the service index, the
+    funnel and the change; their elements and flags are left empty and no other small-area
+    estimate is made (not with child_criteria).
     """
     n_min = min_responses
+    if child_summary and child_criteria:
+        raise ValueError("child_summary leaves out the children's criteria: not with child_criteria")
     if not _MONTH.match(month):
         raise ValueError(f"month must look like 'YYYY-MM', got {month!r}")
     if funnel_center not in CENTER_KINDS:
@@ -175,9 +182,11 @@ def compute_report(
         (parent_k, parent_n, center_kind == "parent"),
         n_min,
         child_criteria,
+        child_summary,
     )
     child_reports = small_area.attach(
-        child_reports, [check_tally(c["tally"]) for c in children], t_now, measures=child_estimates
+        child_reports, [check_tally(c["tally"]) for c in children], t_now,
+        measures=("overall",) if child_summary else None,
     )
     return Report(
         **measures_of(t_now, goals, interval, min_responses=n_min).core_fields(),
@@ -226,6 +235,7 @@ def _children(
     parent: tuple[float, float, bool],
     min_responses: int = MIN_RESPONSES,
     with_criteria: bool = False,
+    summary: bool = False,
 ) -> tuple[tuple[ChildReport, ...], Changes, Overdispersion | None]:
     """The children's reports, the unit's changes adjusted together with the children's, and the
     overdispersion of the children's funnel. parent: (k, n) of the parent's overall satisfaction
@@ -236,7 +246,7 @@ def _children(
         tallies[row] = check_tally(child["tally"])
     previous = [c.get("tally_prev") for c in children]
     child_goals = [resolve_targets(c["targets"]) if c.get("targets") else goals for c in children]
-    all_measures = measures_many(tallies, child_goals, interval, min_responses=min_responses)
+    all_measures = measures_many(tallies, child_goals, interval, min_responses=min_responses, summary=summary)
     criteria = criteria_many(tallies, child_goals, interval, min_responses=min_responses) if with_criteria else None
     # Overall satisfaction now and before, for every child at once (analysis.changes.overall_counts).
     satisfied, answered = ("overall.4", "overall.5"), tuple(f"overall.{s}" for s in range(1, 6))

@@ -156,14 +156,13 @@ def _month_picture(
 def _computed_picture(
     unit: Unit, month: str, center: str, *, overview: bool = False
 ) -> tuple[Report, list[TrendPoint], dict[str, str]]:
-    """overview=True: the children without their criteria and with the overall small-area
-    estimate only, all that the overview shows of them (the print view, exports and
-    drill-downs show the rest)."""
+    """overview=True: the children as summary rows (period_report's child_detail), all that the
+    overview shows of them (the print view, exports and drill-downs show the rest)."""
     from surveyapp.services.reporting import reports
 
     session = get_reports_session()
-    lean: dict[str, Any] = {"child_criteria": False, "child_estimates": ("overall",)} if overview else {}
-    result = reports.period_report(session, unit, month, center, min_responses=_min_n(), **lean)
+    detail = "summary" if overview else "full"
+    result = reports.period_report(session, unit, month, center, min_responses=_min_n(), child_detail=detail)
     points = reports.period_trend(session, unit, month, min_responses=_min_n())
     return result, points, question_labels(session)
 
@@ -174,9 +173,9 @@ def _overview_body(unit: Unit, month: str, key: tuple[Any, ...]) -> Markup:
     def render() -> Markup:
         # Computed here, not taken from or put in the cache as a report: the kept HTML (about
         # 0.4 MB with its key for a province) is what a next view needs, not ~3 MB of typed objects.
-        # The page shows no child's criteria and of the children's small-area estimates only the
-        # overall one: computed without the rest (the same HTML, byte for byte:
-        # tests/dashboard/test_overview_cost.py).
+        # The page shows of each child n, overall satisfaction and its small-area estimate, the
+        # service index, funnel and change: computed without the rest (the same HTML, byte for
+        # byte: tests/dashboard/test_overview_cost.py).
         result, points, labels = _computed_picture(unit, month, _overview_view()[1], overview=True)
         return Markup(render_template(
             "dashboard/_overview_body.html", report=result, trend=points, labels=labels,

@@ -4,6 +4,8 @@ small-area estimates of the measures a group carries only, the rates built witho
 dataclass's __init__."""
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -76,17 +78,23 @@ def test_children_without_criteria_are_the_same_children_but_for_them(make_array
     children = _children(make_arrays, rng, SIZES)
     total_now = np.sum([c["tally"] for c in children], axis=0)
 
-    def report(child_criteria: bool):  # type: ignore[no-untyped-def]
+    def report(**detail: bool):  # type: ignore[no-untyped-def]
         return compute_report(
-            {"code": "P", "name": "P"}, "2026-10", total_now, None, children,
-            min_responses=min_responses, child_criteria=child_criteria,
+            {"code": "P", "name": "P"}, "2026-10", total_now, None, children, min_responses=min_responses, **detail
         )
 
-    full, lean = report(True), report(False)
+    full, lean, summary = report(child_criteria=True), report(), report(child_summary=True)
     assert all(child.criteria is not None for child in full.children)
     assert all(child.criteria is None for child in lean.children)
-    for with_them, without in zip(full.children, lean.children, strict=True):
-        assert with_them.__class__(**{**with_them.__dict__, "criteria": None}) == without
+    for with_them, without, row in zip(full.children, lean.children, summary.children, strict=True):
+        assert dataclasses.replace(with_them, criteria=None) == without
+        # A summary row: the same n, overall (with its estimate), service index (without), funnel and change.
+        assert row == dataclasses.replace(
+            without, elements={}, flags={}, service_index=dataclasses.replace(without.service_index, small_area=None)
+        )
+    assert dataclasses.replace(full, children=()) == dataclasses.replace(summary, children=())
+    with pytest.raises(ValueError):
+        report(child_criteria=True, child_summary=True)
 
 
 def test_estimates_of_some_measures_are_those_of_all_measures(make_arrays, rng) -> None:
@@ -113,18 +121,23 @@ def test_effective_counts_of_some_measures_are_those_of_all(make_arrays, rng) ->
 def test_attach_to_some_measures_sets_those_estimates_and_leaves_the_rest(make_arrays, rng) -> None:
     children = _children(make_arrays, rng, SIZES)
     total_now = np.sum([c["tally"] for c in children], axis=0)
-    bare = compute_report({"code": "P", "name": "P"}, "2026-10", total_now, None, children, child_estimates=())
     full = compute_report({"code": "P", "name": "P"}, "2026-10", total_now, None, children)
-    assert all(
-        rate.small_area is None for child in bare.children for rate in (child.overall, child.service_index,
-                                                                        *child.elements.values())
+
+    def without_estimates(rate):  # type: ignore[no-untyped-def]
+        return dataclasses.replace(rate, small_area=None)
+
+    bare = tuple(
+        dataclasses.replace(child, overall=without_estimates(child.overall),
+                            service_index=without_estimates(child.service_index),
+                            elements={e: without_estimates(r) for e, r in child.elements.items()})
+        for child in full.children
     )
     tallies = [c["tally"] for c in children]
-    only_overall = attach(bare.children, tallies, total_now, measures=("overall",))
-    for child, with_all, with_overall in zip(bare.children, full.children, only_overall, strict=True):
+    only_overall = attach(bare, tallies, total_now, measures=("overall",))
+    for child, with_all, with_overall in zip(bare, full.children, only_overall, strict=True):
         assert with_overall.overall == with_all.overall
         assert with_overall.service_index == child.service_index and with_overall.elements == child.elements
-    assert attach(bare.children, tallies, total_now) == full.children
+    assert attach(bare, tallies, total_now) == full.children
 
 
 def test_rates_built_without_init_are_the_dataclasses_own() -> None:

@@ -1,7 +1,7 @@
 """The overview's first view after a change computes only what it shows (issue 13, the cold page):
-its report leaves out the children's 22 criteria and their small-area estimates but the overall
-one, which the page never shows, and the page is the same, byte for byte, as one rendered from
-the full report. The print view, the exports and
+its report has its children as summary rows (no criteria, elements, flags or small-area
+estimates but the overall one, which the page never shows), and the page is the same, byte for
+byte, as one rendered from the full report. The print view, the exports and
 the report of the JSON keep the full report."""
 from __future__ import annotations
 
@@ -49,13 +49,12 @@ def test_the_overview_asks_for_no_childrens_criteria_and_shows_the_same_page(
     uncached: Flask, as_admin: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     original = reports.period_report
-    asked: list[bool] = []
+    asked: list[bool] = []  # whether each report was asked for with the full children
     force_criteria = False
 
     def recording(*args: Any, **kwargs: Any) -> Any:
-        asked.append(kwargs.get("child_criteria", True) or kwargs.get("child_estimates") != ("overall",))
-        full = {**kwargs, "child_criteria": True, "child_estimates": None}
-        return original(*args, **full if force_criteria else kwargs)
+        asked.append(kwargs.get("child_detail", "full") == "full")
+        return original(*args, **{**kwargs, "child_detail": "full"} if force_criteria else kwargs)
 
     monkeypatch.setattr(reports, "period_report", recording)
     # Each page twice in a row (`?lang=en` switches the session's language for what follows).
@@ -74,24 +73,29 @@ def _without_estimate(rate: Any) -> Any:
 
 
 @pytest.mark.parametrize("period", [MONTH, "2026-Q4"])
-def test_without_childrens_criteria_the_report_differs_in_nothing_else(app: Flask, period: str) -> None:
+def test_summary_children_are_the_full_children_but_for_what_the_overview_never_shows(app: Flask, period: str) -> None:
     with app.app_context():
         session = get_session()
         province = unit_by_code(session, PROVINCE)
         assert province is not None
         full = reports.period_report(session, province, period)
-        lean = reports.period_report(session, province, period, child_criteria=False)
-        overview = reports.period_report(session, province, period, child_criteria=False, child_estimates=("overall",))
+        summary = reports.period_report(session, province, period, child_detail="summary")
     assert full.children and all(child.criteria is not None and len(child.criteria) == 22 for child in full.children)
     assert all(rate.small_area is not None for child in full.children for rate in (child.criteria or {}).values())
-    assert all(child.criteria is None for child in lean.children)
-    assert lean == replace(full, children=tuple(replace(child, criteria=None) for child in full.children))
-    assert all(child.overall.small_area is not None for child in overview.children)
-    assert overview == replace(lean, children=tuple(
-        replace(child, service_index=_without_estimate(child.service_index),
-                elements={e: _without_estimate(r) for e, r in child.elements.items()})
-        for child in lean.children
+    assert all(child.overall.small_area is not None for child in summary.children)
+    assert summary == replace(full, children=tuple(
+        replace(child, criteria=None, elements={}, flags={}, service_index=_without_estimate(child.service_index))
+        for child in full.children
     ))
+
+
+def test_an_unknown_child_detail_is_refused(app: Flask) -> None:
+    with app.app_context():
+        session = get_session()
+        province = unit_by_code(session, PROVINCE)
+        assert province is not None
+        with pytest.raises(ValueError):
+            reports.period_report(session, province, MONTH, child_detail="some")
 
 
 def test_the_exports_and_print_view_keep_the_full_report(
@@ -101,7 +105,7 @@ def test_the_exports_and_print_view_keep_the_full_report(
     asked: list[bool] = []
 
     def recording(*args: Any, **kwargs: Any) -> Any:
-        asked.append(kwargs.get("child_criteria", True))
+        asked.append(kwargs.get("child_detail", "full") == "full")
         return original(*args, **kwargs)
 
     monkeypatch.setattr(reports, "period_report", recording)
@@ -169,7 +173,7 @@ def test_the_childrens_rows_are_what_the_macros_render(app: Flask, language: str
         session = get_session()
         province = unit_by_code(session, PROVINCE)
         assert province is not None
-        report = reports.period_report(session, province, MONTH, child_criteria=False, child_estimates=("overall",))
+        report = reports.period_report(session, province, MONTH, child_detail="summary")
         report = replace(report, children=_children_of_every_kind(report.children))
         points, labels = reports.period_trend(session, province, MONTH), question_labels(session)
         page = render_template(
