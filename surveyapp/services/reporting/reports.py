@@ -257,6 +257,8 @@ def period_report(
     tallies = load_tallies(session, unit, sorted({*now, *prev, *then}), group_by="child")
     single_month = chosen.kind == "month"
     children = list(unit.children)
+    # Each child's sums once (the report and the weighting read them).
+    child_now = {child.id: _sum(tallies, now, [child.id]) for child in children}
     report = compute_report(
         unit={"code": unit.code, "name": unit.name},
         month=now[-1],  # analysis checks a month; the period is set below
@@ -266,7 +268,7 @@ def period_report(
             {
                 "code": child.code,
                 "name": child.name,
-                "tally": _sum(tallies, now, [child.id]),
+                "tally": child_now[child.id],
                 "tally_prev": _sum(tallies, prev, [child.id]),
                 "targets": effective_overrides(child),
             }
@@ -285,7 +287,7 @@ def period_report(
     goals = resolve_targets(effective_overrides(unit))
     volumes = _period_volumes(session, [child.id for child in children], now)
     weighting = weighting_of(
-        [Stratum(_sum(tallies, now, [child.id]), volumes.get(child.id)) for child in children],
+        [Stratum(child_now[child.id], volumes.get(child.id)) for child in children],
         _sum(tallies, now, [OWN]),
         goals,
         min_responses=min_responses,
