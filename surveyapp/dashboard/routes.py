@@ -162,8 +162,11 @@ def _computed_picture(
 
     session = get_reports_session()
     detail = "summary" if overview else "full"
-    result = reports.period_report(session, unit, month, center, min_responses=_min_n(), child_detail=detail)
-    points = reports.period_trend(session, unit, month, min_responses=_min_n())
+    trend_rows = reports.trend_tallies(session, unit, month)  # the trend's and the control chart's months, read once
+    result = reports.period_report(
+        session, unit, month, center, min_responses=_min_n(), child_detail=detail, trend_tallies=trend_rows
+    )
+    points = reports.period_trend(session, unit, month, min_responses=_min_n(), tallies=trend_rows)
     return result, points, question_labels(session)
 
 

@@ -185,3 +185,18 @@ def test_the_childrens_rows_are_what_the_macros_render(app: Flask, language: str
     rows = ROW.findall(page.split('id="table-children"', 1)[1].split("</tbody>", 1)[0])
     assert len(rows) == len(report.children) > 20
     assert rows == ROW.findall(by_macros)
+
+
+@pytest.mark.parametrize("period", [MONTH, "2026-Q4", "2026-07..2026-11", "2026"])
+def test_the_trend_read_once_gives_the_same_trend_and_control_chart(app: Flask, period: str) -> None:
+    with app.app_context():
+        session = get_session()
+        province = unit_by_code(session, PROVINCE)
+        assert province is not None
+        read_once = reports.trend_tallies(session, province, period)
+        assert reports.period_trend(session, province, period, tallies=read_once) == reports.period_trend(
+            session, province, period
+        )
+        assert reports.period_report(session, province, period, trend_tallies=read_once) == reports.period_report(
+            session, province, period
+        )
