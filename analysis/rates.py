@@ -85,17 +85,18 @@ def rate(
             lo, hi = proportion_interval(count, n, interval, CONFIDENCE)
             estimate = (count / n, float(lo), float(hi))
         value, low, high = (json_float(x) for x in estimate)
-    return Rate(
-        value=value,
-        ci_low=low,
-        ci_high=high,
-        n=n,
+    return built(Rate, {
+        "value": value,
+        "ci_low": low,
+        "ci_high": high,
+        "n": n,
         # Suppression hides the numerator with the value: "21 of 21" tells what "insufficient" hides.
-        count=None if insufficient else int(round(count)),
-        insufficient=insufficient,
-        status=None if insufficient else status(value, low, high, target, lower_is_better),
-        target=json_float(target),
-    )
+        "count": None if insufficient else int(round(count)),
+        "insufficient": insufficient,
+        "status": None if insufficient else status(value, low, high, target, lower_is_better),
+        "target": json_float(target),
+        "small_area": None,
+    })
 
 
 def rates_of(
@@ -196,6 +197,28 @@ R = TypeVar("R", bound=Rate)
 _RATE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Rate))
 
 
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
+def _field_names(kind: type) -> frozenset[str]:
+    found = _FIELD_NAMES.get(kind)
+    if found is None:
+        found = _FIELD_NAMES[kind] = frozenset(f.name for f in fields(kind))
+    return found
+
+
+def built(kind: type[R], values: dict[str, Any]) -> R:
+    """The frozen dataclass `kind` with exactly these field values, made without its generated
+    __init__ (one object.__setattr__ per field): a province's report makes thousands of rates.
+    The same object, field for field, as `kind(**values)` (tests/analysis/test_cold_path.py);
+    values that do not name every field, and nothing else, go through `kind(**values)` instead."""
+    if values.keys() != _field_names(kind):
+        return kind(**values)
+    out = object.__new__(kind)
+    object.__setattr__(out, "__dict__", values)
+    return out
+
+
 def extend(base: Rate, kind: type[R], **extra: Any) -> R:
     """`base` as the richer rate `kind` (a pooled index, the overall rate...) with `extra` fields."""
-    return kind(**{name: getattr(base, name) for name in _RATE_FIELDS}, **extra)
+    return built(kind, {**{name: getattr(base, name) for name in _RATE_FIELDS}, **extra})

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import small_area
-from .changes import changes_of, difference_of, overall_counts
+from .changes import changes_of, differences_many, overall_counts
 from .comparison import CENTER_KINDS, child_funnels, widened_curve
 from .flags import channels_of, flags_many
 from .funnel import DEFAULT_LEVELS, curve_of, level_label
@@ -25,13 +25,10 @@ from .indices import (
     criteria_of,
     expectations_of,
     overall_many,
-    overall_of,
     pooled_many,
     response_rate_of,
-    service_of,
 )
 from .model import (
-    Change,
     Changes,
     ChildChanges,
     ChildReport,
@@ -101,24 +98,27 @@ def measures_many(
     interval: str = "wilson",
     *,
     min_responses: int = MIN_RESPONSES,
+    summary: bool = False,
 ) -> list[CoreMeasures]:
     """measures_of for every row of a (groups × slots) array: each kind of interval computed once
-    for all the groups (a province's hundred communes: a handful of numpy calls, not thousands)."""
+    for all the groups (a province's hundred communes: a handful of numpy calls, not thousands).
+    summary: n, the service index and overall satisfaction only (elements and flags empty)."""
     t = check_tallies(t)
     goals = [resolve(g) for g in targets]
-    pools = ("service", *ELEMENTS)
+    elements = () if summary else ELEMENTS
     pooled = pooled_many(
-        t, pools, [[g.get("service_index"), *(g.get(e) for e in ELEMENTS)] for g in goals], min_responses=min_responses
+        t, ("service", *elements), [[g.get("service_index"), *(g.get(e) for e in elements)] for g in goals],
+        min_responses=min_responses,
     )
     overall = overall_many(t, goals, interval, min_responses=min_responses)
-    flags = flags_many(t, goals, interval, min_responses=min_responses)
+    flags = [{} for _ in goals] if summary else flags_many(t, goals, interval, min_responses=min_responses)
     n = slot_sums(t, ("n",))
     return [
         CoreMeasures(
             n_responses=int(n[g]),
             service_index=pooled[g][0],
             overall=overall[g],
-            elements=dict(zip(ELEMENTS, pooled[g][1:], strict=True)),
+            elements=dict(zip(elements, pooled[g][1:], strict=True)),
             flags=flags[g],
         )
         for g in range(t.shape[0])
@@ -139,6 +139,7 @@ def compute_report(
     funnel_center: str = "parent",
     min_responses: int = MIN_RESPONSES,
     child_criteria: bool = False,
+    child_summary: bool = False,
 ) -> Report:
     """Monthly report of `unit` ({"code", "name"}) for `month` ("YYYY-MM").
 
@@ -154,8 +155,14 @@ def compute_report(
     distribution are suppressed alike (the app passes its MIN_RESPONSES setting).
     child_criteria: give every child its 22 criteria too (the app's report, so that a drill-down
     never needs a second report), with their small-area estimates.
+    child_summary: the children as the rows of a table of sub-units, all that the app's overview
+    shows of them: n, overall satisfaction with its small-area estimate, the service index, the
+    funnel and the change; their elements and flags are left empty and no other small-area
+    estimate is made (not with child_criteria).
     """
     n_min = min_responses
+    if child_summary and child_criteria:
+        raise ValueError("child_summary leaves out the children's criteria: not with child_criteria")
     if not _MONTH.match(month):
         raise ValueError(f"month must look like 'YYYY-MM', got {month!r}")
     if funnel_center not in CENTER_KINDS:
@@ -175,8 +182,12 @@ def compute_report(
         (parent_k, parent_n, center_kind == "parent"),
         n_min,
         child_criteria,
+        child_summary,
     )
-    child_reports = small_area.attach(child_reports, [check_tally(c["tally"]) for c in children], t_now)
+    child_reports = small_area.attach(
+        child_reports, [check_tally(c["tally"]) for c in children], t_now,
+        measures=("overall",) if child_summary else None,
+    )
     return Report(
         **measures_of(t_now, goals, interval, min_responses=n_min).core_fields(),
         unit=UnitRef(code=unit.get("code"), name=unit.get("name")),
@@ -224,6 +235,7 @@ def _children(
     parent: tuple[float, float, bool],
     min_responses: int = MIN_RESPONSES,
     with_criteria: bool = False,
+    summary: bool = False,
 ) -> tuple[tuple[ChildReport, ...], Changes, Overdispersion | None]:
     """The children's reports, the unit's changes adjusted together with the children's, and the
     overdispersion of the children's funnel. parent: (k, n) of the parent's overall satisfaction
@@ -234,18 +246,22 @@ def _children(
         tallies[row] = check_tally(child["tally"])
     previous = [c.get("tally_prev") for c in children]
     child_goals = [resolve_targets(c["targets"]) if c.get("targets") else goals for c in children]
-    all_measures = measures_many(tallies, child_goals, interval, min_responses=min_responses)
+    all_measures = measures_many(tallies, child_goals, interval, min_responses=min_responses, summary=summary)
     criteria = criteria_many(tallies, child_goals, interval, min_responses=min_responses) if with_criteria else None
-    measured: list[tuple[Mapping[str, Any], CoreMeasures, Change]] = []
-    overall_k: list[int] = []
-    overall_n: list[int] = []
-    for child, t, prev, measures in zip(children, tallies, previous, all_measures, strict=True):
-        t_prev = empty_tally() if prev is None else check_tally(prev)
-        k, n, _ = overall_counts(t)
-        overall_k.append(int(k))
-        overall_n.append(int(n))
-        overall_change = difference_of(overall_counts(t), overall_counts(t_prev), min_responses=min_responses)
-        measured.append((child, measures, overall_change))
+    # Overall satisfaction now and before, for every child at once (analysis.changes.overall_counts).
+    satisfied, answered = ("overall.4", "overall.5"), tuple(f"overall.{s}" for s in range(1, 6))
+    before = np.zeros((len(children), TALLY_WIDTH), np.int64)
+    for row, prev in enumerate(previous):
+        if prev is not None:
+            before[row] = check_tally(prev)
+    k_now, n_now = slot_sums(tallies, satisfied), slot_sums(tallies, answered)
+    k_before, n_before = slot_sums(before, satisfied), slot_sums(before, answered)
+    changes = differences_many(
+        (k_now.astype(float), n_now.astype(float), n_now), (k_before.astype(float), n_before.astype(float), n_before),
+        min_responses=min_responses,
+    )
+    measured = list(zip(children, all_measures, changes, strict=True))
+    overall_k, overall_n = k_now.tolist(), n_now.tolist()
 
     # One vectorised call for all children (scipy's per-call overhead would
     # dominate a province with hundreds of communes).
@@ -306,18 +322,18 @@ def trend_points(
 ) -> list[TrendPoint]:
     """One point per month, in month order, for the 12-month chart."""
     goals = resolve_targets(targets)
-    points = []
-    for month in sorted(tallies_by_month):
-        t = check_tally(tallies_by_month[month])
-        points.append(
-            TrendPoint(
-                month=month,
-                n_responses=count_of(t, "n"),
-                overall=overall_of(t, goals, min_responses=min_responses),
-                service_index=service_of(t, goals, min_responses=min_responses),
-            )
-        )
-    return points
+    months = sorted(tallies_by_month)
+    if not months:
+        return []
+    # The months' rates in one vectorised call each (overall_of and service_of, row by row).
+    t = np.stack([check_tally(tallies_by_month[month]) for month in months])
+    overall = overall_many(t, [goals] * len(months), min_responses=min_responses)
+    service = pooled_many(t, ("service",), [[goals.get("service_index")]] * len(months), min_responses=min_responses)
+    responses = slot_sums(t, ("n",)).tolist()
+    return [
+        TrendPoint(month=month, n_responses=int(n), overall=rate_overall, service_index=rate_service[0])
+        for month, n, rate_overall, rate_service in zip(months, responses, overall, service, strict=True)
+    ]
 
 
 def trend(

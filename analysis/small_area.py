@@ -41,6 +41,8 @@ from .tally import POOL_STATS, TALLY_WIDTH
 MIN_UNITS: int = 3
 POOLS: dict[str, str] = {"service_index": "service", **{e: e for e in ELEMENTS}}
 NOT_ESTIMATED = SmallArea(value=None, ci_low=None, ci_high=None)
+#: The measures every group carries (service index, overall, elements); MEASURES adds the criteria.
+CORE_MEASURES: tuple[str, ...] = tuple(m for m in MEASURES if m not in CRITERIA)
 
 Counts = dict[str, tuple[float, float]]
 G = TypeVar("G", bound=CoreMeasures)
@@ -52,28 +54,32 @@ def effective_counts(t: np.ndarray) -> Counts:
     return {measure: (float(k[0]), float(n[0])) for measure, (k, n) in many.items()}
 
 
-def effective_counts_many(t: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def effective_counts_many(
+    t: np.ndarray, measures: Sequence[str] | None = None
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """effective_counts of every row of a (groups × slots) array: per measure, the arrays of
-    successes and trials (the cluster intervals of all groups and pools in one call)."""
+    successes and trials (the cluster intervals of all groups and pools in one call). measures:
+    only these (None: every measure); the pools' cluster intervals are computed only when one
+    of them is asked for."""
     t = check_tallies(t)
-    pools = tuple(POOLS.values())
-    y, m, yy, mm, ym, k = (np.stack([slot_sums(t, (f"{pool}.{s}",)) for pool in pools], axis=1) for s in POOL_STATS)
-    r, _, _, n_eff = (np.asarray(a, dtype=float) for a in cluster_ratio_interval(y, m, yy, mm, ym, k, CONFIDENCE))
-    answered = m > 0
-    successes = np.where(answered, r * n_eff, 0.0)
-    trials = np.where(answered, n_eff, 0.0)
-    out: dict[str, tuple[np.ndarray, np.ndarray]] = {
-        measure: (successes[:, j], trials[:, j]) for j, measure in enumerate(POOLS)
-    }
-    out["overall"] = (
-        slot_sums(t, ("overall.4", "overall.5")).astype(float),
-        slot_sums(t, tuple(f"overall.{s}" for s in range(1, 6))).astype(float),
-    )
-    for item in CRITERIA:
-        out[item] = (
-            slot_sums(t, (f"{item}.4", f"{item}.5")).astype(float),
-            slot_sums(t, tuple(f"{item}.{s}" for s in range(1, 6))).astype(float),
+    wanted = set(MEASURES if measures is None else measures)
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    if wanted & set(POOLS):
+        pools = tuple(POOLS.values())
+        y, m, yy, mm, ym, k = (
+            np.stack([slot_sums(t, (f"{pool}.{s}",)) for pool in pools], axis=1) for s in POOL_STATS
         )
+        r, _, _, n_eff = (np.asarray(a, dtype=float) for a in cluster_ratio_interval(y, m, yy, mm, ym, k, CONFIDENCE))
+        answered = m > 0
+        successes = np.where(answered, r * n_eff, 0.0)
+        trials = np.where(answered, n_eff, 0.0)
+        out.update({measure: (successes[:, j], trials[:, j]) for j, measure in enumerate(POOLS)})
+    for item in ("overall", *CRITERIA):
+        if item in wanted:
+            out[item] = (
+                slot_sums(t, (f"{item}.4", f"{item}.5")).astype(float),
+                slot_sums(t, tuple(f"{item}.{s}" for s in range(1, 6))).astype(float),
+            )
     return out
 
 
@@ -160,15 +166,18 @@ def _small_area(value: float | None, ci_low: float | None, ci_high: float | None
     return out
 
 
-def estimates_of(tallies: Sequence[np.ndarray], parent: np.ndarray) -> list[dict[str, SmallArea]]:
-    """For sibling groups (their tallies) of one parent: each group's estimate of every measure."""
+def estimates_of(
+    tallies: Sequence[np.ndarray], parent: np.ndarray, measures: Sequence[str] = MEASURES
+) -> list[dict[str, SmallArea]]:
+    """For sibling groups (their tallies) of one parent: each group's estimate of every measure
+    (or of the given `measures`: each measure's estimate depends on that measure's counts only)."""
     rows = np.zeros((len(tallies) + 1, TALLY_WIDTH), np.int64)
     rows[0] = check_tally(parent)
     for i, t in enumerate(tallies, start=1):
         rows[i] = check_tally(t)
-    counts = effective_counts_many(rows)
+    counts = effective_counts_many(rows, measures)
     out: list[dict[str, SmallArea]] = [{} for _ in tallies]
-    for measure in MEASURES:
+    for measure in measures:
         k, n = counts[measure]
         for entry, estimate in zip(out, shrink(k[1:], n[1:], float(k[0]), float(n[0])), strict=True):
             entry[measure] = estimate
@@ -183,21 +192,32 @@ def _with(rate: Any, estimate: SmallArea) -> Any:
     return out
 
 
-def attach(groups: Sequence[G], tallies: Sequence[np.ndarray], parent: np.ndarray) -> tuple[G, ...]:
+def attach(
+    groups: Sequence[G], tallies: Sequence[np.ndarray], parent: np.ndarray, measures: Sequence[str] | None = None
+) -> tuple[G, ...]:
     """The groups (sub-units or counters) with `small_area` on their service index, overall,
-    elements and (when they carry them) criteria."""
+    elements and (when they carry them) criteria; with `measures`, on those only (the other
+    rates keep small_area None: a page that shows the overall estimate alone asks for it alone)."""
     if not groups:
         return tuple(groups)
-    estimates = estimates_of(tallies, parent)
+    # The criteria's 22 estimates only for groups that carry criteria (a report's children
+    # without them, e.g. the overview's, would compute three quarters of the work for nothing).
+    with_criteria = any(getattr(group, "criteria", None) is not None for group in groups)
+    wanted = [m for m in (MEASURES if with_criteria else CORE_MEASURES) if measures is None or m in measures]
+    estimates = estimates_of(tallies, parent, wanted)
+
+    def estimated(rate: Any, estimate: Mapping[str, SmallArea], measure: str) -> Any:
+        return _with(rate, estimate[measure]) if measure in estimate else rate
+
     out = []
     for group, estimate in zip(groups, estimates, strict=True):
         changes: dict[str, Any] = {
-            "service_index": _with(group.service_index, estimate["service_index"]),
-            "overall": _with(group.overall, estimate["overall"]),
-            "elements": {e: _with(r, estimate[e]) for e, r in group.elements.items()},
+            "service_index": estimated(group.service_index, estimate, "service_index"),
+            "overall": estimated(group.overall, estimate, "overall"),
+            "elements": {e: estimated(r, estimate, e) for e, r in group.elements.items()},
         }
         criteria: Mapping[str, Rate] | None = getattr(group, "criteria", None)
         if criteria is not None:
-            changes["criteria"] = {c: _with(r, estimate[c]) for c, r in criteria.items()}
+            changes["criteria"] = {c: estimated(r, estimate, c) for c, r in criteria.items()}
         out.append(replace(group, **changes))
     return tuple(out)

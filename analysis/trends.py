@@ -13,11 +13,13 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .changes import Counts, difference_of, overall_counts, pooled_counts, single_counts
+from .changes import Counts, difference_of, overall_counts, pooled_counts_many, single_counts
 from .flags import flag_counts
 from .model import ControlPoint, PeriodChange, YearOnYear
 from .rates import check_tally, json_float
 from .sipas import ELEMENTS, MIN_RESPONSES
+
+POOLS: tuple[str, ...] = ("service", *ELEMENTS)
 
 #: Width of the p-chart's limits in standard errors (Shewhart's 3σ).
 CONTROL_SIGMAS: float = 3.0
@@ -49,11 +51,15 @@ def year_on_year_of(
     def change(now: Counts, then: Counts) -> PeriodChange:
         return period_change_of(now, then, min_responses=min_responses)
 
+    # The six pooled indices of both periods in one cluster-interval call (as pooled_counts each).
+    pooled_now, pooled_then = (dict(zip(POOLS, row, strict=True)) for row in pooled_counts_many(
+        np.stack([t_now, t_then]), POOLS
+    ))
     return YearOnYear(
         period=period_then,
         overall=change(overall_counts(t_now), overall_counts(t_then)),
-        service_index=change(pooled_counts(t_now, "service"), pooled_counts(t_then, "service")),
-        elements={e: change(pooled_counts(t_now, e), pooled_counts(t_then, e)) for e in ELEMENTS},
+        service_index=change(pooled_now["service"], pooled_then["service"]),
+        elements={e: change(pooled_now[e], pooled_then[e]) for e in ELEMENTS},
         flags={f: change(single_counts(*flags_now[f]), single_counts(*flags_then[f])) for f in flags_now},
     )
 

@@ -153,12 +153,20 @@ def _month_picture(
     return cached(unit, month, ("picture", center), lambda: _computed_picture(unit, month, center))
 
 
-def _computed_picture(unit: Unit, month: str, center: str) -> tuple[Report, list[TrendPoint], dict[str, str]]:
+def _computed_picture(
+    unit: Unit, month: str, center: str, *, overview: bool = False
+) -> tuple[Report, list[TrendPoint], dict[str, str]]:
+    """overview=True: the children as summary rows (period_report's child_detail), all that the
+    overview shows of them (the print view, exports and drill-downs show the rest)."""
     from surveyapp.services.reporting import reports
 
     session = get_reports_session()
-    result = reports.period_report(session, unit, month, center, min_responses=_min_n())
-    points = reports.period_trend(session, unit, month, min_responses=_min_n())
+    detail = "summary" if overview else "full"
+    trend_rows = reports.trend_tallies(session, unit, month)  # the trend's and the control chart's months, read once
+    result = reports.period_report(
+        session, unit, month, center, min_responses=_min_n(), child_detail=detail, trend_tallies=trend_rows
+    )
+    points = reports.period_trend(session, unit, month, min_responses=_min_n(), tallies=trend_rows)
     return result, points, question_labels(session)
 
 
@@ -168,7 +176,10 @@ def _overview_body(unit: Unit, month: str, key: tuple[Any, ...]) -> Markup:
     def render() -> Markup:
         # Computed here, not taken from or put in the cache as a report: the kept HTML (about
         # 0.4 MB with its key for a province) is what a next view needs, not ~3 MB of typed objects.
-        result, points, labels = _computed_picture(unit, month, _overview_view()[1])
+        # The page shows of each child n, overall satisfaction and its small-area estimate, the
+        # service index, funnel and change: computed without the rest (the same HTML, byte for
+        # byte: tests/dashboard/test_overview_cost.py).
+        result, points, labels = _computed_picture(unit, month, _overview_view()[1], overview=True)
         return Markup(render_template(
             "dashboard/_overview_body.html", report=result, trend=points, labels=labels,
             priorities=v.priorities(result, labels), charts=v.overview_charts(result, points, labels),

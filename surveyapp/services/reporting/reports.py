@@ -46,6 +46,7 @@ from surveyapp.services.reporting.rollups import read_rollups
 from surveyapp.services.reporting.targets import effective_overrides
 
 GROUPINGS: tuple[str, ...] = ("child", "counter", "procedure", "channel", "definition")
+CHILD_DETAILS: tuple[str, ...] = ("full", "summary")  # period_report's child_detail
 OWN = "own"  # group key of responses filed at the unit itself, not under a child
 
 GroupKey = Any
@@ -230,17 +231,37 @@ def monthly_report(
 
 
 def period_report(
-    session: Session, unit: Unit, period: str, funnel_center: str = "parent", *, min_responses: int = MIN_RESPONSES
+    session: Session,
+    unit: Unit,
+    period: str,
+    funnel_center: str = "parent",
+    *,
+    min_responses: int = MIN_RESPONSES,
+    child_detail: str = "full",
+    trend_tallies: Tallies | None = None,
 ) -> Report:
     """The report of a unit's subtree for a period (any text of surveyapp.periods), with its
     children, the change from the previous period of the same length, the change from the same
-    period a year earlier (`year_on_year`) and response rates."""
+    period a year earlier (`year_on_year`) and response rates.
+
+    child_detail: "full" (each child with its measures, its 22 criteria and their small-area
+    estimates: the report of the JSON, CSV, XLSX, print and drill-down views) or "summary" (each
+    child as a row of the overview's table of sub-units: n, overall satisfaction with its
+    small-area estimate, service index, funnel and change; analysis.report.compute_report's
+    child_summary). The overview shows nothing else of its children, and a province's summary
+    rows cost a fifth of the full ones (about 500 of 3,500 rates and estimates).
+    trend_tallies: `trend_tallies(session, unit, period)` when the caller has read them for the
+    trend too (the control chart is drawn over the same months)."""
+    if child_detail not in CHILD_DETAILS:
+        raise ValueError(f"child_detail must be one of {CHILD_DETAILS}, got {child_detail!r}")
     chosen = check_period(period)
     before, year_before = chosen.previous(), chosen.year_earlier()
     now, prev, then = chosen.month_texts(), before.month_texts(), year_before.month_texts()
     tallies = load_tallies(session, unit, sorted({*now, *prev, *then}), group_by="child")
     single_month = chosen.kind == "month"
     children = list(unit.children)
+    # Each child's sums once (the report and the weighting read them).
+    child_now = {child.id: _sum(tallies, now, [child.id]) for child in children}
     report = compute_report(
         unit={"code": unit.code, "name": unit.name},
         month=now[-1],  # analysis checks a month; the period is set below
@@ -250,7 +271,7 @@ def period_report(
             {
                 "code": child.code,
                 "name": child.name,
-                "tally": _sum(tallies, now, [child.id]),
+                "tally": child_now[child.id],
                 "tally_prev": _sum(tallies, prev, [child.id]),
                 "targets": effective_overrides(child),
             }
@@ -262,13 +283,14 @@ def period_report(
         min_responses=min_responses,
         # Children carry their criteria (with small-area estimates), so a drill-down never needs
         # a second report.
-        child_criteria=True,
+        child_criteria=child_detail == "full",
+        child_summary=child_detail == "summary",
     )
     rates = _response_rates(session, unit, now, [unit, *children])
     goals = resolve_targets(effective_overrides(unit))
     volumes = _period_volumes(session, [child.id for child in children], now)
     weighting = weighting_of(
-        [Stratum(_sum(tallies, now, [child.id]), volumes.get(child.id)) for child in children],
+        [Stratum(child_now[child.id], volumes.get(child.id)) for child in children],
         _sum(tallies, now, [OWN]),
         goals,
         min_responses=min_responses,
@@ -285,7 +307,7 @@ def period_report(
         weighting=weighting,
         service_index_by_form=service_by_form(form_tallies, goals, min_responses=min_responses),
         notes=pooling_notes(form_tallies, versions_in(session, unit, now)),
-        trend_control=_trend_control(session, unit, chosen, min_responses=min_responses),
+        trend_control=_trend_control(session, unit, chosen, min_responses=min_responses, tallies=trend_tallies),
         response_rate=rates[unit.id],
         dossier_facts=dossier_fact_sources(session, unit, now),
         qd766=qd766_block(session, unit, now),
@@ -411,13 +433,31 @@ def trend(
     return _trend_of(session, unit, months_ending(end_month, months), min_responses=min_responses)
 
 
-def period_trend(session: Session, unit: Unit, period: str, *, min_responses: int = MIN_RESPONSES) -> list[TrendPoint]:
+def period_trend(
+    session: Session, unit: Unit, period: str, *, min_responses: int = MIN_RESPONSES, tallies: Tallies | None = None
+) -> list[TrendPoint]:
     """The trend shown with a period's report: for a month, the 12 months ending there; for any
-    other period, its own months (a year: its 12 months)."""
+    other period, its own months (a year: its 12 months). tallies: `trend_tallies(...)` of the
+    period when the caller has read them already."""
     chosen = check_period(period)
+    if tallies is not None:
+        wanted = _trend_months(chosen)
+        return trend_points(
+            {m: _sum(tallies, m) for m in wanted}, effective_overrides(unit), min_responses=min_responses
+        )
     if chosen.kind == "month":
         return trend(session, unit, str(chosen), months=12, min_responses=min_responses)
     return _trend_of(session, unit, chosen.month_texts(), min_responses=min_responses)
+
+
+def trend_tallies(session: Session, unit: Unit, period: str) -> Tallies:
+    """The unit's tallies of the months a period's trend shows, read once for the trend
+    (period_trend) and the report's control chart (period_report's trend_control)."""
+    return load_tallies(session, unit, _trend_months(check_period(period)))
+
+
+def _trend_months(period: Period) -> list[str]:
+    return months_ending(str(period), 12) if period.kind == "month" else period.month_texts()
 
 
 def _trend_of(
@@ -475,10 +515,13 @@ def _period_volumes(session: Session, unit_ids: list[int], months: Sequence[str]
     return {unit_id: n for unit_id, n in totals.items() if seen[unit_id] == len(months)}
 
 
-def _trend_control(session: Session, unit: Unit, period: Period, *, min_responses: int) -> tuple[ControlPoint, ...]:
+def _trend_control(
+    session: Session, unit: Unit, period: Period, *, min_responses: int, tallies: Tallies | None = None
+) -> tuple[ControlPoint, ...]:
     """The p-chart of overall satisfaction over the months the period's trend shows."""
-    wanted = months_ending(str(period), 12) if period.kind == "month" else period.month_texts()
-    tallies = load_tallies(session, unit, wanted)
+    wanted = _trend_months(period)
+    if tallies is None:
+        tallies = load_tallies(session, unit, wanted)
     return control_points({m: _sum(tallies, m) for m in wanted}, min_responses=min_responses)
 
 
