@@ -179,9 +179,9 @@ class PendingTally:
     """What one response adds to the aggregates, worked out before anything is written."""
 
     tallies: dict[GroupKey, list[int]]
-    # PostgreSQL: the month is locked (shared) already; the unit's path is read by the write
-    # statement, after that lock. SQLite locks nothing: the path is read after the first write,
-    # under the one write lock.
+    # PostgreSQL: the unit tree and the month are locked (shared) already; the unit's path is
+    # read by the write statement, after those locks. SQLite locks nothing: the path is read
+    # after the first write, under the one write lock.
     month_locked: bool
 
 
@@ -194,8 +194,9 @@ def tally_of_one(session: Session, response: Any) -> PendingTally:
     held while Python counts (docs/BENCHMARKS.md, the submission path).
 
     The unit's path must be read where a concurrent move of units cannot change it before the
-    rollups are written: on PostgreSQL after the month's shared lock, taken here (a move
-    rebuilds the rollups under the exclusive lock), on SQLite inside the write transaction."""
+    rollups are written: on PostgreSQL after the shared locks of the unit tree and the month,
+    taken here (a move rebuilds the rollups under the tree's exclusive lock), on SQLite inside
+    the write transaction."""
     pk = int(_get(response, "definition_pk"))
     asked = offers_expect(session, [pk])
     answers = {**(_get(response, "answers") or {}), "expect_asked": asked[pk]}
@@ -345,8 +346,8 @@ TREE_LOCK = (0x5A12, 0)
 
 def _lock_months(session: Session, months: Iterable[str], *, exclusive: bool) -> None:
     """PostgreSQL transaction-level advisory locks on tally months (no-op on SQLite); in shared
-    mode (a writer) the unit tree's shared lock first. Every transaction takes the tree's lock
-    before any month's, so the locks cannot deadlock."""
+    mode (a writer) the unit tree's shared lock first. A transaction that takes both always
+    takes the tree's before any month's, so these locks cannot deadlock."""
     if session.get_bind().dialect.name != "postgresql":
         return
     function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"

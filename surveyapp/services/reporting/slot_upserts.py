@@ -139,9 +139,10 @@ def pg_upsert_with_rollups(
     shard, in one round trip; `first` (an INSERT with `%s` placeholders, and its parameters)
     goes in the same statement, before them.
 
-    The unit's path is read by this statement: take the month's shared lock in an earlier one
-    (`aggregates.tally_of_one`), so its snapshot already sees any move of units committed
-    before the lock was granted (a move rewrites the rollups under the exclusive lock)."""
+    The unit's path is read by this statement: take the shared locks of the unit tree and the
+    month in an earlier one (`aggregates.tally_of_one`), so that its snapshot already sees any
+    move of units committed before they were granted (a move rebuilds the rollups under the
+    tree's exclusive lock, `aggregates.rebuild_rollups`)."""
     sql = _pg_one_with_rollups("response_tally", tuple(group_key), "unit_rollup", "unit", first[0] if first else None)
     params = (
         *(first[1] if first else ()),
