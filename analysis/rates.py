@@ -211,8 +211,9 @@ def built(kind: type[R], values: dict[str, Any]) -> R:
     """The frozen dataclass `kind` with exactly these field values, made without its generated
     __init__ (one object.__setattr__ per field): a province's report makes thousands of rates.
     The same object, field for field, as `kind(**values)` (tests/analysis/test_cold_path.py);
-    values that do not name every field, and nothing else, go through `kind(**values)` instead."""
-    if values.keys() != _field_names(kind):
+    values that do not name every field, and nothing else, go through `kind(**values)` instead,
+    as does a class with a `__post_init__` (which this would skip)."""
+    if values.keys() != _field_names(kind) or hasattr(kind, "__post_init__"):
         return kind(**values)
     out = object.__new__(kind)
     object.__setattr__(out, "__dict__", values)

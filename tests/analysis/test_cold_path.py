@@ -154,6 +154,17 @@ def test_rates_built_without_init_are_the_dataclasses_own() -> None:
         made.value = 0.5  # type: ignore[misc]
     with pytest.raises(TypeError):
         built(Rate, {"value": 0.8})  # not every field: the dataclass's own __init__ refuses it
+
+    @dataclasses.dataclass(frozen=True)
+    class Checked:
+        share: float
+
+        def __post_init__(self) -> None:
+            if not 0 <= self.share <= 1:
+                raise ValueError("a share is between 0 and 1")
+
+    with pytest.raises(ValueError):
+        built(Checked, {"share": 2.0})  # a __post_init__ is never skipped
     assert rate(40, 50, target=0.75) == Rate(value=0.8, ci_low=rate(40, 50).ci_low, ci_high=rate(40, 50).ci_high,
                                             n=50, count=40, insufficient=False, status="meets", target=0.75)
     assert rate(10, 12) == Rate(value=None, ci_low=None, ci_high=None, n=12, count=None, insufficient=True,
