@@ -214,9 +214,9 @@ def campaign_report_xlsx(report: CampaignReport) -> bytes:
     sheet.freeze_panes = "A3"
     sheet.column_dimensions["C"].width = 40
     for cells in report_lines(report):
-        append_safe(sheet, cells)
+        written = append_safe(sheet, cells)
         for column in ("value", "ci_low", "ci_high", "target"):
-            cell = sheet.cell(row=sheet.max_row, column=COLUMNS.index(column) + 1)
+            cell = sheet.cell(row=written, column=COLUMNS.index(column) + 1)
             if isinstance(cell.value, float):
                 cell.number_format = "0.00%"
     buffer = io.BytesIO()

@@ -114,9 +114,9 @@ def add_codebook_sheet(workbook: Any, session: Session) -> None:
         cells: list[Any] = row.cells()
         if row.code.isdigit():
             cells[1] = int(row.code)  # as the responses sheet writes whole-number codes
-        append_safe(sheet, cells)
+        written = append_safe(sheet, cells)
         if not row.code:
-            for cell in sheet[sheet.max_row]:
+            for cell in sheet[written]:
                 cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     for letter, width in (("A", 18), ("B", 14), ("C", 90)):

@@ -99,17 +99,16 @@ def write_ranking_xlsx(ranking: Ranking, questions: dict[str, str], path: Path, 
     sheet["B5"].alignment = Alignment(wrap_text=True, vertical="top")
     sheet.row_dimensions[5].height = 90
     append_safe(sheet, [])
-    append_safe(sheet, headers())
-    header_row = sheet.max_row
+    header_row = append_safe(sheet, headers())
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = f"A{header_row + 1}"
     for child in ranking.children:
         cells = cells_of(child)
         cells[-1] = tier_label(child.tier)
-        append_safe(sheet, cells)
+        written = append_safe(sheet, cells)
         for column in ("G", "H", "I", "J"):
-            sheet[f"{column}{sheet.max_row}"].number_format = "0.0%"
+            sheet[f"{column}{written}"].number_format = "0.0%"
     for letter, width in WIDTHS.items():
         sheet.column_dimensions[letter].width = width
     workbook.save(path)

@@ -186,9 +186,9 @@ def write_report_xlsx(session: Session, report: Report, path: Path) -> None:
             cells[position_column] = _position_words(row)
         if row.section == "overall_distribution" and row.id is not None and row.id.isdigit():
             cells[COLUMNS.index("id")] = int(row.id)  # the score 1-5: a number, not text that looks like one
-        append_safe(sheet, cells)
+        written = append_safe(sheet, cells)
         for column in FRACTION_COLUMNS:
-            cell = sheet.cell(row=sheet.max_row, column=COLUMNS.index(column) + 1)
+            cell = sheet.cell(row=written, column=COLUMNS.index(column) + 1)
             if isinstance(cell.value, float):
                 cell.number_format = "0.00" if row.id == "overall_mean" else "0.00%"
     workbook.save(path)

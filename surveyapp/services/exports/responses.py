@@ -94,8 +94,8 @@ def write_raw_xlsx(session: Session, unit: Unit, month: str, path: Path, sheet_t
             value = cells[index]
             if isinstance(value, str) and _WHOLE_NUMBER.match(value):
                 cells[index] = int(value)
-        append_safe(sheet, cells)
-        sheet.cell(row=sheet.max_row, column=2).number_format = "DD/MM/YYYY"
+        row = append_safe(sheet, cells)
+        sheet.cell(row=row, column=2).number_format = "DD/MM/YYYY"
     sheet.freeze_panes = "A2"
     for number, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = _WIDTHS.get(column, max(7, len(column) + 2))
