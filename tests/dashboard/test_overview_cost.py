@@ -68,6 +68,14 @@ def test_the_overview_asks_for_no_childrens_criteria_and_shows_the_same_page(
     assert asked == [False] * (2 * len(OVERVIEWS))
 
 
+def _province() -> tuple[Any, Any]:
+    """The session of the current context and the demo province in it."""
+    session = get_session()
+    province = unit_by_code(session, PROVINCE)
+    assert province is not None
+    return session, province
+
+
 def _without_estimate(rate: Any) -> Any:
     return replace(rate, small_area=None)
 
@@ -75,9 +83,7 @@ def _without_estimate(rate: Any) -> Any:
 @pytest.mark.parametrize("period", [MONTH, "2026-Q4"])
 def test_summary_children_are_the_full_children_but_for_what_the_overview_never_shows(app: Flask, period: str) -> None:
     with app.app_context():
-        session = get_session()
-        province = unit_by_code(session, PROVINCE)
-        assert province is not None
+        session, province = _province()
         full = reports.period_report(session, province, period)
         summary = reports.period_report(session, province, period, child_detail="summary")
     assert full.children and all(child.criteria is not None and len(child.criteria) == 22 for child in full.children)
@@ -91,9 +97,7 @@ def test_summary_children_are_the_full_children_but_for_what_the_overview_never_
 
 def test_an_unknown_child_detail_is_refused(app: Flask) -> None:
     with app.app_context():
-        session = get_session()
-        province = unit_by_code(session, PROVINCE)
-        assert province is not None
+        session, province = _province()
         with pytest.raises(ValueError):
             reports.period_report(session, province, MONTH, child_detail="some")
 
@@ -115,9 +119,7 @@ def test_the_exports_and_print_view_keep_the_full_report(
     assert as_admin.get(f"/reports/{PROVINCE}/{MONTH}/print").status_code == 200
     assert asked and all(asked)  # every one of them asked for the children's criteria
     with app.app_context():
-        session = get_session()
-        province = unit_by_code(session, PROVINCE)
-        assert province is not None
+        session, province = _province()
         expected = report_csv(session, original(session, province, MONTH))
     assert exported.data == expected
     rows = list(csv.reader(io.StringIO(expected.decode("utf-8-sig"))))
@@ -170,9 +172,7 @@ def test_the_childrens_rows_are_what_the_macros_render(app: Flask, language: str
     from surveyapp.periods import Period
 
     with app.test_request_context(f"/reports/{PROVINCE}/{MONTH}?lang={language}"):
-        session = get_session()
-        province = unit_by_code(session, PROVINCE)
-        assert province is not None
+        session, province = _province()
         report = reports.period_report(session, province, MONTH, child_detail="summary")
         report = replace(report, children=_children_of_every_kind(report.children))
         points, labels = reports.period_trend(session, province, MONTH), question_labels(session)
@@ -190,9 +190,7 @@ def test_the_childrens_rows_are_what_the_macros_render(app: Flask, language: str
 @pytest.mark.parametrize("period", [MONTH, "2026-Q4", "2026-07..2026-11", "2026"])
 def test_the_trend_read_once_gives_the_same_trend_and_control_chart(app: Flask, period: str) -> None:
     with app.app_context():
-        session = get_session()
-        province = unit_by_code(session, PROVINCE)
-        assert province is not None
+        session, province = _province()
         read_once = reports.trend_tallies(session, province, period)
         assert reports.period_trend(session, province, period, tallies=read_once) == reports.period_trend(
             session, province, period

@@ -120,9 +120,10 @@ def add_tallies(
     (`lock=False`: the caller has locked them). `first` (an INSERT with `%s` placeholders and
     its parameters, PostgreSQL only) is sent in the same statement as one submission's group
     and rollups (`slot_upserts.pg_upsert_with_rollups`)."""
+    on_postgres = session.get_bind().dialect.name == "postgresql"
+    if first is not None and not (on_postgres and len(tallies) == 1):
+        raise ValueError("first: the INSERT sent with one submission's aggregates, PostgreSQL only")
     if not tallies:
-        if first is not None:
-            session.connection().exec_driver_sql(first[0], tuple(first[1]))
         return
     if lock:
         _lock_months(session, (key[0] for key in tallies), exclusive=False)
@@ -132,25 +133,21 @@ def add_tallies(
     if len(tallies) == 1:  # one submission: its group, then its unit's and ancestors' rollups
         [(key, vector)] = tallies.items()
         slots = [int(v) for v in vector]
-        if session.get_bind().dialect.name == "postgresql":  # one statement, the path read in it
+        if on_postgres:  # one statement, the path read in it
             group: dict[str, Any] = dict(zip(TALLY_KEY, key, strict=True))
             group["shard"] = shard
             pg_upsert_with_rollups(session, group, ROW_KEY, slots, first)
             return
-        if first is not None:
-            session.connection().exec_driver_sql(first[0], tuple(first[1]))
         upsert_values(session, "response_tally", ROW_KEY, [(*key, shard, *slots)])
         rollups.add_rollups_of_one(session, key, slots, shard)
         return
-    if first is not None:
-        session.connection().exec_driver_sql(first[0], tuple(first[1]))
     rows = []
     for key in sorted(tallies):
         row: dict[str, Any] = dict(zip(TALLY_KEY, key, strict=True))
         row["shard"] = shard
         row.update(zip(SLOT_COLUMNS, (int(v) for v in tallies[key]), strict=True))
         rows.append(row)
-    if session.get_bind().dialect.name == "postgresql":
+    if on_postgres:
         # Bulk (imports, rebuilds): one statement with one JSON parameter instead of thousands
         # of rows x 217 bound parameters, about ten times faster.
         session.execute(_PG_BULK_UPSERT, {"rows": json.dumps(rows)})
@@ -160,10 +157,7 @@ def add_tallies(
     rollups.add_rollups(session, tallies, shard)
 
 
-_TEXT_KEYS = ("month", "channel", "definition_id")
-_PG_BULK_UPSERT = pg_bulk_upsert(
-    "response_tally", ROW_KEY, {c: "varchar" if c in _TEXT_KEYS else "integer" for c in ROW_KEY}
-)
+_PG_BULK_UPSERT = pg_bulk_upsert("response_tally", ROW_KEY)
 
 
 # The unit tree's lock, then the month's, in one statement and in that order (the CTE is read

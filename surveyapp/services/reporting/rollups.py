@@ -70,9 +70,7 @@ def rolled_up(
 
 # Built once: a 217-column construct rebuilt per request costs more than the statement.
 _ROW_UPSERT = row_upsert("unit_rollup", ROLLUP_KEY)
-_PG_BULK_UPSERT = pg_bulk_upsert(
-    "unit_rollup", ROLLUP_KEY, {"month": "varchar", "unit_id": "integer", "shard": "integer"}
-)
+_PG_BULK_UPSERT = pg_bulk_upsert("unit_rollup", ROLLUP_KEY)
 
 
 def add_rollups(

@@ -11,7 +11,6 @@ whenever a row is added to, so a reader can tell that a row changed from its rev
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
@@ -42,11 +41,12 @@ def row_upsert(table: str, key: Sequence[str]) -> TextClause:
     )
 
 
-def pg_bulk_upsert(table: str, key: Sequence[str], key_types: Mapping[str, str]) -> TextClause:
+def pg_bulk_upsert(table: str, key: Sequence[str]) -> TextClause:
     """PostgreSQL only: every row in one JSON parameter (`:rows`) instead of thousands of rows x
     217 bound parameters, about ten times faster for imports and rebuilds."""
     columns = [*key, *SLOT_COLUMNS]
-    record = ", ".join(f"{c} {key_types.get(c, 'bigint')}" for c in columns)
+    types = _key_types(key)
+    record = ", ".join(f"{c} {types.get(c, 'bigint')}" for c in columns)
     updates = _updates(table)
     return text(
         f"INSERT INTO {table} ({', '.join(columns)}) "
@@ -69,29 +69,21 @@ def _driver_upsert(table: str, key: tuple[str, ...], placeholder: str) -> str:
 _TEXT_KEY_COLUMNS = frozenset({"month", "channel", "definition_id"})
 
 
-@cache
-def _driver_bulk_upsert(table: str, key: tuple[str, ...]) -> str:
-    statement = pg_bulk_upsert(table, key, {c: "varchar" if c in _TEXT_KEY_COLUMNS else "integer" for c in key})
-    return statement.text.replace(":rows", "%s")
+def _key_types(key: Sequence[str]) -> dict[str, str]:
+    """PostgreSQL's type of each key column, for the casts of the statements that bind them."""
+    return {c: "varchar" if c in _TEXT_KEY_COLUMNS else "integer" for c in key}
 
 
 def upsert_values(
     session: Session, table: str, key: Sequence[str], values: Sequence[Sequence[Any]]
 ) -> None:
-    """The statement of `row_upsert`, sent through the driver with positional parameters: each
-    of `values` holds the key's values, then the slots in SLOT_COLUMNS order.
+    """SQLite: the statement of `row_upsert`, sent through the driver with positional
+    parameters; each of `values` holds the key's values, then the slots in SLOT_COLUMNS order.
 
     For the few rows of one submission: SQLAlchemy's processing of 217 named parameters on every
-    call cost more than the database's work; the statement and what it does are the same.
-    On PostgreSQL the rows go as one JSON parameter (`pg_bulk_upsert`): psycopg re-parses a
-    statement of more than 50 parameters on every call (it caches only shorter ones), which
-    cost a submission more than the upserts themselves."""
+    call cost more than the database's work; the statement and what it does are the same. (On
+    PostgreSQL one submission's rows go in one statement instead: `pg_upsert_with_rollups`.)"""
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        columns = [*key, *SLOT_COLUMNS]
-        rows = [dict(zip(columns, row, strict=True)) for row in values]
-        connection.exec_driver_sql(_driver_bulk_upsert(table, tuple(key)), (json.dumps(rows),))
-        return
     sql = _driver_upsert(table, tuple(key), driver_sql.placeholder(connection))
     connection.exec_driver_sql(sql, tuple(values[0]) if len(values) == 1 else [tuple(row) for row in values])
 
@@ -108,7 +100,7 @@ def _pg_one_with_rollups(
     insert reads the group's RETURNING (and `first`'s), so those are written first and the
     rollup rows after them in unit order, the order every other writer locks them in (a
     data-modifying WITH that nothing reads would run after the main statement)."""
-    key_types = {c: "varchar" if c in _TEXT_KEY_COLUMNS else "integer" for c in tally_key}
+    key_types = _key_types(tally_key)
     slots = ", ".join(f"v.s[{i}]" for i in range(1, len(SLOT_COLUMNS) + 1))
     columns = ", ".join(SLOT_COLUMNS)
     leading = f"fst AS ({first} RETURNING 1 AS done), " if first else ""
