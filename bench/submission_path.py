@@ -11,9 +11,11 @@ For each database (a fresh SQLite file; a throwaway PostgreSQL server):
 1. **In process**: BENCH_INPROC_POSTS POSTs of the full questionnaire through Flask's test
    client (product: CSRF on, a real token), then as many to the baseline (bench/baseline_app.py),
    alternated BENCH_ROUNDS times; median time per POST and the ratio.
-2. **Over HTTP**: both applications served at once by gunicorn with gunicorn.conf.py (same
+2. **Over HTTP**: the applications served at once by gunicorn with gunicorn.conf.py (same
    number of workers); per round and per client count (8, 32) wrk runs the product for
-   BENCH_DURATION seconds, then the baseline; every reply other than 303 is an error.
+   BENCH_DURATION seconds, then the bare product, then the baseline; every reply other than 303
+   is an error. The bare product (bench/bare_product_app.py, its own database) is the product
+   without aggregates and rate limit: the upper bound of any redesign of those two.
 3. **Exact aggregates**: `flask rebuild-aggregates --check` on the product's database after the
    load (exit 0: every tally slot and rollup equals a recount of the stored responses).
 
@@ -90,36 +92,42 @@ def in_process(url_product: str, url_baseline: str, rounds: int, posts: int) -> 
     }
 
 
-def over_http(url_product: str, url_baseline: str, workdir: Path, kind: str, rounds: int, duration: int) -> dict[str, Any]:
+def over_http(
+    url_product: str, url_bare: str, url_baseline: str, workdir: Path, kind: str, rounds: int, duration: int
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     with common.Server("surveyapp:create_app()", {**app_env(url_product), "REQUEST_LOG": "0"}, f"/s/{COUNTER}",
                        log_name=f"path-app-{kind}") as product, \
+            common.Server("bench.bare_product_app:create_app()", {**app_env(url_bare), "REQUEST_LOG": "0"},
+                          f"/s/{COUNTER}", log_name=f"path-bare-{kind}") as bare, \
             common.Server("bench.baseline_app:create_app()", {"BASELINE_DATABASE_URL": url_baseline}, "/healthz",
                           log_name=f"path-baseline-{kind}") as baseline:
         pairs = fetch_pairs(product.base, PAIRS)
         bodies = workdir / f"path-bodies-{kind}.txt"
         write_bodies(pairs, bodies)
         cookie, body = bodies.read_text().splitlines()[0].split("\t", 1)
-        if check_one(product.base, cookie, body) != 303:
+        if check_one(product.base, cookie, body) != 303 or check_one(bare.base, cookie, body) != 303:
             raise RuntimeError("a hand-made POST of the questionnaire was not stored")
         env = {"BENCH_BODIES": str(bodies)}
-        for server in (product, baseline):  # warm-up: every worker imports, connects, fills its copies
+        for server in (product, bare, baseline):  # warm-up: every worker imports, connects, fills its copies
             common.run_wrk(f"{server.base}/s/{COUNTER}", LUA, 8, 2, env=env)
         out["gunicorn_command"] = " ".join(product.cmd)
         series: dict[int, list[dict[str, Any]]] = {c: [] for c in CONNECTIONS}
         for _ in range(rounds):
             for connections in CONNECTIONS:
                 pair: dict[str, Any] = {"loadavg_before": common.loadavg()}
-                for name, server in (("product", product), ("baseline", baseline)):
+                for name, server in (("product", product), ("bare", bare), ("baseline", baseline)):
                     run = common.run_wrk(f"{server.base}/s/{COUNTER}", LUA, connections, duration, env=env)
                     run.pop("raw", None)
                     pair[name] = {k: run[k] for k in ("rps", "p50_ms", "p99_ms", "errors", "statuses", "requests")}
                 pair["ratio"] = round(pair["product"]["rps"] / pair["baseline"]["rps"], 3) if pair["baseline"]["rps"] else None
+                pair["bare_ratio"] = round(pair["bare"]["rps"] / pair["baseline"]["rps"], 3) if pair["baseline"]["rps"] else None
                 pair["loadavg_after"] = common.loadavg()
                 series[connections].append(pair)
                 common.log(
                     f"{kind} c={connections}: product {pair['product']['rps']:.0f} req/s p99 {pair['product']['p99_ms']} ms, "
-                    f"baseline {pair['baseline']['rps']:.0f} req/s p99 {pair['baseline']['p99_ms']} ms, ratio {pair['ratio']}"
+                    f"bare {pair['bare']['rps']:.0f} req/s, baseline {pair['baseline']['rps']:.0f} req/s "
+                    f"p99 {pair['baseline']['p99_ms']} ms, ratio {pair['ratio']} (bare {pair['bare_ratio']})"
                 )
         out["series"] = {
             str(c): {
@@ -127,9 +135,12 @@ def over_http(url_product: str, url_baseline: str, workdir: Path, kind: str, rou
                 "median_ratio": statistics.median(r["ratio"] for r in runs if r["ratio"] is not None),
                 "median_product_rps": statistics.median(r["product"]["rps"] for r in runs),
                 "median_baseline_rps": statistics.median(r["baseline"]["rps"] for r in runs),
+                "median_bare_rps": statistics.median(r["bare"]["rps"] for r in runs),
+                "median_bare_ratio": statistics.median(r["bare_ratio"] for r in runs if r["bare_ratio"] is not None),
                 "median_product_p99_ms": statistics.median(r["product"]["p99_ms"] for r in runs),
                 "median_baseline_p99_ms": statistics.median(r["baseline"]["p99_ms"] for r in runs),
                 "errors": sum(r["product"]["errors"] + r["baseline"]["errors"] for r in runs),
+                "bare_errors": sum(r["bare"]["errors"] for r in runs),
             }
             for c, runs in series.items()
         }
@@ -144,7 +155,7 @@ def aggregates_exact(url_product: str) -> dict[str, Any]:
             "output": (done.stdout + done.stderr)[-500:]}
 
 
-def bench_database(kind: str, url_product: str, url_baseline: str, workdir: Path) -> dict[str, Any]:
+def bench_database(kind: str, url_product: str, url_bare: str, url_baseline: str, workdir: Path) -> dict[str, Any]:
     rounds = int(os.environ.get("BENCH_ROUNDS", "3"))
     duration = int(os.environ.get("BENCH_DURATION", "5"))
     posts = int(os.environ.get("BENCH_INPROC_POSTS", "300"))
@@ -155,7 +166,8 @@ def bench_database(kind: str, url_product: str, url_baseline: str, workdir: Path
     if "inproc" in parts:
         result["in_process"] = in_process(url_product, url_baseline, rounds, posts)
     if "http" in parts:
-        result["http"] = over_http(url_product, url_baseline, workdir, kind, rounds, duration)
+        prepare_product_db(url_bare)
+        result["http"] = over_http(url_product, url_bare, url_baseline, workdir, kind, rounds, duration)
     result["rebuild_aggregates_check"] = aggregates_exact(url_product)
     common.log(f"{kind}: rebuild-aggregates --check exit {result['rebuild_aggregates_check']['exit_code']}")
     return result
@@ -174,12 +186,14 @@ def main() -> dict[str, Any]:
         workdir = Path(tmp)
         if "sqlite" in databases:
             result["runs"].append(bench_database(
-                "SQLite", f"sqlite:///{workdir}/app.sqlite", f"sqlite:///{workdir}/baseline.sqlite", workdir))
+                "SQLite", f"sqlite:///{workdir}/app.sqlite", f"sqlite:///{workdir}/bare.sqlite",
+                f"sqlite:///{workdir}/baseline.sqlite", workdir))
         if "postgresql" in databases:
             with common.postgres() as server_url:
                 product = common.pg_create_database(server_url, "bench_app")
+                bare = common.pg_create_database(server_url, "bench_bare")
                 baseline = common.pg_create_database(server_url, "bench_baseline")
-                result["runs"].append(bench_database("PostgreSQL", product, baseline, workdir))
+                result["runs"].append(bench_database("PostgreSQL", product, bare, baseline, workdir))
     result["machine"]["loadavg_end"] = common.loadavg()
     common.save_result("submission_path", result)
     return result
@@ -192,6 +206,12 @@ if __name__ == "__main__":
 TARGET_RATIO = 0.4  # product / baseline req/s at 8 and 32 clients
 TARGET_P99_MS = 150.0  # at 32 clients
 TARGET_INPROC_RATIO = 4.0  # one POST in process, product / baseline
+
+
+def _bare(series: dict[str, Any]) -> str:
+    if "median_bare_rps" not in series:
+        return "–"
+    return f"{series['median_bare_rps']:,.0f} ({series['median_bare_ratio']:.2f})"
 
 
 def render(result: dict[str, Any] | None) -> tuple[list[str], list[tuple[str, str, bool | None]]]:
@@ -215,10 +235,14 @@ def render(result: dict[str, Any] | None) -> tuple[list[str], list[tuple[str, st
         "and the limiter's read and upsert still run on every POST.",
         "* After the load, `flask rebuild-aggregates --check` recounts every tally slot and rollup from the stored "
         "responses (exit 0: exact).",
+        "* **Bare product** (`bench/bare_product_app.py`, its own database, measured between the product and the "
+        "baseline in each round): the product's own POST with its aggregates and its rate limit taken off, everything "
+        "else (session, CSRF, look-up copies, validation, the response's INSERT, the commit) unchanged. Its ratio is "
+        "the most any redesign of those two parts (aggregates folded in by a job, a limiter kept elsewhere) could reach.",
         "",
         "| database | in process: product / baseline per POST | ratio | clients | product req/s | baseline req/s "
-        "| ratio | p99 product / baseline ms | errors | load before | aggregates exact |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| ratio | bare product req/s (ratio) | p99 product / baseline ms | errors | load before | aggregates exact |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     verdicts: list[tuple[str, str, bool | None]] = []
     for run in result["runs"]:
@@ -232,7 +256,7 @@ def render(result: dict[str, Any] | None) -> tuple[list[str], list[tuple[str, st
                     if inproc and index == 0 else "| | | ")
             lines.append(
                 f"{head} | {clients} | {s['median_product_rps']:,.0f} | {s['median_baseline_rps']:,.0f} | {s['median_ratio']:.2f} "
-                f"| {s['median_product_p99_ms']:,.0f} / {s['median_baseline_p99_ms']:,.0f} | {s['errors']} | {loads} "
+                f"| {_bare(s)} | {s['median_product_p99_ms']:,.0f} / {s['median_baseline_p99_ms']:,.0f} | {s['errors']} | {loads} "
                 f"| {'yes' if exact else 'NO'} |"
             )
             verdicts.append((
