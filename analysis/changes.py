@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 
 from .flags import channel_counts, flag_counts
+from .indices import pool_intervals
 from .intervals import cluster_ratio_interval, newcombe_difference, two_proportion_pvalue, wilson
 from .model import Change, Changes
-from .rates import check_tally, count_of, json_float, slot_sums
+from .rates import check_tally, count_of, json_float
 from .sipas import CONFIDENCE, ELEMENTS, MIN_RESPONSES
 from .tally import POOL_STATS
 
@@ -122,9 +123,8 @@ def overall_counts(t: np.ndarray) -> Counts:
 def pooled_counts_many(t: np.ndarray, pools: tuple[str, ...]) -> list[list[Counts]]:
     """pooled_counts of every pool for every row of a (groups × slots) array: one cluster
     interval call for all of them; cell for cell the same Counts as pooled_counts."""
-    y, m, yy, mm, ym, k = (np.stack([slot_sums(t, (f"{pool}.{s}",)) for pool in pools], axis=1) for s in POOL_STATS)
-    r, _, _, n_eff = cluster_ratio_interval(y, m, yy, mm, ym, k, CONFIDENCE)
-    rows = zip(np.asarray(r).tolist(), np.asarray(n_eff).tolist(), m.tolist(), k.tolist(), strict=True)
+    found = pool_intervals(t, pools)
+    rows = zip(found.value.tolist(), found.n_eff.tolist(), found.m.tolist(), found.k.tolist(), strict=True)
     return [
         [(0.0, 0.0, kj) if mj == 0 else (rj * nj, nj, kj) for rj, nj, mj, kj in zip(*row, strict=True)]
         for row in rows

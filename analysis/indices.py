@@ -7,7 +7,7 @@ their JSON forms, the documented public API.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -56,6 +56,30 @@ def pooled_of(
     return pooled_many(check_tally(t)[None, :], (pool,), [[target]], min_responses=min_responses)[0][0]
 
 
+class PoolIntervals(NamedTuple):
+    """Per row of a (groups × slots) array and per pool, each a (groups × pools) array: the
+    pool's satisfied items `y`, answered items `m` and respondents `k`, and its cluster interval
+    (`value`, `low`, `high`) with the effective sample size `n_eff`."""
+
+    y: np.ndarray
+    m: np.ndarray
+    k: np.ndarray
+    value: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    n_eff: np.ndarray
+
+
+def pool_intervals(t: np.ndarray, pools: Sequence[str]) -> PoolIntervals:
+    """The pools' sums and cluster intervals for every row of `t`, in one vectorised call: the
+    one computation behind the pooled rates, their changes and their small-area estimates."""
+    y, m, yy, mm, ym, k = (
+        np.stack([slot_sums(t, (f"{pool}.{s}",)) for pool in pools], axis=1) for s in POOL_STATS
+    )
+    value, low, high, n_eff = (np.asarray(a) for a in cluster_ratio_interval(y, m, yy, mm, ym, k, CONFIDENCE))
+    return PoolIntervals(y, m, k, value, low, high, n_eff)
+
+
 def pooled_many(
     t: np.ndarray,
     pools: Sequence[str],
@@ -65,11 +89,7 @@ def pooled_many(
 ) -> list[list[PooledRate]]:
     """pooled_of of every pool for every row of a (groups × slots) array, the cluster intervals
     in one vectorised call; targets[g][j] is group g's target for pools[j]."""
-    t = check_tallies(t)
-    y, m, yy, mm, ym, k = (
-        np.stack([slot_sums(t, (f"{pool}.{s}",)) for pool in pools], axis=1) for s in POOL_STATS
-    )
-    value, low, high, n_eff = (np.asarray(a) for a in cluster_ratio_interval(y, m, yy, mm, ym, k, CONFIDENCE))
+    y, m, k, value, low, high, n_eff = pool_intervals(check_tallies(t), pools)
     out: list[list[PooledRate]] = []
     for g in range(t.shape[0]):
         row: list[PooledRate] = []

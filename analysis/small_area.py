@@ -31,11 +31,11 @@ from typing import Any, TypeVar
 import numpy as np
 from scipy import special
 
-from .intervals import cluster_ratio_interval
+from .indices import pool_intervals
 from .model import CoreMeasures, Rate, SmallArea
 from .rates import check_tallies, check_tally, json_float, slot_sums
 from .sipas import CONFIDENCE, CRITERIA, ELEMENTS, MEASURES
-from .tally import POOL_STATS, TALLY_WIDTH
+from .tally import TALLY_WIDTH
 
 #: Fewer sibling units with answers than this: the between-unit variance is not estimated.
 MIN_UNITS: int = 3
@@ -65,12 +65,9 @@ def effective_counts_many(
     wanted = set(MEASURES if measures is None else measures)
     out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     if wanted & set(POOLS):
-        pools = tuple(POOLS.values())
-        y, m, yy, mm, ym, k = (
-            np.stack([slot_sums(t, (f"{pool}.{s}",)) for pool in pools], axis=1) for s in POOL_STATS
-        )
-        r, _, _, n_eff = (np.asarray(a, dtype=float) for a in cluster_ratio_interval(y, m, yy, mm, ym, k, CONFIDENCE))
-        answered = m > 0
+        found = pool_intervals(t, tuple(POOLS.values()))
+        r, n_eff = (np.asarray(a, dtype=float) for a in (found.value, found.n_eff))
+        answered = found.m > 0
         successes = np.where(answered, r * n_eff, 0.0)
         trials = np.where(answered, n_eff, 0.0)
         out.update({measure: (successes[:, j], trials[:, j]) for j, measure in enumerate(POOLS)})
